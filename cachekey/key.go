@@ -1,0 +1,112 @@
+package cachekey
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// Errors from Key; the edge answers ErrTooLong with 414 and ErrBadRequest with 400.
+var (
+	ErrTooLong    = errors.New("cachekey: request target too long")
+	ErrBadRequest = errors.New("cachekey: malformed request target")
+)
+
+// DefaultExcluded are the query parameters dropped from every key.
+var DefaultExcluded = []string{"CMCD", "Expires", "Policy", "Signature", "Key-Pair-Id"}
+
+// Config bounds and shapes keys.
+type Config struct {
+	IgnoreQuery []string // more parameter names to drop; "*" drops the whole query
+	MaxLen      int      // longest key accepted (default 4096)
+	MaxParams   int      // most query parameters accepted (default 64)
+}
+
+// Builder makes keys; it is safe for concurrent use.
+type Builder struct {
+	exclude   map[string]bool
+	ignoreAll bool
+	maxLen    int
+	maxParams int
+}
+
+// New returns a Builder for cfg.
+func New(cfg Config) *Builder {
+	b := &Builder{exclude: map[string]bool{}, maxLen: cfg.MaxLen, maxParams: cfg.MaxParams}
+	if b.maxLen <= 0 {
+		b.maxLen = 4096
+	}
+	if b.maxParams <= 0 {
+		b.maxParams = 64
+	}
+	for _, n := range append(append([]string{}, DefaultExcluded...), cfg.IgnoreQuery...) {
+		if n == "*" {
+			b.ignoreAll = true
+		}
+		b.exclude[n] = true
+	}
+	return b
+}
+
+// Key returns the cache key of r; HEAD and GET share keys.
+func (b *Builder) Key(r *http.Request) (string, error) {
+	return b.FromTarget(r.URL.EscapedPath(), r.URL.RawQuery)
+}
+
+// FromTarget builds a key from an escaped path and a raw query.
+func (b *Builder) FromTarget(escapedPath, rawQuery string) (string, error) {
+	if len(escapedPath)+len(rawQuery) > 4*b.maxLen {
+		return "", ErrTooLong
+	}
+	path, err := normalizePath(escapedPath)
+	if err != nil {
+		return "", err
+	}
+	query := ""
+	if !b.ignoreAll && rawQuery != "" {
+		if query, err = b.normalizeQuery(rawQuery); err != nil {
+			return "", err
+		}
+	}
+	key := path
+	if query != "" {
+		key += "?" + query
+	}
+	if len(key) > b.maxLen {
+		return "", ErrTooLong
+	}
+	return key, nil
+}
+
+func (b *Builder) normalizeQuery(raw string) (string, error) {
+	parts := strings.Split(raw, "&")
+	if len(parts) > b.maxParams {
+		return "", fmt.Errorf("%w: more than %d query parameters", ErrTooLong, b.maxParams)
+	}
+	kept := parts[:0]
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		name, value, hasEq := strings.Cut(p, "=")
+		n, err := normalizeEscapes(name)
+		if err != nil {
+			return "", err
+		}
+		if b.exclude[unescapeLoose(n)] {
+			continue
+		}
+		v, err := normalizeEscapes(value)
+		if err != nil {
+			return "", err
+		}
+		if hasEq {
+			n += "=" + v
+		}
+		kept = append(kept, n)
+	}
+	sort.Strings(kept)
+	return strings.Join(kept, "&"), nil
+}

@@ -1,0 +1,98 @@
+package cachekey
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestKey(t *testing.T) {
+	b := New(Config{IgnoreQuery: []string{"session"}})
+	tests := []struct {
+		name, path, query, want string
+		err                     error
+	}{
+		{"plain", "/live/index.m3u8", "", "/live/index.m3u8", nil},
+		{"sorted_query", "/a.ts", "b=2&a=1", "/a.ts?a=1&b=2", nil},
+		{"cmcd_dropped", "/a.ts", "CMCD=br%3D3200%2Cot%3Dv&x=1", "/a.ts?x=1", nil},
+		{"signed_url_dropped", "/a.ts", "Expires=1&Signature=abc&Key-Pair-Id=K&Policy=p", "/a.ts", nil},
+		{"ignore_query_flag", "/a.ts", "session=42&v=1", "/a.ts?v=1", nil},
+		{"llhls_directives_kept", "/p.m3u8", "_HLS_part=2&_HLS_msn=10", "/p.m3u8?_HLS_msn=10&_HLS_part=2", nil},
+		{"dot_segments", "/a/b/../c/./d.ts", "", "/a/c/d.ts", nil},
+		{"traversal_above_root", "/../../etc/passwd", "", "/etc/passwd", nil},
+		{"encoded_dots", "/a/%2e%2E/b.ts", "", "/b.ts", nil},
+		{"encoded_slash_kept", "/a%2fb.ts", "", "/a%2Fb.ts", nil},
+		{"unreserved_decoded", "/%61%62c.ts", "", "/abc.ts", nil},
+		{"double_slash", "//a///b.ts", "", "/a/b.ts", nil},
+		{"trailing_slash", "/dir/", "", "/dir/", nil},
+		{"empty_params", "/a.ts", "&&x=1&", "/a.ts?x=1", nil},
+		{"bad_escape", "/a%zz.ts", "", "", ErrBadRequest},
+		{"control", "/a\x01.ts", "", "", ErrBadRequest},
+		{"too_long", "/" + strings.Repeat("a", 5000), "", "", ErrTooLong},
+		{"too_many_params", "/a", strings.Repeat("x=1&", 100), "", ErrTooLong},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := b.FromTarget(tc.path, tc.query)
+			if !errors.Is(err, tc.err) {
+				t.Fatalf("err = %v, want %v", err, tc.err)
+			}
+			if got != tc.want {
+				t.Fatalf("key = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestIgnoreAllQuery(t *testing.T) {
+	b := New(Config{IgnoreQuery: []string{"*"}})
+	if k, _ := b.FromTarget("/a.ts", "v=1"); k != "/a.ts" {
+		t.Fatalf("key = %q", k)
+	}
+}
+
+func TestEncodingClass(t *testing.T) {
+	tests := map[string]string{
+		"":                   "",
+		"gzip, deflate, br":  "br",
+		"gzip":               "gzip",
+		"br;q=0, gzip;q=0.5": "gzip",
+		"identity":           "",
+		"x-gzip":             "gzip",
+		"*":                  "",
+		"GZIP;q=1.0":         "gzip",
+		"gzip;q=0":           "",
+	}
+	for in, want := range tests {
+		if got := EncodingClass(in); got != want {
+			t.Errorf("EncodingClass(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzKey(f *testing.F) {
+	f.Add("/a/../b.ts", "b=1&a=2&CMCD=x")
+	f.Add("/%2e%2e/x", "")
+	f.Add("//x//y/", "a&b=&=c")
+	b := New(Config{})
+	f.Fuzz(func(t *testing.T, path, query string) {
+		key, err := b.FromTarget(path, query)
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(key, "/") || len(key) > 4096 {
+			t.Fatalf("bad key %q", key)
+		}
+		p, q, _ := strings.Cut(key, "?")
+		for _, seg := range strings.Split(p, "/") {
+			if seg == ".." || seg == "." {
+				t.Fatalf("dot segment survived in %q", key)
+			}
+		}
+		// Normalising a key again must not change it (one object, one key).
+		again, err := b.FromTarget(p, q)
+		if err != nil || again != key {
+			t.Fatalf("not idempotent: %q -> %q (%v)", key, again, err)
+		}
+	})
+}

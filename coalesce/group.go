@@ -1,0 +1,82 @@
+package coalesce
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Group holds the fills in flight, one per key.
+type Group struct {
+	sf        singleflight.Group
+	mu        sync.Mutex
+	fills     map[string]*Fill
+	followers atomic.Int64
+	started   atomic.Int64
+}
+
+// NewGroup returns an empty Group.
+func NewGroup() *Group {
+	return &Group{fills: make(map[string]*Fill)}
+}
+
+// Join returns the fill in flight for key, or elects the caller to start one:
+// then run is called on its own goroutine with the new fill, and the fill is
+// unregistered when run returns (run must Finish it). leader reports whether
+// this call started the fill.
+func (g *Group) Join(key string, run func(*Fill)) (f *Fill, leader bool) {
+	if f := g.lookup(key); f != nil {
+		g.followers.Add(1)
+		return f, false
+	}
+	v, _, _ := g.sf.Do(key, func() (any, error) {
+		if f := g.lookup(key); f != nil {
+			return f, nil
+		}
+		nf := newFill(key)
+		g.mu.Lock()
+		g.fills[key] = nf
+		g.mu.Unlock()
+		g.started.Add(1)
+		leader = true
+		go g.run(nf, run)
+		return nf, nil
+	})
+	f = v.(*Fill)
+	if !leader {
+		g.followers.Add(1)
+	}
+	return f, leader
+}
+
+func (g *Group) run(f *Fill, run func(*Fill)) {
+	defer func() {
+		g.mu.Lock()
+		if g.fills[f.key] == f {
+			delete(g.fills, f.key)
+		}
+		g.mu.Unlock()
+		f.Finish(ErrNoHead) // no-op when run finished it
+	}()
+	run(f)
+}
+
+func (g *Group) lookup(key string) *Fill {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.fills[key]
+}
+
+// InFlight is the number of fills running now.
+func (g *Group) InFlight() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.fills)
+}
+
+// Followers is the number of joins that shared another caller's fill.
+func (g *Group) Followers() int64 { return g.followers.Load() }
+
+// Started is the number of fills started.
+func (g *Group) Started() int64 { return g.started.Load() }

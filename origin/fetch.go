@@ -1,0 +1,54 @@
+package origin
+
+import (
+	"context"
+	"net/http"
+	"strings"
+)
+
+// FillRequest is what a shared fill asks of the origin. It carries nothing a
+// client chose beyond the key and the Accept-Encoding class.
+type FillRequest struct {
+	Target         string // path?query, the cache key
+	AcceptEncoding string // "br", "gzip" or ""
+	ETag           string // validators of a stale copy: a conditional refresh
+	LastModified   string
+}
+
+// Fetch sends a GET for a fill. The caller owns the context (a fill's is
+// detached from every viewer and bounded by Timeout) and must close the body.
+// Transport errors come back classified (ErrTimeout, ErrUnreachable).
+func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.target(fr.Target), nil)
+	if err != nil {
+		return nil, err
+	}
+	h := req.Header
+	h.Set("User-Agent", c.cfg.UserAgent)
+	h.Set("Via", "1.1 "+c.cfg.Via)
+	switch fr.AcceptEncoding {
+	case "br":
+		h.Set("Accept-Encoding", "br, gzip")
+	case "gzip":
+		h.Set("Accept-Encoding", "gzip")
+	default:
+		h.Set("Accept-Encoding", "identity")
+	}
+	if fr.ETag != "" {
+		h.Set("If-None-Match", fr.ETag)
+	}
+	if fr.LastModified != "" {
+		h.Set("If-Modified-Since", fr.LastModified)
+	}
+	resp, err := c.transport.RoundTrip(req)
+	if err != nil {
+		return nil, Classify(err)
+	}
+	return resp, nil
+}
+
+// target joins the origin's base path and a key.
+func (c *Client) target(key string) string {
+	u := c.cfg.URL
+	return u.Scheme + "://" + u.Host + strings.TrimSuffix(u.EscapedPath(), "/") + key
+}

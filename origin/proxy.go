@@ -1,0 +1,87 @@
+package origin
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httputil"
+)
+
+// PassThrough returns a reverse proxy to the origin for requests the cache does
+// not keep (other methods, private responses, oversized objects). It rewrites
+// the target to the origin (keeping the client's path and query), strips
+// hop-by-hop headers both ways (httputil does), sets X-Forwarded-For and Via,
+// and answers transport failures with 502 or 504 and a one-line body. onError
+// (may be nil) is told of each failure.
+func (c *Client) PassThrough(log *slog.Logger, onError func(*http.Request, error)) http.Handler {
+	base := *c.cfg.URL
+	return &httputil.ReverseProxy{
+		Transport: &timeoutTransport{rt: c.transport, c: c},
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(&base)
+			pr.SetXForwarded()
+			pr.Out.Host = base.Host
+			pr.Out.Header.Add("Via", "1.1 "+c.cfg.Via)
+		},
+		ModifyResponse: func(r *http.Response) error {
+			r.Header.Add("Via", "1.1 "+c.cfg.Via)
+			return nil
+		},
+		FlushInterval: -1, // stream as bytes arrive
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			err = Classify(err)
+			if onError != nil {
+				onError(r, err)
+			}
+			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+				return // the client left
+			}
+			status, msg := StatusFor(err)
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(msg + "\n"))
+			if log != nil {
+				log.Debug("pass-through failed", "uri", r.URL.RequestURI(), "err", err)
+			}
+		},
+		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
+	}
+}
+
+// StatusFor gives the status and one-line body for an origin failure.
+func StatusFor(err error) (int, string) {
+	if errors.Is(err, ErrTimeout) {
+		return http.StatusGatewayTimeout, "504 origin timeout"
+	}
+	return http.StatusBadGateway, "502 origin unreachable"
+}
+
+// timeoutTransport bounds each pass-through exchange by the origin timeout.
+type timeoutTransport struct {
+	rt *http.Transport
+	c  *Client
+}
+
+func (t *timeoutTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(r.Context(), t.c.cfg.Timeout)
+	resp, err := t.rt.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
