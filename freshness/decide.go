@@ -94,7 +94,10 @@ func unshareable(in Input, cc Directives, varyOK bool) string {
 // setStale fills MustRevalidate, NoCache and the stale windows. The
 // configured default windows do not apply to must-revalidate,
 // proxy-revalidate, s-maxage or no-cache responses; the origin's own
-// stale-while-revalidate / stale-if-error always do.
+// stale-while-revalidate / stale-if-error always do. The default
+// stale-while-revalidate window does not apply to live manifests either: a
+// player reloading a live playlist wants the newest one, and a stale answer
+// makes it wait another reload interval for segments that already exist.
 func setStale(p *Policy, cc Directives, cfg Config) {
 	p.MustRevalidate = cc.MustRevalidate || cc.ProxyRevalidate || cc.HasSMaxAge
 	p.NoCache = cc.NoCache
@@ -102,7 +105,9 @@ func setStale(p *Policy, cc Directives, cfg Config) {
 		p.TTL = 0
 	}
 	if !p.MustRevalidate && !p.NoCache {
-		p.StaleWhileRevalidate = max(0, cfg.StaleWhileRevalidate)
+		if p.Kind != KindHLSLive && p.Kind != KindDASHDynamic {
+			p.StaleWhileRevalidate = max(0, cfg.StaleWhileRevalidate)
+		}
 		p.StaleIfError = max(0, cfg.StaleIfError)
 	}
 	if cc.HasStaleWhileRevalidate {

@@ -51,10 +51,14 @@ func stored(kind string, ttl time.Duration) Policy {
 		StaleWhileRevalidate: cfg.StaleWhileRevalidate, StaleIfError: cfg.StaleIfError}
 }
 
-// liveStored is stored for liveHLS: stale-while-revalidate clamped to its
-// 6s target duration.
+// liveStored is stored for a live manifest: the configured default
+// stale-while-revalidate window does not apply to live manifests.
 func liveStored(ttl time.Duration) Policy {
-	return edit(stored(KindHLSLive, ttl), func(p *Policy) { p.StaleWhileRevalidate = liveHLS.TargetDuration })
+	return liveOf(KindHLSLive, ttl)
+}
+
+func liveOf(kind string, ttl time.Duration) Policy {
+	return edit(stored(kind, ttl), func(p *Policy) { p.StaleWhileRevalidate = 0 })
 }
 
 func refused(reason string) Policy {
@@ -92,10 +96,10 @@ func TestDecide(t *testing.T) {
 		{"master_playlist_default_60s", manifestInput(masterHLS), stored(KindHLSMaster, time.Minute)},
 		{"master_playlist_explicit_max_age_kept", manifestInput(masterHLS, "Cache-Control", "max-age=300"), stored(KindHLSMaster, 5*time.Minute)},
 		{"live_playlist_default_half_target_duration", manifestInput(liveHLS), liveStored(3 * time.Second)},
-		{"dash_dynamic_default_2s_when_mup_longer", manifestInput(dynamicMPD(5 * time.Second)), stored(KindDASHDynamic, 2*time.Second)},
-		{"dash_dynamic_default_mup_when_shorter", manifestInput(dynamicMPD(1500 * time.Millisecond)), stored(KindDASHDynamic, 1500*time.Millisecond)},
-		{"dash_dynamic_default_at_least_1s", manifestInput(dynamicMPD(500 * time.Millisecond)), stored(KindDASHDynamic, time.Second)},
-		{"dash_dynamic_default_2s_without_mup", manifestInput(dynamicMPD(0)), stored(KindDASHDynamic, 2*time.Second)},
+		{"dash_dynamic_default_2s_when_mup_longer", manifestInput(dynamicMPD(5 * time.Second)), liveOf(KindDASHDynamic, 2*time.Second)},
+		{"dash_dynamic_default_mup_when_shorter", manifestInput(dynamicMPD(1500 * time.Millisecond)), liveOf(KindDASHDynamic, 1500*time.Millisecond)},
+		{"dash_dynamic_default_at_least_1s", manifestInput(dynamicMPD(500 * time.Millisecond)), liveOf(KindDASHDynamic, time.Second)},
+		{"dash_dynamic_default_2s_without_mup", manifestInput(dynamicMPD(0)), liveOf(KindDASHDynamic, 2*time.Second)},
 
 		// Live clamp.
 		{"live_playlist_clamped_to_half_target_duration", manifestInput(liveHLS, "Cache-Control", "max-age=3600"), liveStored(3 * time.Second)},
@@ -103,12 +107,15 @@ func TestDecide(t *testing.T) {
 		{"live_playlist_expires_clamped", manifestInput(liveHLS, "Expires", httpDate(t0.Add(time.Hour))), liveStored(3 * time.Second)},
 		{"live_playlist_stale_while_revalidate_clamped_to_target_duration",
 			manifestInput(liveHLS, "Cache-Control", "max-age=2, stale-while-revalidate=60"),
-			edit(stored(KindHLSLive, 2*time.Second), func(p *Policy) { p.StaleWhileRevalidate = 6 * time.Second })},
-		{"live_playlist_default_stale_while_revalidate_clamped_to_target_duration",
+			edit(liveOf(KindHLSLive, 2*time.Second), func(p *Policy) { p.StaleWhileRevalidate = 6 * time.Second })},
+		{"live_playlist_gets_no_default_stale_while_revalidate",
 			manifestInput(manifest.Info{Format: manifest.HLS, Live: true, TargetDuration: 4 * time.Second}),
-			edit(stored(KindHLSLive, 2*time.Second), func(p *Policy) { p.StaleWhileRevalidate = 4 * time.Second })},
+			liveOf(KindHLSLive, 2*time.Second)},
+		{"dash_dynamic_stale_while_revalidate_clamped",
+			manifestInput(dynamicMPD(2*time.Second), "Cache-Control", "max-age=1, stale-while-revalidate=60"),
+			edit(liveOf(KindDASHDynamic, time.Second), func(p *Policy) { p.StaleWhileRevalidate = 2 * time.Second })},
 		{"dash_dynamic_clamped_to_default", manifestInput(dynamicMPD(2*time.Second), "Cache-Control", "max-age=60"),
-			stored(KindDASHDynamic, 2*time.Second)},
+			liveOf(KindDASHDynamic, 2*time.Second)},
 		{"vod_playlist_not_clamped", manifestInput(vodHLS, "Cache-Control", "max-age=3600"), stored(KindHLSVOD, time.Hour)},
 
 		// Not stored, not shareable.

@@ -140,5 +140,6 @@ func clampLive(p *Policy, m manifest.Info) {
 		p.StaleWhileRevalidate = min(p.StaleWhileRevalidate, max(0, m.TargetDuration))
 	case KindDASHDynamic:
 		p.TTL = min(p.TTL, dashLiveTTL(m))
+		p.StaleWhileRevalidate = min(p.StaleWhileRevalidate, dashLiveTTL(m))
 	}
 }

@@ -1,0 +1,111 @@
+package edge
+
+import (
+	"net"
+	"net/http"
+	"time"
+)
+
+// Cache results, as logged and counted; xcache maps them to X-Cache.
+const (
+	resultHit        = "hit"
+	resultMiss       = "miss"
+	resultCoalesced  = "coalesced" // shared another request's fill
+	resultRefreshHit = "refresh_hit"
+	resultStale      = "stale"
+	resultError      = "error"
+	resultPass       = "pass"
+)
+
+func xcache(result string) string {
+	switch result {
+	case resultHit, resultCoalesced:
+		return "Hit from streamedge"
+	case resultRefreshHit:
+		return "RefreshHit from streamedge"
+	case resultStale:
+		return "Stale from streamedge"
+	case resultError:
+		return "Error from streamedge"
+	}
+	return "Miss from streamedge"
+}
+
+// exchange is one request's state as it moves through the stages.
+type exchange struct {
+	w         *countingWriter
+	r         *http.Request
+	start     time.Time
+	key       string
+	ae        string // Accept-Encoding class
+	result    string
+	originDur time.Duration
+}
+
+func (h *Handler) newExchange(w http.ResponseWriter, r *http.Request) *exchange {
+	return &exchange{w: &countingWriter{ResponseWriter: w}, r: r, start: h.now(), result: resultMiss}
+}
+
+// finish records the request in metrics and the access log; it runs even when
+// the handler aborts a broken transfer.
+func (h *Handler) finish(x *exchange) {
+	dur := h.now().Sub(x.start)
+	status := x.w.status
+	if status == 0 {
+		status = http.StatusOK
+		if x.r.Context().Err() != nil {
+			status = 499 // the client left before an answer (nginx's convention)
+		}
+	}
+	h.metrics.request(x.result, x.w.bytes)
+	if h.cfg.AccessLog != nil {
+		writeAccessLog(h.cfg.AccessLog, accessRecord{
+			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r), Method: x.r.Method,
+			URI: x.r.RequestURI, Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
+			Cache: x.result, OriginMS: ms(x.originDur),
+		})
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// countingWriter remembers the status and counts body bytes.
+type countingWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (c *countingWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	n, err := c.ResponseWriter.Write(p)
+	c.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection (deadlines, flush).
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// Flush streams what was written so far.
+func (c *countingWriter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

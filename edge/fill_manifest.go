@@ -1,0 +1,123 @@
+package edge
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/streamedge/streamedge/coalesce"
+	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/manifest"
+	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/segments"
+)
+
+// fillManifest reads a manifest whole and validates it before anyone sees it:
+// a truncated or unparsable manifest is never stored nor served as complete.
+func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Response, in freshness.Input) {
+	body, err := readBody(resp, h.cfg.MaxObjectSize)
+	if err != nil {
+		h.fillFailed(f, spec, err)
+		return
+	}
+	var info manifest.Info
+	if resp.StatusCode == http.StatusOK {
+		format := manifest.Detect(resp.Header.Get("Content-Type"), spec.path)
+		if info, err = manifest.Parse(format, body); err != nil {
+			h.metrics.invalidManifests.Inc()
+			h.fillFailed(f, spec, fmt.Errorf("%w: %w", ErrInvalidManifest, err))
+			return
+		}
+	}
+	in.Manifest = info
+	pol := freshness.Decide(in, h.cfg.Policy)
+	if !pol.Shareable {
+		h.release(f, spec, pol.Reason)
+		return
+	}
+	if resp.StatusCode == http.StatusOK && spec.hasStale && !freshness.ShouldReplace(spec.stale, info, spec.staleAge) {
+		if h.publishStored(f, spec.fillKey, resultStale) {
+			h.metrics.regressions.Inc()
+			return
+		}
+	}
+	meta := h.metaFor(in, pol, info)
+	hdr := keptHeader(resp.Header, pol)
+	if pol.Store {
+		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: body}, pol)
+	}
+	h.publish(f, &coalesce.Head{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(body)),
+		Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, body)
+}
+
+// fillRevalidated handles a 304 to a conditional refresh: the stored copy gets
+// the new headers and lifetime without a body transfer.
+func (h *Handler) fillRevalidated(ctx context.Context, f *coalesce.Fill, spec fillSpec, in freshness.Input) {
+	hit, ok := h.store.Get(spec.fillKey)
+	if !ok { // evicted meanwhile: fetch it whole
+		spec.etag, spec.lastMod, spec.hasStale = "", "", false
+		h.runFill(f, spec)
+		return
+	}
+	defer hit.Release()
+	e := &hit.Entry
+	hdr := e.Header.Clone()
+	for _, k := range []string{"Cache-Control", "Expires", "ETag", "Last-Modified", "Vary"} {
+		if v, ok := in.Header[k]; ok {
+			hdr[k] = v
+		}
+	}
+	polHeader := hdr.Clone()
+	for _, k := range []string{"Date", "Age"} {
+		if v, ok := in.Header[k]; ok {
+			polHeader[k] = v
+		}
+	}
+	in.Status, in.Header = e.Status, polHeader
+	if e.Flags&segments.FlagManifest != 0 {
+		in.Manifest, _ = manifest.Parse(manifest.Detect(hdr.Get("Content-Type"), spec.path), e.Body)
+	}
+	pol := freshness.Decide(in, h.cfg.Policy)
+	meta := h.metaFor(in, pol, in.Manifest)
+	if pol.Store {
+		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, pol)
+	}
+	h.publish(f, &coalesce.Head{Status: e.Status, Header: hdr, ContentLength: int64(len(e.Body)),
+		Source: resultRefreshHit, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, e.Body)
+	_ = ctx
+}
+
+// publishStored serves the stored copy of key to the fill's readers.
+func (h *Handler) publishStored(f *coalesce.Fill, key, source string) bool {
+	hit, ok := h.store.Get(key)
+	if !ok {
+		return false
+	}
+	defer hit.Release()
+	e := &hit.Entry
+	h.publish(f, &coalesce.Head{Status: e.Status, Header: e.Header, ContentLength: int64(len(e.Body)),
+		Source: source, Value: &fillMeta{meta: e.Meta}}, e.Body)
+	return true
+}
+
+// publish hands a whole body to the readers and ends the fill.
+func (h *Handler) publish(f *coalesce.Fill, head *coalesce.Head, body []byte) {
+	f.SetHead(head, len(body))
+	f.Append(body)
+	f.Finish(nil)
+}
+
+// readBody reads a whole body, bounded, and checks it against Content-Length.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	switch {
+	case err != nil:
+		return nil, origin.Classify(err)
+	case int64(len(body)) > limit:
+		return nil, ErrTooBig
+	case resp.ContentLength >= 0 && int64(len(body)) != resp.ContentLength:
+		return nil, fmt.Errorf("%w: %d of %d bytes", ErrShortBody, len(body), resp.ContentLength)
+	}
+	return body, nil
+}

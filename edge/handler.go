@@ -1,0 +1,144 @@
+package edge
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/coalesce"
+	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/segments"
+)
+
+// Config wires the stages together.
+type Config struct {
+	Store              *segments.Store
+	Origin             *origin.Client
+	Keys               *cachekey.Builder
+	Policy             freshness.Config
+	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
+	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
+	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
+	ClientWriteTimeout time.Duration // a client write making no progress this long is cut (default 60s)
+	Registry           prometheus.Registerer
+	AccessLog          io.Writer // one JSON line per request; nil for none
+	Logger             *slog.Logger
+	Now                func() time.Time
+}
+
+// Handler is the edge's http.Handler.
+type Handler struct {
+	cfg     Config
+	store   *segments.Store
+	origin  *origin.Client
+	keys    *cachekey.Builder
+	group   *coalesce.Group
+	passes  *passList
+	proxy   http.Handler
+	metrics *metrics
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// New builds a Handler; it registers its metrics on cfg.Registry.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Store == nil || cfg.Origin == nil || cfg.Keys == nil {
+		return nil, errors.New("edge: Store, Origin and Keys are required")
+	}
+	if cfg.MaxObjectSize <= 0 {
+		cfg.MaxObjectSize = 64 << 20
+	}
+	if cfg.PassTTL <= 0 {
+		cfg.PassTTL = 10 * time.Second
+	}
+	if cfg.MaxPassKeys <= 0 {
+		cfg.MaxPassKeys = 10000
+	}
+	if cfg.ClientWriteTimeout <= 0 {
+		cfg.ClientWriteTimeout = 60 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	h := &Handler{
+		cfg: cfg, store: cfg.Store, origin: cfg.Origin, keys: cfg.Keys,
+		group:  coalesce.NewGroup(),
+		passes: newPassList(cfg.MaxPassKeys, cfg.PassTTL, cfg.Now),
+		log:    cfg.Logger, now: cfg.Now,
+	}
+	m, err := newMetrics(cfg.Registry, h)
+	if err != nil {
+		return nil, err
+	}
+	h.metrics = m
+	h.proxy = cfg.Origin.PassThrough(cfg.Logger, func(*http.Request, error) { m.originErrors.Inc() })
+	return h, nil
+}
+
+// ServeHTTP runs one request through the stages.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	x := h.newExchange(w, r)
+	defer h.finish(x)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		h.pass(x)
+		return
+	}
+	key, err := h.keys.Key(r)
+	if err != nil {
+		h.badTarget(x, err)
+		return
+	}
+	x.key, x.ae = key, cachekey.EncodingClass(r.Header.Get("Accept-Encoding"))
+	if r.Header.Get("Authorization") != "" || h.passes.has(key) {
+		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
+		return
+	}
+	h.serveCached(x)
+}
+
+// serveCached is the cacheable path: lookup, then hit, stale or fill.
+func (h *Handler) serveCached(x *exchange) {
+	hit, fillKey := h.lookup(x.key, x.ae)
+	if hit != nil {
+		defer hit.Release()
+	}
+	now := h.now()
+	switch {
+	case hit != nil && isFresh(&hit.Entry.Meta, now):
+		h.serveEntry(x, &hit.Entry, resultHit)
+	case hit != nil && canServeWhileRevalidating(&hit.Entry.Meta, now):
+		h.serveEntry(x, &hit.Entry, resultStale)
+		h.group.Join(fillKey, h.filler(x, fillKey, hit))
+	default:
+		h.fetch(x, fillKey, hit)
+	}
+}
+
+// badTarget answers a request whose target cannot be keyed.
+func (h *Handler) badTarget(x *exchange, err error) {
+	status := http.StatusBadRequest
+	if errors.Is(err, cachekey.ErrTooLong) {
+		status = http.StatusRequestURITooLong
+	}
+	x.result = resultError
+	h.plainError(x, status, http.StatusText(status))
+}
+
+// plainError writes a short one-line error body.
+func (h *Handler) plainError(x *exchange, status int, msg string) {
+	hd := x.w.Header()
+	hd.Set("Content-Type", "text/plain; charset=utf-8")
+	hd.Set("X-Cache", xcache(resultError))
+	hd.Set("Cache-Control", "no-store")
+	x.w.WriteHeader(status)
+	_, _ = io.WriteString(x.w, msg+"\n")
+}

@@ -1,0 +1,153 @@
+package edge
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/segments"
+)
+
+// testOrigin is a real HTTP origin that counts requests per path and records
+// the headers of the last request to each.
+type testOrigin struct {
+	*httptest.Server
+	mu     sync.Mutex
+	counts map[string]int
+	last   map[string]http.Header
+}
+
+func newTestOrigin(t *testing.T, h http.HandlerFunc) *testOrigin {
+	t.Helper()
+	o := &testOrigin{counts: map[string]int{}, last: map[string]http.Header{}}
+	o.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o.mu.Lock()
+		o.counts[r.URL.Path]++
+		o.last[r.URL.Path] = r.Header.Clone()
+		o.mu.Unlock()
+		h(w, r)
+	}))
+	t.Cleanup(o.Close)
+	return o
+}
+
+func (o *testOrigin) count(path string) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.counts[path]
+}
+
+func (o *testOrigin) lastHeader(path string) http.Header {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.last[path]
+}
+
+type edgeOpts struct {
+	policy        freshness.Config
+	maxObject     int64
+	originTimeout time.Duration
+	ignoreQuery   []string
+}
+
+func defaultPolicy() freshness.Config {
+	return freshness.Config{DefaultTTL: 24 * time.Hour, NegativeTTL: time.Second,
+		StaleWhileRevalidate: 0, StaleIfError: 5 * time.Minute}
+}
+
+// testEdge is a real edge server in front of an origin URL.
+type testEdge struct {
+	*httptest.Server
+	h      *Handler
+	client *http.Client
+}
+
+func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
+	t.Helper()
+	if o.policy == (freshness.Config{}) {
+		o.policy = defaultPolicy()
+	}
+	u, _ := url.Parse(originURL)
+	oc, err := origin.New(origin.Config{URL: u, Timeout: o.originTimeout, ResponseHeaderTimeout: o.originTimeout,
+		DialTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Config{
+		Store: segments.New(segments.Config{MaxBytes: 512 << 20}), Origin: oc,
+		Keys: cachekey.New(cachekey.Config{IgnoreQuery: o.ignoreQuery}), Policy: o.policy,
+		MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	t.Cleanup(oc.Close)
+	tr := &http.Transport{MaxIdleConnsPerHost: 1000, DisableCompression: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &testEdge{Server: srv, h: h, client: &http.Client{Transport: tr, Timeout: 20 * time.Second}}
+}
+
+type result struct {
+	status int
+	header http.Header
+	body   string
+	err    error
+}
+
+// get fetches path from the edge with optional header pairs.
+func (e *testEdge) get(t *testing.T, method, path string, hdr ...string) result {
+	t.Helper()
+	return e.do(context.Background(), method, path, hdr...)
+}
+
+func (e *testEdge) do(ctx context.Context, method, path string, hdr ...string) result {
+	req, _ := http.NewRequestWithContext(ctx, method, e.URL+path, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return result{err: err}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return result{status: resp.StatusCode, header: resp.Header, body: string(b), err: err}
+}
+
+func wantCache(t *testing.T, r result, want string) {
+	t.Helper()
+	if r.err != nil {
+		t.Fatalf("request failed: %v", r.err)
+	}
+	if got := r.header.Get("X-Cache"); !strings.HasPrefix(got, want) {
+		t.Fatalf("X-Cache = %q, want %q (status %d)", got, want, r.status)
+	}
+}
+
+// staticHandler serves fixed bodies with headers by path.
+func staticHandler(bodies map[string]string, hdr map[string]string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		b, ok := bodies[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		for k, v := range hdr {
+			w.Header().Set(k, v)
+		}
+		_, _ = io.WriteString(w, b)
+	}
+}

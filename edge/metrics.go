@@ -1,0 +1,104 @@
+package edge
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/streamedge/streamedge/origin"
+)
+
+// metrics are the edge's Prometheus series (prefix streamedge_).
+type metrics struct {
+	requests         *prometheus.CounterVec // by cache result
+	bytesServed      prometheus.Counter
+	originRequests   *prometheus.CounterVec // by status, "error" or "timeout"
+	originErrors     prometheus.Counter
+	originDuration   prometheus.Histogram
+	passes           *prometheus.CounterVec // responses made pass-through, by reason
+	failedFills      *prometheus.CounterVec // by reason
+	invalidManifests prometheus.Counter
+	regressions      prometheus.Counter
+	storeErrors      prometheus.Counter
+	abortedStreams   prometheus.Counter
+}
+
+func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_requests_total",
+			Help: "Client requests by cache result (hit, miss, coalesced, refresh_hit, stale, error, pass)."}, []string{"cache"}),
+		bytesServed: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_bytes_served_total",
+			Help: "Response body bytes written to clients."}),
+		originRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_origin_requests_total",
+			Help: "Origin requests by response status (or error / timeout)."}, []string{"status"}),
+		originErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_origin_pass_errors_total",
+			Help: "Pass-through requests that failed at the origin."}),
+		originDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "streamedge_origin_duration_seconds",
+			Help: "Origin time to response headers for fills.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 15)}),
+		passes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_pass_through_total",
+			Help: "Fills whose response could not be shared, by reason; followers were released."}, []string{"reason"}),
+		failedFills: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_failed_fills_total",
+			Help: "Fills that ended without a complete valid body, by reason (never stored)."}, []string{"reason"}),
+		invalidManifests: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_invalid_manifests_total",
+			Help: "Manifests from the origin that did not parse (not stored, not served as complete)."}),
+		regressions: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_live_playlist_regressions_total",
+			Help: "Refreshes that returned an older live playlist than the cached one (cached kept)."}),
+		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_store_errors_total",
+			Help: "Entries the store refused (key or headers too big)."}),
+		abortedStreams: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_aborted_streams_total",
+			Help: "Client responses cut because their fill failed mid-body."}),
+	}
+	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
+		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
+			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_fills_in_flight",
+			Help: "Origin fills running now."}, func() float64 { return float64(h.group.InFlight()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_pass_keys",
+			Help: "Keys remembered as pass-through."}, func() float64 { return float64(h.passes.len()) }),
+	}
+	cs = append(cs, storeCollectors(h)...)
+	for _, c := range cs {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m *metrics) request(result string, bytes int64) {
+	m.requests.WithLabelValues(result).Inc()
+	m.bytesServed.Add(float64(bytes))
+}
+
+func (m *metrics) origin(resp *http.Response, err error, d time.Duration) {
+	switch {
+	case errors.Is(err, origin.ErrTimeout):
+		m.originRequests.WithLabelValues("timeout").Inc()
+	case err != nil:
+		m.originRequests.WithLabelValues("error").Inc()
+	default:
+		m.originRequests.WithLabelValues(strconv.Itoa(resp.StatusCode)).Inc()
+		m.originDuration.Observe(d.Seconds())
+	}
+}
+
+func failReason(err error) string {
+	switch {
+	case errors.Is(err, ErrShortBody):
+		return "short_body"
+	case errors.Is(err, ErrTooBig):
+		return "too_big"
+	case errors.Is(err, ErrInvalidManifest):
+		return "invalid_manifest"
+	case errors.Is(err, origin.ErrTimeout):
+		return "timeout"
+	}
+	return "error"
+}

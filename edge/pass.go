@@ -1,0 +1,35 @@
+package edge
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// pass sends the request to the origin uncached and unshared: other methods,
+// requests carrying Authorization, keys whose responses must not be shared,
+// objects over the size limit. The target sent is the normalised one.
+func (h *Handler) pass(x *exchange) {
+	x.result = resultPass
+	if x.key != "" {
+		path, query, _ := strings.Cut(x.key, "?")
+		if p, err := url.PathUnescape(path); err == nil {
+			x.r.URL.Path, x.r.URL.RawPath, x.r.URL.RawQuery = p, path, query
+		}
+	} else {
+		key, err := h.keys.FromTarget(x.r.URL.EscapedPath(), "")
+		if err != nil {
+			h.badTarget(x, err)
+			return
+		}
+		if p, err := url.PathUnescape(key); err == nil {
+			x.r.URL.Path, x.r.URL.RawPath = p, key
+		}
+	}
+	x.w.Header().Set("X-Cache", xcache(resultPass))
+	h.proxy.ServeHTTP(x.w, x.r)
+	if x.w.status != 0 {
+		h.metrics.originRequests.WithLabelValues(strconv.Itoa(x.w.status)).Inc()
+	}
+}
+

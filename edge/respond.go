@@ -1,0 +1,232 @@
+package edge
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/streamedge/streamedge/byterange"
+	"github.com/streamedge/streamedge/coalesce"
+	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/segments"
+)
+
+const writeSlice = 256 << 10 // a write deadline is set per slice written
+
+// fetch joins (or starts) the key's fill and answers from it.
+func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
+	f, leader := h.group.Join(fillKey, h.filler(x, fillKey, stale))
+	if !leader {
+		x.result = resultCoalesced
+	}
+	t0 := h.now()
+	head, err := f.Head(x.r.Context())
+	if leader {
+		x.originDur = h.now().Sub(t0)
+	}
+	if err != nil {
+		if x.r.Context().Err() == nil {
+			h.failed(x, err, stale)
+		}
+		return
+	}
+	if head.Pass {
+		h.pass(x)
+		return
+	}
+	if fm, ok := head.Value.(*fillMeta); ok && fm.varyAE && fm.ae != x.ae && fillKey == x.key {
+		h.fetch(x, variantKey(x.key, x.ae), nil) // the object varies: fetch this client's encoding
+		return
+	}
+	if head.Status >= 500 && stale != nil && canServeOnError(&stale.Entry.Meta, h.now()) {
+		h.serveEntry(x, &stale.Entry, resultStale)
+		return
+	}
+	if head.Source == resultRefreshHit || head.Source == resultStale {
+		x.result = head.Source
+	}
+	h.serveFill(x, f, head)
+}
+
+// failed answers a fill that produced no response: the stale copy within
+// stale-if-error, else 502/504 with a one-line body.
+func (h *Handler) failed(x *exchange, err error, stale *segments.Hit) {
+	if stale != nil && canServeOnError(&stale.Entry.Meta, h.now()) {
+		h.serveEntry(x, &stale.Entry, resultStale)
+		return
+	}
+	x.result = resultError
+	status, msg := origin.StatusFor(err)
+	switch {
+	case errors.Is(err, ErrInvalidManifest):
+		msg = "502 invalid manifest from origin"
+	case errors.Is(err, ErrShortBody):
+		msg = "502 truncated response from origin"
+	case errors.Is(err, ErrTooBig):
+		msg = "502 object larger than the edge's limit"
+	}
+	h.plainError(x, status, msg)
+}
+
+// serveEntry answers from a stored (or fully received) entry.
+func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
+	x.result = result
+	h.writeHead(x, e.Header, e.Status, age(&e.Meta, h.now()))
+	body := e.Body
+	if e.Status == http.StatusOK && notModified(x.r, e.Header) {
+		h.write304(x)
+		return
+	}
+	status, start, end := h.rangeFor(x, e.Status, int64(len(body)))
+	if status == http.StatusRequestedRangeNotSatisfiable {
+		return
+	}
+	body = body[start : end+1 : end+1]
+	x.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	x.w.WriteHeader(status)
+	if x.r.Method != http.MethodHead {
+		h.writeBody(x, body)
+	}
+}
+
+// serveFill streams a fill's response as its bytes arrive.
+func (h *Handler) serveFill(x *exchange, f *coalesce.Fill, head *coalesce.Head) {
+	var a int64
+	if fm, ok := head.Value.(*fillMeta); ok {
+		a = age(&fm.meta, h.now())
+	}
+	h.writeHead(x, head.Header, head.Status, a)
+	if head.Status == http.StatusOK && notModified(x.r, head.Header) {
+		h.write304(x)
+		return
+	}
+	size := head.ContentLength
+	if size < 0 && x.r.Header.Get("Range") != "" && head.Status == http.StatusOK {
+		if err := f.Wait(x.r.Context()); err != nil {
+			h.abort(x, err)
+			return
+		}
+		size = int64(len(f.Body()))
+	}
+	status, start, end := http.StatusOK, int64(0), int64(-1)
+	if size >= 0 {
+		if status, start, end = h.rangeFor(x, head.Status, size); status == http.StatusRequestedRangeNotSatisfiable {
+			return
+		}
+		x.w.Header().Set("Content-Length", strconv.FormatInt(end-start+1, 10))
+	} else {
+		status = head.Status
+	}
+	x.w.WriteHeader(status)
+	if x.r.Method == http.MethodHead {
+		return
+	}
+	h.streamFill(x, f, start, end)
+}
+
+// streamFill writes body[from:to] (to < 0: to the end) as the fill grows. When
+// the fill fails after the head went out, the connection is cut so the client
+// sees a broken transfer, never a short "complete" body.
+func (h *Handler) streamFill(x *exchange, f *coalesce.Fill, from, last int64) {
+	ctx, off := x.r.Context(), int(from)
+	for {
+		chunk, done, err := f.Next(ctx, off)
+		if last >= 0 && int64(off+len(chunk)) > last+1 {
+			chunk = chunk[:int(last+1)-off]
+		}
+		if len(chunk) > 0 {
+			if !h.writeBody(x, chunk) {
+				return
+			}
+			off += len(chunk)
+		}
+		if last >= 0 && int64(off) > last {
+			return
+		}
+		if err != nil {
+			h.abort(x, err)
+			return
+		}
+		if done {
+			return
+		}
+	}
+}
+
+// abort ends a response whose fill failed mid-body.
+func (h *Handler) abort(x *exchange, err error) {
+	if x.r.Context().Err() != nil {
+		return // the client left; nothing to cut
+	}
+	h.metrics.abortedStreams.Inc()
+	h.log.Debug("cutting client connection: fill failed", "key", x.key, "err", err)
+	panic(http.ErrAbortHandler)
+}
+
+// writeBody writes in slices, each with a deadline, flushing as it goes. It
+// reports whether the client is still there.
+func (h *Handler) writeBody(x *exchange, body []byte) bool {
+	rc := http.NewResponseController(x.w)
+	for len(body) > 0 {
+		n := min(len(body), writeSlice)
+		_ = rc.SetWriteDeadline(time.Now().Add(h.cfg.ClientWriteTimeout))
+		if _, err := x.w.Write(body[:n]); err != nil {
+			return false
+		}
+		body = body[n:]
+	}
+	_ = rc.Flush()
+	return true
+}
+
+// writeHead sets the response headers common to every cached answer.
+func (h *Handler) writeHead(x *exchange, src http.Header, status int, ageSec int64) {
+	hd := x.w.Header()
+	for k, v := range src {
+		hd[k] = v
+	}
+	hd.Set("Age", strconv.FormatInt(ageSec, 10))
+	result := x.result
+	if status >= 400 {
+		result = resultError
+	}
+	hd.Set("X-Cache", xcache(result))
+	hd.Add("Via", "1.1 streamedge")
+}
+
+func (h *Handler) write304(x *exchange) {
+	hd := x.w.Header()
+	hd.Del("Content-Length")
+	hd.Del("Content-Encoding")
+	x.w.WriteHeader(http.StatusNotModified)
+}
+
+// rangeFor decides between 200, 206 and 416 for a body of size bytes and
+// returns the inclusive byte span to send. On 416 it has answered already.
+func (h *Handler) rangeFor(x *exchange, status int, size int64) (int, int64, int64) {
+	full := func() (int, int64, int64) { return status, 0, size - 1 }
+	if status != http.StatusOK {
+		return full()
+	}
+	x.w.Header().Set("Accept-Ranges", "bytes")
+	rh := x.r.Header.Get("Range")
+	if rh == "" || !byterange.IfRangeMatches(x.r.Header.Get("If-Range"), x.w.Header().Get("ETag"), x.w.Header().Get("Last-Modified")) {
+		return full()
+	}
+	spec, err := byterange.Parse(rh)
+	if err != nil {
+		return full() // malformed or multi-range: the whole body, as RFC 9110 allows
+	}
+	start, end, ok := spec.Resolve(size)
+	if !ok {
+		hd := x.w.Header()
+		hd.Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
+		hd.Del("Content-Encoding")
+		hd.Set("Content-Length", "0")
+		x.w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
+		return http.StatusRequestedRangeNotSatisfiable, 0, 0
+	}
+	x.w.Header().Set("Content-Range", "bytes "+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(end, 10)+"/"+strconv.FormatInt(size, 10))
+	return http.StatusPartialContent, start, end
+}

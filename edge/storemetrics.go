@@ -1,0 +1,28 @@
+package edge
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// storeCollectors export the store's own figures (fastcache stats plus the
+// store's counters), read at scrape time.
+func storeCollectors(h *Handler) []prometheus.Collector {
+	gauge := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
+	}
+	counter := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f)
+	}
+	st := h.store
+	return []prometheus.Collector{
+		gauge("streamedge_cache_bytes", "Bytes held by the cache.", func() float64 { return float64(st.Stats().Bytes) }),
+		gauge("streamedge_cache_max_bytes", "The cache's bound (-cache-size).", func() float64 { return float64(st.Stats().MaxBytes) }),
+		gauge("streamedge_cache_entries", "Entries (and body chunks) held by the cache.", func() float64 { return float64(st.Stats().Entries) }),
+		counter("streamedge_cache_evicted_bytes_total", "Bytes overwritten by FIFO eviction (bytes written minus bytes resident).",
+			func() float64 { return float64(st.Stats().EvictedBytes) }),
+		counter("streamedge_cache_reinserts_total", "Hot entries re-inserted so FIFO eviction spares them.",
+			func() float64 { return float64(st.Stats().Reinserts) }),
+		counter("streamedge_cache_lookups_total", "Store lookups.", func() float64 { return float64(st.Stats().Gets) }),
+		counter("streamedge_cache_lookup_misses_total", "Store lookups that found nothing usable.", func() float64 { return float64(st.Stats().Misses) }),
+		counter("streamedge_cache_corrupt_total", "Entries found corrupt or of another version (treated as misses).",
+			func() float64 { return float64(st.Stats().Corrupt) }),
+	}
+}

@@ -1,0 +1,212 @@
+package segments
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+
+	"github.com/VictoriaMetrics/fastcache"
+	"github.com/cespare/xxhash/v2"
+)
+
+var (
+	ErrKeyTooLong     = errors.New("segments: key too long")
+	ErrHeadersTooBig  = errors.New("segments: headers too big")
+	ErrTooBig         = errors.New("segments: entry too big")
+	ErrCorrupt        = errors.New("segments: corrupt data")
+	ErrVersion        = errors.New("segments: unknown format version")
+	ErrInvalidEntry   = errors.New("segments: invalid entry")
+	ErrSnapshotConfig = errors.New("segments: snapshot does not match config")
+)
+
+// lockShards guards write-write races per key: Put, Delete and re-insert
+// of keys in one shard are serialised, so a re-insert can check that the
+// value it read is still the stored one before writing it back.
+const lockShards = 256
+
+// Store is a bounded, thread-safe object store. Create it with New or
+// LoadFromDir.
+type Store struct {
+	c    *fastcache.Cache
+	cfg  settings
+	seed maphash.Seed
+	mu   [lockShards]sync.Mutex
+
+	bufs bufferPool
+	hits sync.Pool // *Hit
+
+	written atomic.Uint64 // chunk bytes written since the store was created (persisted)
+	n       counters
+}
+
+// New returns an empty store bounded by cfg.
+func New(cfg Config) *Store {
+	s := newStore(cfg.resolve())
+	s.c = fastcache.New(int(s.cfg.capacity))
+	return s
+}
+
+func newStore(set settings) *Store {
+	return &Store{cfg: set, seed: maphash.MakeSeed()}
+}
+
+func (s *Store) shard(key string) *sync.Mutex {
+	return &s.mu[maphash.String(s.seed, key)%lockShards]
+}
+
+// Put stores e under key, replacing any previous entry. e is not retained.
+func (s *Store) Put(key string, e *Entry) error {
+	if len(key) > s.cfg.maxKeyLen {
+		s.n.tooBigKey.Add(1)
+		return fmt.Errorf("%w: %d bytes (max %d)", ErrKeyTooLong, len(key), s.cfg.maxKeyLen)
+	}
+	if e == nil || e.Status < 0 || e.Status > maxStatus {
+		return fmt.Errorf("%w: nil entry or status out of [0, %d]", ErrInvalidEntry, maxStatus)
+	}
+	hdrSize, err := validateHeader(e.Header, s.cfg.maxHeaderBytes)
+	if err != nil {
+		s.n.headersTooBig.Add(1)
+		return err
+	}
+	size := int64(fixedSize) + int64(hdrSize) + int64(len(e.Body))
+	if size > s.cfg.maxEntryBytes {
+		s.n.tooBig.Add(1)
+		return fmt.Errorf("%w: %d bytes (max %d)", ErrTooBig, size, s.cfg.maxEntryBytes)
+	}
+	buf := s.bufs.get(int(size))
+	defer s.bufs.put(buf)
+	buf.b = appendEntry(buf.b, e, hdrSize, 0)
+	k := []byte(key)
+
+	mu := s.shard(key)
+	mu.Lock()
+	setWrittenAt(buf.b, s.written.Add(footprint(len(k), len(buf.b))))
+	s.c.SetBig(k, buf.b)
+	mu.Unlock()
+	s.n.puts.Add(1)
+	return nil
+}
+
+// Hit is a successful lookup. Entry.Body aliases a pooled buffer: it is valid
+// until Release. Header and Meta may be kept after Release.
+type Hit struct {
+	Entry Entry
+
+	key  []byte
+	meta []byte
+	buf  *buffer
+	s    *Store
+}
+
+// Release returns the hit's buffers to the store. The hit and its Body must
+// not be used afterwards; Release must be called exactly once.
+func (h *Hit) Release() {
+	s := h.s
+	if h.buf != nil {
+		s.bufs.put(h.buf)
+		h.buf = nil
+	}
+	h.Entry = Entry{}
+	s.hits.Put(h)
+}
+
+// Get looks key up. A missing, partially evicted, corrupt or foreign-version
+// entry is a miss. On a hit the caller must Release the Hit.
+//
+// fastcache evicts FIFO per bucket, however often an entry is read. So a hit
+// on an entry older (in bytes written since) than ReinsertFraction of the
+// capacity, clamped as explained in reinsertAfter, writes the same bytes back
+// with a new written-at: hot entries keep moving to the front of the rings.
+// Only one of the concurrent hits on a key re-inserts, and only if no Put or
+// Delete replaced the entry meanwhile; other hits copy nothing.
+func (s *Store) Get(key string) (*Hit, bool) {
+	s.n.gets.Add(1)
+	if len(key) > s.cfg.maxKeyLen {
+		s.n.misses.Add(1)
+		return nil, false
+	}
+	h, _ := s.hits.Get().(*Hit)
+	if h == nil {
+		h = &Hit{s: s, meta: make([]byte, 0, 16)}
+	}
+	h.key = append(h.key[:0], key...)
+	// The 16-byte SetBig meta value (hash, length) sizes the buffer.
+	h.meta = s.c.Get(h.meta[:0], h.key)
+	if len(h.meta) != 16 {
+		return s.miss(h, false)
+	}
+	n := binary.BigEndian.Uint64(h.meta[8:])
+	if n < fixedSize || n > uint64(s.cfg.maxEntryBytes) {
+		return s.miss(h, true)
+	}
+	h.buf = s.bufs.get(int(n))
+	h.buf.b = s.c.GetBig(h.buf.b[:0], h.key)
+	if len(h.buf.b) == 0 {
+		return s.miss(h, false) // evicted meanwhile, or a piece is gone
+	}
+	at, err := decodeEntry(h.buf.b, &h.Entry)
+	if err != nil {
+		return s.miss(h, true)
+	}
+	if now := s.written.Load(); now > at && now-at > s.cfg.reinsertAfter {
+		s.reinsert(key, h)
+	}
+	s.n.hits.Add(1)
+	return h, true
+}
+
+func (s *Store) miss(h *Hit, corrupt bool) (*Hit, bool) {
+	if corrupt {
+		s.n.corrupt.Add(1)
+	}
+	s.n.misses.Add(1)
+	h.Release()
+	return nil, false
+}
+
+// reinsert writes h's value back with a new written-at, unless another
+// goroutine holds the key's shard (it is re-inserting or replacing) or the
+// stored value is no longer the one h read.
+func (s *Store) reinsert(key string, h *Hit) {
+	mu := s.shard(key)
+	if !mu.TryLock() {
+		s.n.reinsertSkips.Add(1)
+		return
+	}
+	defer mu.Unlock()
+	h.meta = s.c.Get(h.meta[:0], h.key)
+	if len(h.meta) != 16 || binary.BigEndian.Uint64(h.meta) != xxhash.Sum64(h.buf.b) {
+		s.n.reinsertSkips.Add(1)
+		return
+	}
+	setWrittenAt(h.buf.b, s.written.Add(footprint(len(h.key), len(h.buf.b))))
+	s.c.SetBig(h.key, h.buf.b)
+	s.n.reinserts.Add(1)
+}
+
+// Delete removes key. Its chunks are reclaimed as the rings wrap.
+func (s *Store) Delete(key string) {
+	if len(key) > s.cfg.maxKeyLen {
+		return
+	}
+	mu := s.shard(key)
+	mu.Lock()
+	s.c.Del([]byte(key))
+	mu.Unlock()
+	s.n.deletes.Add(1)
+}
+
+// Reset removes every entry and frees the cache's chunks. Counters keep
+// counting (the dropped bytes show up in EvictedBytes).
+func (s *Store) Reset() {
+	for i := range s.mu {
+		s.mu[i].Lock()
+	}
+	s.c.Reset()
+	for i := range s.mu {
+		s.mu[i].Unlock()
+	}
+}
