@@ -32,4 +32,3 @@ func (h *Handler) pass(x *exchange) {
 		h.metrics.originRequests.WithLabelValues(strconv.Itoa(x.w.status)).Inc()
 	}
 }
-
