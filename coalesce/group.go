@@ -62,10 +62,20 @@ func (g *Group) run(f *Fill, run func(*Fill)) {
 	run(f)
 }
 
+// lookup returns the running fill for key. A fill that has finished but is
+// not yet unregistered is not joined: its response may be one that must not be
+// reused (a 5xx, a pass), and whatever it stored is in the store by now.
 func (g *Group) lookup(key string) *Fill {
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.fills[key]
+	f := g.fills[key]
+	g.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	if done, _ := f.Done(); done {
+		return nil
+	}
+	return f
 }
 
 // InFlight is the number of fills running now.
