@@ -1,0 +1,56 @@
+# streamedge — see README.md. `make demo` and `make test` are the two set-up commands.
+GO       ?= go
+VERSION  ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+FUZZTIME ?= 30s
+PKGS     := ./...
+
+.PHONY: all build demo test vet fmt-check unit fuzz bench clean test-browser
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/streamedge ./cmd/streamedge
+	$(GO) build -o bin/player-test ./player-test
+
+# hls.js + shaka-player for the demo page (/demo/) and playwright-core for
+# test-browser; npm ci writes the stamp file, so this reruns only when the lock changes.
+player-test/browser/node_modules/.package-lock.json: player-test/browser/package-lock.json
+	cd player-test/browser && npm ci --no-audit --no-fund || echo "npm ci failed: the demo page will ask for its player libraries"
+
+# The edge in front of the embedded demo origin; prints the URLs to open.
+demo: build player-test/browser/node_modules/.package-lock.json
+	./bin/streamedge demo -listen $${LISTEN:-:8080} -admin $${ADMIN:-127.0.0.1:9090}
+
+# Everything CI runs (.ci/run): formatting, vet, unit and end-to-end tests
+# with the race detector.
+test: fmt-check vet unit test-browser
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+unit:
+	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+# Real browsers (Debian chromium + hls.js / shaka-player) through the edge.
+# Installs chromium (apt, as root) and node_modules on first use.
+test-browser: build
+	SKIP_BUILD=1 player-test/browser/run.sh
+
+# Each fuzz target for FUZZTIME (go test -fuzz takes one target at a time).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; done
+
+# Go benchmarks of the hit and coalescing paths (figures for BENCHMARKS.md).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./segments/ ./edge/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// config is everything the flags set.
+type config struct {
+	Origin            string
+	Listen            string
+	Admin             string
+	CacheSize         byteSize
+	MaxObjectSize     byteSize
+	DefaultTTL        time.Duration
+	NegativeTTL       time.Duration
+	IgnoreQuery       string
+	StaleWhileReval   time.Duration
+	StaleIfError      time.Duration
+	OriginTimeout     time.Duration
+	OriginDialTimeout time.Duration
+	OriginHeaderTime  time.Duration
+	OriginInsecure    bool
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
+	ClientWriteTime   time.Duration
+	MaxHeaderBytes    byteSize
+	PassTTL           time.Duration
+	DrainTimeout      time.Duration
+	AccessLog         string
+	LogLevel          string
+	DemoAssets        string
+}
+
+func defaults() config {
+	return config{
+		Listen: ":8080", Admin: "127.0.0.1:9090",
+		CacheSize: 1 << 30, MaxObjectSize: 64 << 20,
+		DefaultTTL: 24 * time.Hour, NegativeTTL: time.Second,
+		StaleWhileReval: 10 * time.Second, StaleIfError: 5 * time.Minute,
+		OriginTimeout: 30 * time.Second, OriginDialTimeout: 3 * time.Second, OriginHeaderTime: 10 * time.Second,
+		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: 60 * time.Second,
+		MaxHeaderBytes: 32 << 10, PassTTL: 10 * time.Second, DrainTimeout: 10 * time.Second,
+		AccessLog: "-", LogLevel: "info",
+	}
+}
+
+// parseFlags reads a command's flags. A bad flag or value is one line on
+// stderr and errUsage; -h prints the flags and flag.ErrHelp.
+func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
+	c := defaults()
+	if cmd == "demo" {
+		c.AccessLog = "off" // the demo prints its URLs; -access-log - brings the log back
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve)")
+	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on")
+	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
+	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
+	fs.Var(&c.MaxObjectSize, "max-object-size", "larger bodies stream through uncached")
+	fs.DurationVar(&c.DefaultTTL, "default-ttl", c.DefaultTTL, "lifetime of cacheable responses without freshness information (CloudFront DefaultTTL)")
+	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
+	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key (\"*\" for all); CMCD and signed-URL parameters always are")
+	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
+	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
+	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "bound on one whole origin exchange, body included")
+	fs.DurationVar(&c.OriginDialTimeout, "origin-dial-timeout", c.OriginDialTimeout, "bound on connecting to the origin")
+	fs.DurationVar(&c.OriginHeaderTime, "origin-header-timeout", c.OriginHeaderTime, "bound on waiting for the origin's response headers")
+	fs.BoolVar(&c.OriginInsecure, "origin-insecure", c.OriginInsecure, "do not verify the origin's TLS certificate")
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "bound on a client sending its request headers")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "idle keep-alive client connections are closed after this")
+	fs.DurationVar(&c.ClientWriteTime, "client-write-timeout", c.ClientWriteTime, "a client that accepts no bytes for this long is cut")
+	fs.Var(&c.MaxHeaderBytes, "max-header-bytes", "largest request header block accepted (431 beyond)")
+	fs.DurationVar(&c.PassTTL, "pass-ttl", c.PassTTL, "how long a key whose response must not be shared stays pass-through")
+	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "on SIGTERM, how long in-flight requests may finish")
+	fs.StringVar(&c.AccessLog, "access-log", c.AccessLog, "JSON access log: \"-\" for stdout, a file path, or \"off\"")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	if cmd == "demo" {
+		fs.StringVar(&c.DemoAssets, "demo-assets", "", "node_modules directory with hls.js and shaka-player for /demo/ (default player-test/browser/node_modules, also looked up next to bin/)")
+	}
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(cmd, fs, stderr)
+			return c, err
+		}
+		fmt.Fprintf(stderr, "streamedge %s: %v (see 'streamedge %s -h')\n", cmd, err, cmd)
+		return c, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "streamedge %s: unexpected argument %q\n", cmd, fs.Arg(0))
+		return c, errUsage
+	}
+	if err := c.validate(cmd); err != nil {
+		fmt.Fprintf(stderr, "streamedge %s: %v\n", cmd, err)
+		return c, errUsage
+	}
+	return c, nil
+}
+
+func printUsage(cmd string, fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintf(w, "Usage: streamedge %s [flags]\n\nFlags:\n", cmd)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+func (c *config) validate(cmd string) error {
+	if cmd == "serve" {
+		if c.Origin == "" {
+			return errors.New("-origin is required")
+		}
+		u, err := url.Parse(c.Origin)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
+		}
+	}
+	switch {
+	case c.CacheSize < 128<<20:
+		return fmt.Errorf("-cache-size %s: at least 128MiB (512MiB or more recommended)", c.CacheSize)
+	case c.MaxObjectSize <= 0 || c.MaxObjectSize > c.CacheSize/8:
+		return fmt.Errorf("-max-object-size %s: must be > 0 and at most 1/8 of -cache-size", c.MaxObjectSize)
+	case c.MaxHeaderBytes < 1<<10:
+		return fmt.Errorf("-max-header-bytes %s: at least 1KiB", c.MaxHeaderBytes)
+	}
+	for name, d := range map[string]time.Duration{
+		"default-ttl": c.DefaultTTL, "negative-ttl": c.NegativeTTL, "stale-while-revalidate": c.StaleWhileReval,
+		"stale-if-error": c.StaleIfError, "pass-ttl": c.PassTTL, "drain-timeout": c.DrainTimeout,
+	} {
+		if d < 0 {
+			return fmt.Errorf("-%s %s: must not be negative", name, d)
+		}
+	}
+	for name, d := range map[string]time.Duration{
+		"origin-timeout": c.OriginTimeout, "origin-dial-timeout": c.OriginDialTimeout, "origin-header-timeout": c.OriginHeaderTime,
+		"read-header-timeout": c.ReadHeaderTimeout, "idle-timeout": c.IdleTimeout, "client-write-timeout": c.ClientWriteTime,
+	} {
+		if d <= 0 {
+			return fmt.Errorf("-%s %s: must be positive", name, d)
+		}
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("-log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+func (c *config) ignoreQuery() []string {
+	var out []string
+	for _, p := range strings.Split(c.IgnoreQuery, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,79 @@
+// Command streamedge is a streaming-media edge cache: point players at it
+// instead of the origin, and every concurrent request for one manifest or
+// segment becomes one origin fetch.
+//
+//	streamedge serve -origin http://packager:8080 [flags]
+//	streamedge demo  [flags]     the edge in front of the embedded demo origin
+//	streamedge version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+)
+
+// version is set at link time (make build).
+var version = "dev"
+
+const usage = `streamedge: a streaming-media (HLS/DASH) edge cache
+
+Usage:
+  streamedge serve -origin URL [flags]   serve the origin's media through the cache
+  streamedge demo [flags]                serve the embedded demo origin through the cache
+  streamedge version                     print the version
+
+Run 'streamedge serve -h' for the flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "streamedge:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		cfg, err := parseFlags("serve", args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout, stderr, nil)
+	case "demo":
+		cfg, err := parseFlags("demo", args[1:], stderr)
+		if err != nil {
+			return err
+		}
+		return demo(ctx, cfg, stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintf(stdout, "streamedge %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, version)\n", args[0])
+	return errUsage
+}

@@ -1,0 +1,247 @@
+// browser-test.mjs: real browsers through the streamedge edge.
+//
+// Starts `bin/streamedge demo` on free loopback ports, launches Debian's
+// /usr/bin/chromium headless through playwright-core (no browser download)
+// and checks, each in a fresh page:
+//   (a) live HLS (TS) with hls.js    through the edge for PLAY_SECONDS (20)
+//   (b) live DASH with shaka-player  through the edge for PLAY_SECONDS
+//   (c) the demo page (/demo/), plus a second viewer of the same stream,
+//       for DEMO_SECONDS (8): the counters show a hit ratio > 0; saves a
+//       screenshot in the temp dir.
+// (a) and (b) pass when playback starts, currentTime advances at least
+// MIN_ADVANCE (14) seconds in PLAY_SECONDS of wall time and the player
+// reports no fatal error; stalls ('waiting' after playback started) are
+// reported. Prints one line per case and `N passed, M failed`; exits 1 on
+// any failure. The edge and the browser are always stopped.
+//
+// Usage (from anywhere; run.sh installs chromium and node_modules first):
+//   node player-test/browser/browser-test.mjs
+// Environment: STREAMEDGE_BIN (default <repo>/bin/streamedge), CHROMIUM
+// (default /usr/bin/chromium), PLAY_SECONDS, MIN_ADVANCE, DEMO_SECONDS.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const bin = process.env.STREAMEDGE_BIN || path.join(root, 'bin', 'streamedge');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const playSeconds = Number(process.env.PLAY_SECONDS || 20);
+const minAdvance = Number(process.env.MIN_ADVANCE || playSeconds * 0.7);
+const demoSeconds = Number(process.env.DEMO_SECONDS || 8);
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required'];
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'streamedge-browser-'));
+const results = [];
+let edge = null;
+let browser = null;
+
+function log(...a) { console.log(...a); }
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+// startEdge runs the demo and resolves once /demo/stats.json answers.
+async function startEdge() {
+  if (!fs.existsSync(bin)) throw new Error(`${bin} not found: run make build (or make test-browser)`);
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const logPath = path.join(tmp, 'streamedge.log');
+  const out = fs.openSync(logPath, 'w');
+  edge = spawn(bin, ['demo', '-listen', `127.0.0.1:${port}`, '-admin', `127.0.0.1:${adminPort}`, '-drain-timeout', '2s'],
+    { cwd: root, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  let exited = null;
+  edge.on('exit', (code, sig) => { exited = `exited (${sig || code})`; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (exited) throw new Error(`streamedge demo ${exited}; see ${logPath}:\n${fs.readFileSync(logPath, 'utf8').slice(-2000)}`);
+    try {
+      const r = await fetch(`${base}/demo/stats.json`);
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`streamedge demo did not answer on ${base} within 20 s; see ${logPath}`);
+    await sleep(200);
+  }
+  log(`edge: ${base} (admin 127.0.0.1:${adminPort}), log ${logPath}`);
+  return base;
+}
+
+async function stopEdge() {
+  if (!edge || edge.exitCode !== null || edge.signalCode !== null) return;
+  const done = new Promise((r) => edge.once('exit', r));
+  edge.kill('SIGTERM');
+  if (await Promise.race([done.then(() => true), sleep(8000).then(() => false)])) return;
+  edge.kill('SIGKILL');
+  await done;
+}
+
+async function newPage(viewport) {
+  const page = await browser.newPage({ viewport });
+  const notes = { pageErrors: [], consoleErrors: [] };
+  page.on('pageerror', (e) => notes.pageErrors.push(String(e.message || e)));
+  page.on('console', (m) => { if (m.type() === 'error') notes.consoleErrors.push(m.text()); });
+  return { page, notes };
+}
+
+// videoState reads what the checks need from the page's <video id="v">.
+function videoState(page) {
+  return page.evaluate(() => {
+    const v = document.getElementById('v');
+    const q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality() : {};
+    const d = window.demoState || {};
+    return { t: v.currentTime, w: v.videoWidth, h: v.videoHeight, rs: v.readyState,
+      fatal: window.fatal || d.fatal || null, stalls: window.stalls ?? d.stalls ?? 0, waits: window.waits ?? 0,
+      frames: q.totalVideoFrames || 0, dropped: q.droppedVideoFrames || 0 };
+  });
+}
+
+// waitStart waits until currentTime > 0 (or a fatal error); resolves to the
+// startup time in seconds.
+async function waitStart(page, t0, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await videoState(page);
+    if (s.fatal) throw new Error(`fatal player error before playback: ${s.fatal}`);
+    if (s.t > 0) return (Date.now() - t0) / 1000;
+    if (Date.now() > deadline) throw new Error(`playback did not start within ${timeoutMs / 1000} s (readyState ${s.rs})`);
+    await sleep(100);
+  }
+}
+
+// playCase plays src with lib in /demo/player.html for playSeconds.
+async function playCase(base, name, lib, streamPath) {
+  const { page, notes } = await newPage({ width: 640, height: 360 });
+  try {
+    const src = base + streamPath;
+    const start = Date.now();
+    await page.goto(`${base}/demo/player.html?lib=${lib}&src=${encodeURIComponent(src)}`);
+    const startup = await waitStart(page, start, 20000);
+    const first = await videoState(page);
+    const w0 = Date.now();
+    let last = first;
+    while (Date.now() - w0 < playSeconds * 1000) {
+      await sleep(1000);
+      last = await videoState(page);
+      if (last.fatal) break;
+    }
+    const wall = (Date.now() - w0) / 1000;
+    const adv = last.t - first.t;
+    await page.screenshot({ path: path.join(tmp, `${lib}.png`) });
+    const detail = `advanced ${adv.toFixed(1)} s in ${wall.toFixed(1)} s (min ${minAdvance}), startup ${startup.toFixed(1)} s, ` +
+      `stalls ${last.stalls}, ${last.w}x${last.h}, dropped ${last.dropped}/${last.frames} frames` +
+      (notes.consoleErrors.length ? `, ${notes.consoleErrors.length} console errors (first: ${notes.consoleErrors[0]})` : '');
+    const why = [];
+    if (last.fatal) why.push(`fatal: ${last.fatal}`);
+    if (adv < minAdvance) why.push(`currentTime advanced only ${adv.toFixed(1)} s`);
+    if (notes.pageErrors.length) why.push(`page error: ${notes.pageErrors[0]}`);
+    return { name, ok: why.length === 0, detail: why.length ? `${why.join('; ')} (${detail})` : detail };
+  } finally {
+    await page.close();
+  }
+}
+
+// demoCase opens the demo page and a second viewer of the page's stream, so
+// the edge serves that viewer's segments from its cache.
+async function demoCase(base) {
+  const name = 'demo page (/demo/, live HLS TS + a second viewer)';
+  const stream = '/live/hls_ts/master.m3u8';
+  const { page, notes } = await newPage({ width: 1200, height: 720 });
+  const viewer = await newPage({ width: 320, height: 180 });
+  try {
+    const start = Date.now();
+    await page.goto(`${base}/demo/?stream=${encodeURIComponent(stream)}`);
+    const startup = await waitStart(page, start, 20000);
+    await viewer.page.goto(`${base}/demo/player.html?lib=hls&src=${encodeURIComponent(base + stream)}`);
+    await sleep(demoSeconds * 1000);
+    const v = await videoState(page);
+    const ui = await page.evaluate(() => ({
+      hit: document.getElementById('hit-ratio').textContent,
+      offload: document.getElementById('origin-offload').textContent,
+      coalesced: document.getElementById('coalesced').textContent,
+      samples: window.demoState.samples.length,
+      stats: window.demoState.stats,
+      vendorMissing: !!document.getElementById('vendor-missing'),
+    }));
+    const shot = path.join(tmp, 'demo-page.png');
+    await page.screenshot({ path: shot });
+    const s = ui.stats || {};
+    const detail = `hit ratio ${ui.hit}, origin offload ${ui.offload}, coalesced ${ui.coalesced} ` +
+      `(${s.client_requests} client / ${s.origin_requests} origin requests, test origin counted ${s.test_origin_requests}), ` +
+      `${ui.samples} chart samples, video t=${v.t.toFixed(1)} startup ${startup.toFixed(1)} s; screenshot ${shot}`;
+    const why = [];
+    if (ui.vendorMissing) why.push('page says the player libraries are missing');
+    if (!(parseFloat(ui.hit) > 0)) why.push(`hit ratio shown is ${ui.hit}`);
+    if (v.fatal) why.push(`fatal: ${v.fatal}`);
+    if (!(v.t > 0)) why.push('video not playing');
+    if (ui.samples < 2) why.push('chart has no samples');
+    if (notes.pageErrors.length) why.push(`page error: ${notes.pageErrors[0]}`);
+    return { name, ok: why.length === 0, detail: why.length ? `${why.join('; ')} (${detail})` : detail };
+  } finally {
+    await viewer.page.close();
+    await page.close();
+  }
+}
+
+async function runCase(fn) {
+  let r;
+  try {
+    r = await fn();
+  } catch (e) {
+    r = { name: fn.caseName, ok: false, detail: String(e && e.message || e).split('\n')[0] };
+  }
+  results.push(r);
+  log(`${r.ok ? 'PASS' : 'FAIL'} ${r.name}: ${r.detail}`);
+}
+
+function named(name, fn) { fn.caseName = name; return fn; }
+
+async function main() {
+  log(`temp dir: ${tmp}`);
+  const base = await startEdge();
+  if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found (run.sh installs Debian's chromium)`);
+  const t = Date.now();
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  log(`browser: chromium ${browser.version()} (launch ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  const hlsName = 'hls.js live HLS (TS) /live/hls_ts/master.m3u8';
+  const dashName = 'shaka live DASH /live/dash/manifest.mpd';
+  await runCase(named(hlsName, () => playCase(base, hlsName, 'hls', '/live/hls_ts/master.m3u8')));
+  await runCase(named(dashName, () => playCase(base, dashName, 'shaka', '/live/dash/manifest.mpd')));
+  await runCase(named('demo page', () => demoCase(base)));
+}
+
+async function cleanup() {
+  if (browser) { await browser.close().catch(() => {}); browser = null; }
+  await stopEdge().catch(() => {});
+}
+
+let code = 0;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => { log(`${sig}: stopping`); await cleanup(); process.exit(130); });
+}
+try {
+  await main();
+} catch (e) {
+  results.push({ name: 'setup', ok: false });
+  log(`FAIL setup: ${e && e.message || e}`);
+} finally {
+  await cleanup();
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+if (failed) code = 1;
+log(`${passed} passed, ${failed} failed`);
+process.exit(code);
