@@ -28,7 +28,7 @@ func parseByteSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseFloat(t, 64)
-	if err != nil || n < 0 || n*float64(mult) > 1<<50 {
+	if err != nil || !(n >= 0) || n*float64(mult) > 1<<50 { // !(n >= 0) also refuses NaN
 		return 0, fmt.Errorf("invalid size %q (want e.g. 1GiB, 64MiB, 512MB or bytes)", s)
 	}
 	return int64(n * float64(mult)), nil

@@ -36,6 +36,8 @@ type config struct {
 	AccessLog         string
 	LogLevel          string
 	DemoAssets        string
+	CacheFile         string
+	CacheSaveInterval time.Duration
 }
 
 func defaults() config {
@@ -80,6 +82,8 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.Var(&c.MaxHeaderBytes, "max-header-bytes", "largest request header block accepted (431 beyond)")
 	fs.DurationVar(&c.PassTTL, "pass-ttl", c.PassTTL, "how long a key whose response must not be shared stays pass-through")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "on SIGTERM, how long in-flight requests may finish")
+	fs.StringVar(&c.CacheFile, "cache-file", c.CacheFile, "snapshot directory: the cache is loaded from it at start and saved to it at shutdown (warm restarts)")
+	fs.DurationVar(&c.CacheSaveInterval, "cache-save-interval", c.CacheSaveInterval, "also save the snapshot this often, so a crash loses at most this much (0: only at shutdown)")
 	fs.StringVar(&c.AccessLog, "access-log", c.AccessLog, "JSON access log: \"-\" for stdout, a file path, or \"off\"")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	if cmd == "demo" {
@@ -133,6 +137,7 @@ func (c *config) validate(cmd string) error {
 	for name, d := range map[string]time.Duration{
 		"default-ttl": c.DefaultTTL, "negative-ttl": c.NegativeTTL, "stale-while-revalidate": c.StaleWhileReval,
 		"stale-if-error": c.StaleIfError, "pass-ttl": c.PassTTL, "drain-timeout": c.DrainTimeout,
+		"cache-save-interval": c.CacheSaveInterval,
 	} {
 		if d < 0 {
 			return fmt.Errorf("-%s %s: must not be negative", name, d)

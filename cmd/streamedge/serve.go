@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,84 +24,188 @@ import (
 	"github.com/streamedge/streamedge/segments"
 )
 
-// serve runs the edge until ctx ends, then drains. ready, if set, is told the
-// bound addresses once both listeners accept.
-func serve(ctx context.Context, c config, stdout, stderr io.Writer, ready func(edgeAddr, adminAddr string), wrap ...func(edge http.Handler, reg *prometheus.Registry) http.Handler) error {
-	var lvl slog.Level
-	_ = lvl.UnmarshalText([]byte(c.LogLevel))
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+// wrapper lets the demo put its page in front of the edge handler.
+type wrapper = func(edge http.Handler, reg *prometheus.Registry) http.Handler
 
-	ln, err := net.Listen("tcp", c.Listen)
+// app is a wired edge: what serve starts and stops.
+type app struct {
+	cfg      config
+	log      *slog.Logger
+	ln       net.Listener // clients
+	adminLn  net.Listener // nil when -admin off
+	oc       *origin.Client
+	store    *segments.Store
+	saver    *saver
+	reg      *prometheus.Registry
+	handler  http.Handler
+	ready    atomic.Bool
+	closeLog func()
+}
+
+// serve runs the edge until ctx ends, then drains and saves the cache. ready,
+// if set, is told the bound addresses once both listeners accept.
+func serve(ctx context.Context, c config, stdout, stderr io.Writer, ready func(edgeAddr, adminAddr string), wrap ...wrapper) error {
+	a, err := newApp(c, stdout, stderr, wrap)
 	if err != nil {
-		return fmt.Errorf("-listen %s: %w", c.Listen, unwrapOp(err))
+		return err
 	}
-	defer ln.Close()
-	var adminLn net.Listener
+	defer a.close()
+	return a.run(ctx, ready)
+}
+
+// newApp binds the listeners first (a busy port is the commonest mistake and
+// is reported before anything else happens), then wires the stages.
+func newApp(c config, stdout, stderr io.Writer, wrap []wrapper) (*app, error) {
+	a := &app{cfg: c, log: newLogger(c.LogLevel, stderr), closeLog: func() {}}
+	var err error
+	if a.ln, err = listen("-listen", c.Listen); err != nil {
+		return nil, err
+	}
 	if c.Admin != "" && c.Admin != "off" {
-		if adminLn, err = net.Listen("tcp", c.Admin); err != nil {
-			return fmt.Errorf("-admin %s: %w", c.Admin, unwrapOp(err))
+		if a.adminLn, err = listen("-admin", c.Admin); err != nil {
+			a.ln.Close()
+			return nil, err
 		}
-		defer adminLn.Close()
 	}
+	if err := a.wire(stdout, wrap); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
+	c := a.cfg
 	u, _ := url.Parse(c.Origin)
-	oc, err := origin.New(origin.Config{URL: u, DialTimeout: c.OriginDialTimeout, ResponseHeaderTimeout: c.OriginHeaderTime,
+	var err error
+	a.oc, err = origin.New(origin.Config{URL: u, DialTimeout: c.OriginDialTimeout, ResponseHeaderTimeout: c.OriginHeaderTime,
 		Timeout: c.OriginTimeout, InsecureSkipVerify: c.OriginInsecure})
 	if err != nil {
 		return fmt.Errorf("-origin: %w", err)
 	}
-	defer oc.Close()
 	accessLog, closeLog, err := openAccessLog(c.AccessLog, stdout)
 	if err != nil {
 		return err
 	}
-	defer closeLog()
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		prometheus.NewGauge(prometheus.GaugeOpts{Name: "streamedge_build_info", Help: "Build version.",
-			ConstLabels: prometheus.Labels{"version": version}}))
-	store := segments.New(segments.Config{MaxBytes: int64(c.CacheSize), MaxEntryBytes: int64(c.MaxObjectSize) + 64<<10})
+	a.closeLog = closeLog
+	a.reg = newRegistry()
+	storeCfg := segments.Config{MaxBytes: int64(c.CacheSize), MaxEntryBytes: int64(c.MaxObjectSize) + 64<<10}
+	store, loaded := warmStore(c.CacheFile, storeCfg, a.log)
+	a.store, a.saver = store, newSaver(c.CacheFile, store, a.log, a.reg, loaded)
 	h, err := edge.New(edge.Config{
-		Store: store, Origin: oc, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
+		Store: store, Origin: a.oc, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError},
 		MaxObjectSize: int64(c.MaxObjectSize), PassTTL: c.PassTTL, ClientWriteTimeout: c.ClientWriteTime,
-		Registry: reg, AccessLog: accessLog, Logger: logger,
+		Registry: a.reg, AccessLog: accessLog, Logger: a.log,
 	})
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: wrapEdge(h, reg, wrap), ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
-		MaxHeaderBytes: int(c.MaxHeaderBytes), ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelDebug)}
+	a.handler = wrapEdge(h, a.reg, wrap)
+	return nil
+}
+
+// run serves until ctx ends, then stops accepting, lets in-flight requests
+// finish (bounded by -drain-timeout) and saves the cache snapshot.
+func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) error {
+	c := a.cfg
+	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
+		MaxHeaderBytes: int(c.MaxHeaderBytes), ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(a.ln) }()
 	var admin *http.Server
-	adminAddr := ""
-	if adminLn != nil {
-		admin = &http.Server{Handler: adminMux(reg, oc), ReadHeaderTimeout: 5 * time.Second}
-		adminAddr = adminLn.Addr().String()
-		go func() { errc <- admin.Serve(adminLn) }()
+	if a.adminLn != nil {
+		admin = &http.Server{Handler: a.adminMux(), ReadHeaderTimeout: 5 * time.Second}
+		go func() { errc <- admin.Serve(a.adminLn) }()
 	}
-	logger.Info("streamedge serving", "listen", ln.Addr().String(), "origin", c.Origin, "admin", adminAddr,
+	saveCtx, stopSaving := context.WithCancel(context.Background())
+	defer stopSaving()
+	go a.saver.every(saveCtx, c.CacheSaveInterval)
+	a.ready.Store(true)
+	a.log.Info("streamedge serving", "listen", a.ln.Addr().String(), "origin", c.Origin, "admin", a.adminAddr(),
 		"cache_size", c.CacheSize.String(), "version", version)
 	if ready != nil {
-		ready(ln.Addr().String(), adminAddr)
+		ready(a.ln.Addr().String(), a.adminAddr())
 	}
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
 		return fmt.Errorf("server stopped: %w", err)
 	}
-	logger.Info("draining", "timeout", c.DrainTimeout.String())
+	a.ready.Store(false)
+	a.log.Info("draining", "timeout", c.DrainTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), c.DrainTimeout)
 	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		a.log.Warn("drain cut short", "err", err)
+	}
+	stopSaving()
+	a.saver.save()
 	if admin != nil {
 		_ = admin.Shutdown(sctx)
 	}
-	if err := srv.Shutdown(sctx); err != nil {
-		logger.Warn("drain cut short", "err", err)
-	}
 	return nil
+}
+
+func (a *app) adminAddr() string {
+	if a.adminLn == nil {
+		return ""
+	}
+	return a.adminLn.Addr().String()
+}
+
+func (a *app) close() {
+	a.ln.Close()
+	if a.adminLn != nil {
+		a.adminLn.Close()
+	}
+	if a.oc != nil {
+		a.oc.Close()
+	}
+	a.closeLog()
+}
+
+// adminMux serves /metrics, /healthz (the process answers) and /readyz (the
+// cache is loaded and serving, and the origin accepts connections).
+func (a *app) adminMux() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !a.ready.Load() {
+			http.Error(w, "not ready: starting or draining", http.StatusServiceUnavailable)
+			return
+		}
+		if err := a.oc.Ping(r.Context()); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	return mux
+}
+
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl}))
+}
+
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGauge(prometheus.GaugeOpts{Name: "streamedge_build_info", Help: "Build version.",
+			ConstLabels: prometheus.Labels{"version": version}}))
+	return reg
+}
+
+func listen(flagName, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flagName, addr, unwrapOp(err))
+	}
+	return ln, nil
 }
 
 // unwrapOp drops net.OpError's repetition of the address.
@@ -126,20 +231,4 @@ func openAccessLog(dest string, stdout io.Writer) (io.Writer, func(), error) {
 	}
 	lw := edge.NewLogWriter(f, 100*time.Millisecond)
 	return lw, func() { _ = lw.Close(); _ = f.Close() }, nil
-}
-
-// adminMux serves /metrics, /healthz (the process answers) and /readyz (the
-// origin accepts connections).
-func adminMux(reg *prometheus.Registry, oc *origin.Client) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
-	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := oc.Ping(r.Context()); err != nil {
-			http.Error(w, "origin unreachable: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		_, _ = io.WriteString(w, "ready\n")
-	})
-	return mux
 }
