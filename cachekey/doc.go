@@ -5,11 +5,14 @@
 // is the normalised path plus the kept query parameters in sorted order, so one
 // object is one entry however players spell its URL: dot segments are resolved
 // (no traversal), repeated slashes merged, percent-encoding normalised (unreserved
-// characters decoded, hex upper-cased, an encoded slash stays encoded), and the
-// parameters that never change the object are dropped: CMCD, CloudFront's signed
-// URL parameters (Expires, Policy, Signature, Key-Pair-Id) and those the operator
-// names with -ignore-query. The key is also the request-target sent to the origin,
-// so what is cached is exactly what was fetched. The scheme, host and every
-// header but the Accept-Encoding class (see EncodingClass) are unkeyed and are
-// never forwarded on a shared fill, which keeps unkeyed input out of the cache.
+// characters decoded, hex upper-cased, an encoded slash stays encoded; a target
+// hiding a dot segment behind an encoded slash or backslash, like "..%2F", is
+// refused, as an origin that decodes it would climb where the edge resolved
+// nothing), and the parameters that never change the object are dropped: CMCD,
+// CloudFront's signed URL parameters (Expires, Policy, Signature, Key-Pair-Id)
+// and those the operator names with -ignore-query. The key is also the
+// request-target sent to the origin, so what is cached is exactly what was
+// fetched. The scheme, host and every header but the Accept-Encoding class (see
+// EncodingClass) are unkeyed and are never forwarded on a shared fill, which
+// keeps unkeyed input out of the cache.
 package cachekey

@@ -31,6 +31,9 @@ func normalizePath(escaped string) (string, error) {
 				out = out[:len(out)-1]
 			}
 		default:
+			if hidesDotSegment(seg) {
+				return "", fmt.Errorf("%w: dot segment behind an encoded slash", ErrBadRequest)
+			}
 			out = append(out, seg)
 		}
 	}
@@ -39,6 +42,22 @@ func normalizePath(escaped string) (string, error) {
 		p += "/"
 	}
 	return p, nil
+}
+
+// hidesDotSegment reports a segment that an origin decoding %2F or %5C (or
+// treating a backslash as a separator) would see as containing "." or "..":
+// "..%2Fetc" would climb there while the edge resolved nothing, so such
+// targets are refused rather than forwarded.
+func hidesDotSegment(seg string) bool {
+	if !strings.Contains(seg, "%2F") && !strings.Contains(seg, "%5C") {
+		return false
+	}
+	for _, part := range strings.Split(strings.ReplaceAll(seg, "%5C", "%2F"), "%2F") {
+		if part == "." || part == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // normalizeEscapes decodes %XX of unreserved characters, upper-cases the hex

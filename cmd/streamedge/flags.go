@@ -38,6 +38,11 @@ type config struct {
 	DemoAssets        string
 	CacheFile         string
 	CacheSaveInterval time.Duration
+	MaxConns          int
+	MaxConnsPerIP     int
+	MaxURILength      int
+	RateLimit         float64
+	RateBurst         int
 }
 
 func defaults() config {
@@ -49,7 +54,7 @@ func defaults() config {
 		OriginTimeout: 30 * time.Second, OriginDialTimeout: 3 * time.Second, OriginHeaderTime: 10 * time.Second,
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: 60 * time.Second,
 		MaxHeaderBytes: 32 << 10, PassTTL: 10 * time.Second, DrainTimeout: 10 * time.Second,
-		AccessLog: "-", LogLevel: "info",
+		AccessLog: "-", LogLevel: "info", MaxURILength: 8192,
 	}
 }
 
@@ -80,6 +85,11 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "idle keep-alive client connections are closed after this")
 	fs.DurationVar(&c.ClientWriteTime, "client-write-timeout", c.ClientWriteTime, "a client that accepts no bytes for this long is cut")
 	fs.Var(&c.MaxHeaderBytes, "max-header-bytes", "largest request header block accepted (431 beyond)")
+	fs.IntVar(&c.MaxConns, "max-conns", c.MaxConns, "concurrent client connections in all, 503 beyond (0 = unlimited; set -max-conns-per-ip with it)")
+	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, "concurrent connections per client IP (IPv6: per /64), 503 beyond (0 = unlimited)")
+	fs.IntVar(&c.MaxURILength, "max-uri-length", c.MaxURILength, "longest request-target accepted (414 beyond)")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second per client IP, 429 beyond (0 = off)")
+	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests a client IP may make at once (default: -rate-limit rounded up)")
 	fs.DurationVar(&c.PassTTL, "pass-ttl", c.PassTTL, "how long a key whose response must not be shared stays pass-through")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "on SIGTERM, how long in-flight requests may finish")
 	fs.StringVar(&c.CacheFile, "cache-file", c.CacheFile, "snapshot directory: the cache is loaded from it at start and saved to it at shutdown (warm restarts)")
@@ -150,6 +160,17 @@ func (c *config) validate(cmd string) error {
 		if d <= 0 {
 			return fmt.Errorf("-%s %s: must be positive", name, d)
 		}
+	}
+	for name, n := range map[string]int{"max-conns": c.MaxConns, "max-conns-per-ip": c.MaxConnsPerIP, "rate-burst": c.RateBurst} {
+		if n < 0 {
+			return fmt.Errorf("-%s %d: must not be negative", name, n)
+		}
+	}
+	if c.MaxURILength < 256 {
+		return fmt.Errorf("-max-uri-length %d: at least 256", c.MaxURILength)
+	}
+	if !(c.RateLimit >= 0) {
+		return fmt.Errorf("-rate-limit %v: must not be negative", c.RateLimit)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {

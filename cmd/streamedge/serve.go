@@ -20,6 +20,7 @@ import (
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
 )
@@ -37,6 +38,7 @@ type app struct {
 	store    *segments.Store
 	saver    *saver
 	reg      *prometheus.Registry
+	limits   limits.Config
 	handler  http.Handler
 	ready    atomic.Bool
 	closeLog func()
@@ -102,7 +104,16 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	if err != nil {
 		return err
 	}
-	a.handler = wrapEdge(h, a.reg, wrap)
+	a.limits = limits.Config{MaxConns: c.MaxConns, MaxConnsPerIP: c.MaxConnsPerIP, MaxURILength: c.MaxURILength,
+		MaxHeaderBytes: int(c.MaxHeaderBytes), RatePerIP: c.RateLimit, RateBurst: c.RateBurst}
+	lm, err := limits.NewMetrics(a.reg)
+	if err != nil {
+		return err
+	}
+	// The limits come first, so the demo page is limited too; the admin
+	// listener is not.
+	a.handler = limits.Handler(a.limits, lm, wrapEdge(h, a.reg, wrap))
+	a.ln = limits.Listener(a.ln, a.limits, lm)
 	return nil
 }
 
@@ -111,7 +122,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) error {
 	c := a.cfg
 	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
-		MaxHeaderBytes: int(c.MaxHeaderBytes), ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
+		MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(), ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(a.ln) }()
 	var admin *http.Server
