@@ -111,7 +111,7 @@ func (h *Handler) serveCached(x *exchange) {
 	if hit != nil {
 		defer hit.Release()
 	}
-	now := h.now()
+	now := x.start // one clock read serves the whole lookup decision
 	switch {
 	case hit != nil && isFresh(&hit.Entry.Meta, now):
 		h.serveEntry(x, &hit.Entry, resultHit)

@@ -14,6 +14,7 @@ import (
 // metrics are the edge's Prometheus series (prefix streamedge_).
 type metrics struct {
 	requests         *prometheus.CounterVec // by cache result
+	byResult         map[string]prometheus.Counter
 	bytesServed      prometheus.Counter
 	originRequests   *prometheus.CounterVec // by status, "error" or "timeout"
 	originErrors     prometheus.Counter
@@ -63,6 +64,10 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_pass_keys",
 			Help: "Keys remembered as pass-through."}, func() float64 { return float64(h.passes.len()) }),
 	}
+	m.byResult = make(map[string]prometheus.Counter)
+	for _, r := range []string{resultHit, resultMiss, resultCoalesced, resultRefreshHit, resultStale, resultError, resultPass} {
+		m.byResult[r] = m.requests.WithLabelValues(r) // resolved once: no label hashing per request
+	}
 	cs = append(cs, storeCollectors(h)...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
@@ -73,7 +78,11 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 }
 
 func (m *metrics) request(result string, bytes int64) {
-	m.requests.WithLabelValues(result).Inc()
+	if c, ok := m.byResult[result]; ok {
+		c.Inc()
+	} else {
+		m.requests.WithLabelValues(result).Inc()
+	}
 	m.bytesServed.Add(float64(bytes))
 }
 

@@ -72,7 +72,7 @@ func (h *Handler) failed(x *exchange, err error, stale *segments.Hit) {
 // serveEntry answers from a stored (or fully received) entry.
 func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 	x.result = result
-	h.writeHead(x, e.Header, e.Status, age(&e.Meta, h.now()))
+	h.writeHead(x, e.Header, e.Status, age(&e.Meta, x.start))
 	body := e.Body
 	if e.Status == http.StatusOK && notModified(x.r, e.Header) {
 		h.write304(x)
