@@ -5,7 +5,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 PKGS     := ./...
 
-.PHONY: all build demo test vet fmt-check unit fuzz bench clean test-browser
+.PHONY: all build demo test vet fmt-check unit fuzz bench clean test-browser test-faults
 
 all: build
 
@@ -36,6 +36,11 @@ vet:
 unit:
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
 
+# Fault-injection suite: the real binaries in front of a faulty test origin
+# (also part of `unit`, through ./...).
+test-faults:
+	$(GO) test -race -count=1 -run Fault ./resilience/
+
 # Real browsers (Debian chromium + hls.js / shaka-player) through the edge.
 # Installs chromium (apt, as root) and node_modules on first use.
 test-browser: build
@@ -51,6 +56,7 @@ fuzz:
 # Go benchmarks of the hit and coalescing paths (figures for BENCHMARKS.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./segments/ ./edge/
+	LOAD_CONNS=10000 LOAD_SECONDS=30 $(GO) test -count=1 -timeout 10m -run '^TestLoad10k$$' -v ./resilience/
 
 clean:
 	rm -rf bin

@@ -132,3 +132,32 @@ func TestFillUnregisteredWhenRunReturns(t *testing.T) {
 		t.Fatal("a finished fill was joined instead of a new one")
 	}
 }
+
+func TestCompleteUnreusableFillIsNotJoined(t *testing.T) {
+	tests := []struct {
+		name     string
+		reusable bool
+		want     bool // a late request joins the complete-but-unfinished fill
+	}{
+		{"stored_response_shared", true, true},
+		{"error_response_not_reused", false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewGroup()
+			release := make(chan struct{})
+			f, _ := g.Join("k", func(f *Fill) {
+				f.SetHead(&Head{Status: 503, ContentLength: 2, Reusable: tc.reusable}, 2)
+				f.Append([]byte("no"))
+				<-release // the body is complete; Finish has not happened yet
+				f.Finish(nil)
+			})
+			_, _, _ = f.Next(context.Background(), 0)
+			f2, leader := g.Join("k", func(f *Fill) { f.Finish(nil) })
+			close(release)
+			if joined := f2 == f && !leader; joined != tc.want {
+				t.Fatalf("joined = %v, want %v", joined, tc.want)
+			}
+		})
+	}
+}

@@ -18,6 +18,10 @@ type Head struct {
 	ContentLength int64       // -1 when unknown
 	// Pass tells readers the response must not be shared: each fetches on its own.
 	Pass bool
+	// Reusable says a request arriving after the whole body was received may
+	// still take it (it is being stored anyway). When false (a 5xx, anything
+	// not stored), only requests that joined while it was in flight share it.
+	Reusable bool
 	// Source says how the fill got its body ("miss", "refresh-hit", "stale"...);
 	// the edge maps it to X-Cache.
 	Source string
@@ -85,6 +89,18 @@ func (f *Fill) Finish(err error) {
 	}
 	f.done, f.err = true, err
 	f.wake()
+}
+
+// joinable reports whether a new request may join: the fill has not ended,
+// and a response that is not reusable is not yet complete.
+func (f *Fill) joinable() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done {
+		return false
+	}
+	h := f.head
+	return h == nil || h.Reusable || h.ContentLength < 0 || int64(len(f.body)) < h.ContentLength
 }
 
 // snapshot returns the state under the lock.

@@ -63,16 +63,14 @@ func (g *Group) run(f *Fill, run func(*Fill)) {
 }
 
 // lookup returns the running fill for key. A fill that has finished but is
-// not yet unregistered is not joined: its response may be one that must not be
-// reused (a 5xx, a pass), and whatever it stored is in the store by now.
+// not yet unregistered is not joined (whatever it stored is in the store by
+// now), nor is one whose unreusable response (a 5xx, anything not stored) is
+// already complete: that response belongs to the requests that were waiting.
 func (g *Group) lookup(key string) *Fill {
 	g.mu.Lock()
 	f := g.fills[key]
 	g.mu.Unlock()
-	if f == nil {
-		return nil
-	}
-	if done, _ := f.Done(); done {
+	if f == nil || !f.joinable() {
 		return nil
 	}
 	return f

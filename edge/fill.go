@@ -80,6 +80,20 @@ func (h *Handler) runFill(f *coalesce.Fill, spec fillSpec) {
 	}
 }
 
+// decide is freshness.Decide with one edge rule on top: a 5xx is never
+// pass-through, whatever its Cache-Control says (error pages often carry
+// no-store). It is shared with the requests already waiting, never stored,
+// and readers with a stale copy serve that instead (stale-if-error); making
+// the key pass-through would send every viewer to a failing origin and keep
+// them there after it recovers.
+func decide(in freshness.Input, cfg freshness.Config) freshness.Policy {
+	pol := freshness.Decide(in, cfg)
+	if in.Status >= 500 && !pol.Shareable {
+		pol.Shareable, pol.Store, pol.Reason = true, false, "status"
+	}
+	return pol
+}
+
 // release tells the followers to fetch on their own and remembers the key as
 // pass-through.
 func (h *Handler) release(f *coalesce.Fill, spec fillSpec, reason string) {
@@ -92,7 +106,7 @@ func (h *Handler) release(f *coalesce.Fill, spec fillSpec, reason string) {
 // fillStream publishes the head at once and streams the body to followers,
 // storing it once it is complete and as long as it claimed.
 func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Response, in freshness.Input) {
-	pol := freshness.Decide(in, h.cfg.Policy)
+	pol := decide(in, h.cfg.Policy)
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -104,7 +118,7 @@ func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Respons
 	meta := h.metaFor(in, pol, manifest.Info{})
 	hdr := keptHeader(resp.Header, pol)
 	head := &coalesce.Head{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
-		Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}
+		Reusable: pol.Store, Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {

@@ -31,7 +31,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Respo
 		}
 	}
 	in.Manifest = info
-	pol := freshness.Decide(in, h.cfg.Policy)
+	pol := decide(in, h.cfg.Policy)
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -48,7 +48,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Respo
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: body}, pol)
 	}
 	h.publish(f, &coalesce.Head{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(body)),
-		Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, body)
+		Reusable: pol.Store, Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, body)
 }
 
 // fillRevalidated handles a 304 to a conditional refresh: the stored copy gets
@@ -84,7 +84,7 @@ func (h *Handler) fillRevalidated(ctx context.Context, f *coalesce.Fill, spec fi
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, pol)
 	}
 	h.publish(f, &coalesce.Head{Status: e.Status, Header: hdr, ContentLength: int64(len(e.Body)),
-		Source: resultRefreshHit, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, e.Body)
+		Reusable: pol.Store, Source: resultRefreshHit, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, e.Body)
 	_ = ctx
 }
 
@@ -97,7 +97,7 @@ func (h *Handler) publishStored(f *coalesce.Fill, key, source string) bool {
 	defer hit.Release()
 	e := &hit.Entry
 	h.publish(f, &coalesce.Head{Status: e.Status, Header: e.Header, ContentLength: int64(len(e.Body)),
-		Source: source, Value: &fillMeta{meta: e.Meta}}, e.Body)
+		Reusable: true, Source: source, Value: &fillMeta{meta: e.Meta}}, e.Body)
 	return true
 }
 

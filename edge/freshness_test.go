@@ -206,3 +206,37 @@ func TestNegativeCachingAnd5xx(t *testing.T) {
 		t.Fatalf("404 after negative ttl: origin requests = %d, want 2", n)
 	}
 }
+
+func TestNoStore5xxKeepsStaleAndCaching(t *testing.T) {
+	t.Parallel()
+	var failing atomic.Bool
+	o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			w.Header().Set("Cache-Control", "no-store") // as many error pages say
+			http.Error(w, "upstream down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
+		w.Header().Set("Cache-Control", "max-age=1")
+		fmt.Fprint(w, livePlaylist(5))
+	})
+	e := newTestEdge(t, o.URL, edgeOpts{})
+	good := e.get(t, "GET", "/s.m3u8")
+	failing.Store(true)
+	time.Sleep(1100 * time.Millisecond)
+	r := e.get(t, "GET", "/s.m3u8")
+	wantCache(t, r, "Stale")
+	if r.body != good.body {
+		t.Fatalf("stale body %q", r.body)
+	}
+	if e.h.passes.has("/s.m3u8") {
+		t.Fatal("a no-store 5xx made the key pass-through")
+	}
+	failing.Store(false)
+	before := o.count("/s.m3u8")
+	e.get(t, "GET", "/s.m3u8")
+	wantCache(t, e.get(t, "GET", "/s.m3u8"), "Hit")
+	if n := o.count("/s.m3u8") - before; n != 1 {
+		t.Fatalf("after recovery: %d origin requests, want 1 then hits", n)
+	}
+}
