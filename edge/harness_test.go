@@ -85,7 +85,7 @@ func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
 		t.Fatal(err)
 	}
 	h, err := New(Config{
-		Store: segments.New(segments.Config{MaxBytes: 512 << 20}), Origin: oc,
+		Store: segments.New(segments.Config{MaxBytes: 512 << 20, HotBytes: 32 << 20}), Origin: oc,
 		Keys: cachekey.New(cachekey.Config{IgnoreQuery: o.ignoreQuery}), Policy: o.policy,
 		MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(),
 	})

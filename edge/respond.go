@@ -184,7 +184,7 @@ func (h *Handler) writeBody(x *exchange, body []byte) bool {
 func (h *Handler) writeHead(x *exchange, src http.Header, status int, ageSec int64) {
 	hd := x.w.Header()
 	for k, v := range src {
-		hd[k] = v
+		hd[k] = v[:len(v):len(v)] // shared with other readers: an Add must reallocate, never write into it
 	}
 	hd.Set("Age", strconv.FormatInt(ageSec, 10))
 	result := x.result

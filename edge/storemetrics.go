@@ -22,6 +22,12 @@ func storeCollectors(h *Handler) []prometheus.Collector {
 			func() float64 { return float64(st.Stats().Reinserts) }),
 		counter("streamedge_cache_lookups_total", "Store lookups.", func() float64 { return float64(st.Stats().Gets) }),
 		counter("streamedge_cache_lookup_misses_total", "Store lookups that found nothing usable.", func() float64 { return float64(st.Stats().Misses) }),
+		gauge("streamedge_cache_hot_bytes", "Bytes of the hot layer (most used entries served without a copy).",
+			func() float64 { return float64(st.Stats().HotBytes) }),
+		gauge("streamedge_cache_hot_entries", "Entries in the hot layer.", func() float64 { return float64(st.Stats().HotEntries) }),
+		counter("streamedge_cache_hot_hits_total", "Lookups served from the hot layer.", func() float64 { return float64(st.Stats().HotHits) }),
+		counter("streamedge_cache_hot_evictions_total", "Entries evicted from the hot layer (CLOCK).",
+			func() float64 { return float64(st.Stats().HotEvictions) }),
 		counter("streamedge_cache_corrupt_total", "Entries found corrupt or of another version (treated as misses).",
 			func() float64 { return float64(st.Stats().Corrupt) }),
 	}

@@ -23,6 +23,10 @@ type Config struct {
 	MaxHeaderBytes   int     // default 16 KiB of encoded headers; more → ErrHeadersTooBig
 	ReinsertFraction float64 // default 0.5; see Store.Get (clamped for shallow rings)
 	MaxEntryBytes    int64   // default capacity/16; larger encoded entries → ErrTooBig
+	// HotBytes bounds the hot layer: the most used entries kept decoded on the
+	// Go heap and served without a copy (see hotSet). 0 disables it. It is
+	// memory on top of MaxBytes: a caller with one budget splits it.
+	HotBytes int64
 }
 
 // settings are the resolved, immutable parameters of a Store.

@@ -98,7 +98,7 @@ func LoadFromDir(dir string, cfg Config) (st *Store, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("segments: load %s: %w", dir, err)
 	}
-	s := newStore(set)
+	s := newStore(set, cfg.HotBytes)
 	s.c = c
 	s.written.Store(written)
 	return s, nil

@@ -43,6 +43,12 @@ type Stats struct {
 	// everything dropped by Reset. Bucket rings fill unevenly, so before the
 	// cache is full it can under-count; it is a turnover gauge, not a ledger.
 	EvictedBytes uint64
+
+	// The hot layer (Config.HotBytes): entries and bytes held, hits served
+	// from it without a copy, entries admitted and evicted.
+	HotEntries                       uint64
+	HotBytes                         uint64
+	HotHits, HotAdmits, HotEvictions uint64
 }
 
 // Stats returns the current counters; fastcache's are summed over buckets.
@@ -70,6 +76,12 @@ func (s *Store) Stats() Stats {
 	}
 	if st.BytesWritten > st.Bytes {
 		st.EvictedBytes = st.BytesWritten - st.Bytes
+	}
+	if s.hot != nil {
+		n, b := s.hot.stats()
+		st.HotEntries, st.HotBytes = uint64(n), uint64(b)
+		st.HotHits, st.HotAdmits = uint64(s.hot.hits.Load()), uint64(s.hot.admits.Load())
+		st.HotEvictions = uint64(s.hot.evictions.Load())
 	}
 	return st
 }

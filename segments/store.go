@@ -40,21 +40,38 @@ type Store struct {
 
 	written atomic.Uint64 // chunk bytes written since the store was created (persisted)
 	n       counters
+
+	// hot is the zero-copy layer in front of fastcache (nil when disabled).
+	// epochs count the writes (Put, Delete) per lock shard: an entry read from
+	// fastcache is admitted only if its shard saw no write since the read, so
+	// a replaced value never resurfaces from the hot layer.
+	hot    *hotSet
+	epochs [lockShards]atomic.Uint64
 }
 
 // New returns an empty store bounded by cfg.
 func New(cfg Config) *Store {
-	s := newStore(cfg.resolve())
+	s := newStore(cfg.resolve(), cfg.HotBytes)
 	s.c = fastcache.New(int(s.cfg.capacity))
 	return s
 }
 
-func newStore(set settings) *Store {
-	return &Store{cfg: set, seed: maphash.MakeSeed()}
+func newStore(set settings, hotBytes int64) *Store {
+	return &Store{cfg: set, seed: maphash.MakeSeed(), hot: newHotSet(hotBytes)}
+}
+
+func (s *Store) shardOf(key string) int {
+	return int(maphash.String(s.seed, key) % lockShards)
 }
 
 func (s *Store) shard(key string) *sync.Mutex {
-	return &s.mu[maphash.String(s.seed, key)%lockShards]
+	return &s.mu[s.shardOf(key)]
+}
+
+// written marks a write to key under its shard lock: the hot layer drops it.
+func (s *Store) wrote(i int, key string) {
+	s.epochs[i].Add(1)
+	s.hot.remove(key)
 }
 
 // Put stores e under key, replacing any previous entry. e is not retained.
@@ -81,11 +98,12 @@ func (s *Store) Put(key string, e *Entry) error {
 	buf.b = appendEntry(buf.b, e, hdrSize, 0)
 	k := []byte(key)
 
-	mu := s.shard(key)
-	mu.Lock()
+	i := s.shardOf(key)
+	s.mu[i].Lock()
 	setWrittenAt(buf.b, s.written.Add(footprint(len(k), len(buf.b))))
 	s.c.SetBig(k, buf.b)
-	mu.Unlock()
+	s.wrote(i, key)
+	s.mu[i].Unlock()
 	s.n.puts.Add(1)
 	return nil
 }
@@ -132,6 +150,13 @@ func (s *Store) Get(key string) (*Hit, bool) {
 	if h == nil {
 		h = &Hit{s: s, meta: make([]byte, 0, 16)}
 	}
+	if he := s.hot.get(key); he != nil {
+		h.Entry = he.e // shared, immutable; nothing to copy or decode
+		s.n.hits.Add(1)
+		return h, true
+	}
+	i := s.shardOf(key)
+	epoch := s.epochs[i].Load()
 	h.key = append(h.key[:0], key...)
 	// The 16-byte SetBig meta value (hash, length) sizes the buffer.
 	h.meta = s.c.Get(h.meta[:0], h.key)
@@ -154,8 +179,24 @@ func (s *Store) Get(key string) (*Hit, bool) {
 	if now := s.written.Load(); now > at && now-at > s.cfg.reinsertAfter {
 		s.reinsert(key, h)
 	}
+	s.admitHot(i, epoch, key, h)
 	s.n.hits.Add(1)
 	return h, true
+}
+
+// admitHot hands h's buffer to the hot layer when no write touched the key's
+// shard since h was read (then h no longer owns the buffer: Release keeps it).
+func (s *Store) admitHot(i int, epoch uint64, key string, h *Hit) {
+	if s.hot == nil || !s.mu[i].TryLock() {
+		return
+	}
+	defer s.mu[i].Unlock()
+	if s.epochs[i].Load() != epoch {
+		return
+	}
+	if s.hot.admit(key, h.Entry, int64(cap(h.buf.b))) {
+		h.buf = nil
+	}
 }
 
 func (s *Store) miss(h *Hit, corrupt bool) (*Hit, bool) {
@@ -192,10 +233,11 @@ func (s *Store) Delete(key string) {
 	if len(key) > s.cfg.maxKeyLen {
 		return
 	}
-	mu := s.shard(key)
-	mu.Lock()
+	i := s.shardOf(key)
+	s.mu[i].Lock()
 	s.c.Del([]byte(key))
-	mu.Unlock()
+	s.wrote(i, key)
+	s.mu[i].Unlock()
 	s.n.deletes.Add(1)
 }
 
@@ -206,7 +248,9 @@ func (s *Store) Reset() {
 		s.mu[i].Lock()
 	}
 	s.c.Reset()
+	s.hot.reset()
 	for i := range s.mu {
+		s.epochs[i].Add(1)
 		s.mu[i].Unlock()
 	}
 }

@@ -91,7 +91,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	}
 	a.closeLog = closeLog
 	a.reg = newRegistry()
-	storeCfg := segments.Config{MaxBytes: int64(c.CacheSize), MaxEntryBytes: int64(c.MaxObjectSize) + 64<<10}
+	storeCfg := storeConfig(c)
 	store, loaded := warmStore(c.CacheFile, storeCfg, a.log)
 	a.store, a.saver = store, newSaver(c.CacheFile, store, a.log, a.reg, loaded)
 	h, err := edge.New(edge.Config{
@@ -115,6 +115,16 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	a.handler = limits.Handler(a.limits, lm, wrapEdge(h, a.reg, wrap))
 	a.ln = limits.Listener(a.ln, a.limits, lm)
 	return nil
+}
+
+// storeConfig splits -cache-size between fastcache (the store of record) and
+// the hot layer of decoded entries served without a copy: 1/16 of it, at
+// most 256 MiB (the layer admits entries up to 1/8 of its size: segments and
+// playlists, not whole VOD files).
+func storeConfig(c config) segments.Config {
+	total := int64(c.CacheSize)
+	hot := min(total/16, 256<<20)
+	return segments.Config{MaxBytes: total - hot, HotBytes: hot, MaxEntryBytes: int64(c.MaxObjectSize) + 64<<10}
 }
 
 // run serves until ctx ends, then stops accepting, lets in-flight requests
