@@ -100,4 +100,3 @@ func (s *saver) every(ctx context.Context, interval time.Duration) {
 		}
 	}
 }
-
