@@ -80,6 +80,11 @@ func FuzzKey(f *testing.F) {
 	f.Add("//x//y/", "a&b=&=c")
 	b := New(Config{})
 	f.Fuzz(func(t *testing.T, path, query string) {
+		if path != "" && isClean(path) {
+			if full, err := normalizeFull(path); err != nil || full != path {
+				t.Fatalf("fast path kept %q; full normalisation gives %q (%v)", path, full, err)
+			}
+		}
 		key, err := b.FromTarget(path, query)
 		if err != nil {
 			return

@@ -13,6 +13,14 @@ func normalizePath(escaped string) (string, error) {
 	if escaped == "" {
 		return "/", nil
 	}
+	if isClean(escaped) {
+		return escaped, nil // the common case: nothing to rewrite, nothing allocated
+	}
+	return normalizeFull(escaped)
+}
+
+// normalizeFull is normalizePath without the fast path.
+func normalizeFull(escaped string) (string, error) {
 	if escaped[0] != '/' {
 		return "", fmt.Errorf("%w: path must start with /", ErrBadRequest)
 	}
@@ -58,6 +66,43 @@ func hidesDotSegment(seg string) bool {
 		}
 	}
 	return false
+}
+
+// isClean reports a path that normalising would return unchanged: it starts
+// with '/', has no escapes, no characters to escape, no empty, "." or ".."
+// segments.
+func isClean(p string) bool {
+	if p[0] != '/' {
+		return false
+	}
+	prevSlash := true
+	for i := 1; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '/':
+			if prevSlash || dotSegmentEndsAt(p, i) {
+				return false
+			}
+			prevSlash = true
+			continue
+		case c == '%' || c == '?' || !isPathSafe(c):
+			return false
+		}
+		prevSlash = false
+	}
+	return !dotSegmentEndsAt(p, len(p))
+}
+
+// dotSegmentEndsAt reports whether the segment ending at p[end] is "." or "..".
+func dotSegmentEndsAt(p string, end int) bool {
+	return (end >= 2 && p[end-1] == '.' && p[end-2] == '/') ||
+		(end >= 3 && p[end-1] == '.' && p[end-2] == '.' && p[end-3] == '/')
+}
+
+// isPathSafe: characters normalizeEscapes keeps as they are.
+func isPathSafe(c byte) bool {
+	return c > 0x20 && c < 0x7f && c != '"' && c != '<' && c != '>' && c != '\\' && c != '^' &&
+		c != '`' && c != '{' && c != '|' && c != '}' && c != '#'
 }
 
 // normalizeEscapes decodes %XX of unreserved characters, upper-cases the hex

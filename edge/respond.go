@@ -186,13 +186,41 @@ func (h *Handler) writeHead(x *exchange, src http.Header, status int, ageSec int
 	for k, v := range src {
 		hd[k] = v[:len(v):len(v)] // shared with other readers: an Add must reallocate, never write into it
 	}
-	hd.Set("Age", strconv.FormatInt(ageSec, 10))
+	hd["Age"] = ageValue(ageSec)
 	result := x.result
 	if status >= 400 {
 		result = resultError
 	}
-	hd.Set("X-Cache", xcache(result))
-	hd.Add("Via", "1.1 streamedge")
+	hd["X-Cache"] = xcacheValues[result]
+	hd["Via"] = viaValue // stored headers never hold Via (storedHeader drops it)
+}
+
+// Header values set on every response, allocated once. Each slice has
+// cap == len, so nothing can append into the shared array.
+var (
+	viaValue     = []string{"1.1 streamedge"}
+	bytesValue   = []string{"bytes"}
+	xcacheValues = func() map[string][]string {
+		m := map[string][]string{}
+		for _, r := range []string{resultHit, resultMiss, resultCoalesced, resultRefreshHit, resultStale, resultError, resultPass} {
+			m[r] = []string{xcache(r)}
+		}
+		return m
+	}()
+	smallAges = func() [][]string {
+		a := make([][]string, 3601)
+		for i := range a {
+			a[i] = []string{strconv.Itoa(i)}
+		}
+		return a
+	}()
+)
+
+func ageValue(sec int64) []string {
+	if sec >= 0 && sec < int64(len(smallAges)) {
+		return smallAges[sec]
+	}
+	return []string{strconv.FormatInt(sec, 10)}
 }
 
 func (h *Handler) write304(x *exchange) {
@@ -209,7 +237,7 @@ func (h *Handler) rangeFor(x *exchange, status int, size int64) (int, int64, int
 	if status != http.StatusOK {
 		return full()
 	}
-	x.w.Header().Set("Accept-Ranges", "bytes")
+	x.w.Header()["Accept-Ranges"] = bytesValue
 	rh := x.r.Header.Get("Range")
 	if rh == "" || !byterange.IfRangeMatches(x.r.Header.Get("If-Range"), x.w.Header().Get("ETag"), x.w.Header().Get("Last-Modified")) {
 		return full()
