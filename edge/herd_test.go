@@ -252,3 +252,43 @@ func TestUnshareableResponseReleasesFollowers(t *testing.T) {
 		t.Fatal("pass-through requests were serialised")
 	}
 }
+
+func TestSlowFollowerSlowsNobody(t *testing.T) {
+	body := segmentBody()
+	release := make(chan struct{})
+	o := gatedOrigin(t, body, release)
+	e := newTestEdge(t, o.URL, edgeOpts{})
+	// A follower that reads one byte and then stops reading.
+	slowConn, err := net.Dial("tcp", e.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slowConn.Close()
+	if err := slowConn.(*net.TCPConn).SetReadBuffer(4096); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(slowConn, "GET /slow.ts HTTP/1.1\r\nHost: edge\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	one := make([]byte, 1)
+	if _, err := slowConn.Read(one); err != nil {
+		t.Fatal(err)
+	}
+	fast := make(chan result, 1)
+	go func() { fast <- e.get(t, "GET", "/slow.ts") }()
+	waitFor(t, func() bool { return e.h.group.Followers() >= 1 })
+	close(release)
+	select {
+	case r := <-fast:
+		if r.err != nil || len(r.body) != len(body) {
+			t.Fatalf("fast follower: %v, %d bytes", r.err, len(r.body))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a stalled follower held up another follower")
+	}
+	waitFor(t, func() bool { return e.h.group.InFlight() == 0 }) // the fill completed too
+	wantCache(t, e.get(t, "GET", "/slow.ts"), "Hit")
+	if n := o.count("/slow.ts"); n != 1 {
+		t.Fatalf("origin requests = %d, want 1", n)
+	}
+}
