@@ -57,6 +57,7 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./segments/ ./edge/
 	LOAD_CONNS=10000 LOAD_SECONDS=30 $(GO) test -count=1 -timeout 10m -run '^TestLoad10k$$' -v ./resilience/
+	bash bench/run.sh
 
 clean:
 	rm -rf bin

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// herdReport mirrors bench/herd's JSON.
+type herdReport struct {
+	Clients        int            `json:"clients"`
+	OK             int            `json:"ok"`
+	Errors         int            `json:"errors"`
+	ErrorKinds     map[string]int `json:"error_kinds"`
+	Statuses       map[string]int `json:"statuses"`
+	CacheHeaders   map[string]int `json:"cache_headers"`
+	DistinctBodies int            `json:"distinct_bodies"`
+	BodyBytes      int64          `json:"body_bytes"`
+	TTFBMS         dist           `json:"ttfb_ms"`
+	TotalMS        dist           `json:"total_ms"`
+	ConnectAllMS   float64        `json:"connect_all_ms"`
+	WallMS         float64        `json:"wall_ms"`
+}
+
+type dist struct {
+	Min float64 `json:"min"`
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	P99 float64 `json:"p99"`
+	Max float64 `json:"max"`
+}
+
+// herdResult is phase (b). OriginRequests counts the origin's requests for
+// the herd's object (-1 for the ceiling, which has it in memory).
+type herdResult struct {
+	Path            string             `json:"path"`
+	OriginLatencyMS float64            `json:"origin_latency_ms"`
+	OriginRequests  int64              `json:"origin_requests"`
+	Report          *herdReport        `json:"report,omitempty"`
+	Error           string             `json:"error,omitempty"`
+	Edge            map[string]float64 `json:"streamedge_metrics,omitempty"`
+}
+
+// herdPhase: a slow origin, a cold peer, and a never-requested object.
+func herdPhase(ctx context.Context, cfg config, peer string) *herdResult {
+	res := &herdResult{OriginLatencyMS: float64(cfg.HerdLatency.Milliseconds()),
+		Path: fmt.Sprintf("/synthetic/2MiB/herd-%s-%d.ts", peer, time.Now().Unix())}
+	origin, err := startOrigin(ctx, cfg, peer+"-herd", "-latency", cfg.HerdLatency.String())
+	if err != nil {
+		res.Error = errString(err)
+		return res
+	}
+	defer origin.stop()
+	stopPeer, err := startPeer(ctx, cfg, peer, "herd")
+	if err != nil {
+		res.Error = errString(err)
+		return res
+	}
+	defer stopPeer()
+	logf("%s: herd of %d on %s (origin latency %v)", peer, cfg.HerdClients, res.Path, cfg.HerdLatency)
+	res.Report, err = runHerd(ctx, cfg, fmt.Sprintf("http://127.0.0.1:%d%s", cfg.peerPort(), res.Path), peer)
+	res.Error = errString(err)
+	if st, err := getOriginStats(ctx, cfg); err == nil {
+		res.OriginRequests = st.count(res.Path)
+	} else if res.Error == "" {
+		res.Error = errString(err)
+	}
+	res.Edge = edgeMetrics(ctx, cfg, peer)
+	if r := res.Report; r != nil {
+		logf("%s: herd origin requests %d, ok %d/%d, TTFB p50/p99/max %.0f/%.0f/%.0f ms, total %.0f/%.0f/%.0f ms",
+			peer, res.OriginRequests, r.OK, r.Clients, r.TTFBMS.P50, r.TTFBMS.P99, r.TTFBMS.Max,
+			r.TotalMS.P50, r.TotalMS.P99, r.TotalMS.Max)
+	}
+	return res
+}
+
+func runHerd(ctx context.Context, cfg config, url, tag string) (*herdReport, error) {
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	defer cancel()
+	out := filepath.Join(cfg.Work, "herd-"+tag+".json")
+	cmd := command(ctx, filepath.Join(cfg.Bin, "herd"), "-url", url,
+		"-clients", strconv.Itoa(cfg.HerdClients), "-timeout", "60s", "-json", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("herd: %w: %s", err, tail(string(b), 400))
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		return nil, err
+	}
+	var r herdReport
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("herd report: %w", err)
+	}
+	return &r, nil
+}

@@ -1,0 +1,78 @@
+// Command sidebyside runs the side-by-side benchmark behind `make bench`
+// (through bench/run.sh): the test origin, then each cache in BENCH_PEERS
+// in front of it, one at a time, through four phases — warmed hit
+// throughput (wrk), a cold herd (bench/herd), and a live fan-out of
+// simulated players with the origin's default max-age=1 playlists and with
+// max-age=3600 ones (player-test run). It prints one table, writes every
+// figure as JSON to BENCH_OUT and appends the table to BENCHMARKS.md.
+// Configuration is by environment; see bench/README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	cfg, err := loadConfig()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "sidebyside: %v\n", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		fmt.Fprintf(os.Stderr, "sidebyside: %v\n", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run measures the ceiling and every peer, then reports. A failed phase is
+// recorded (and shown as "err") rather than ending the run.
+func run(ctx context.Context, cfg config) error {
+	res := results{Started: time.Now().UTC(), Config: cfg, Machine: machineInfo(cfg),
+		Peers: map[string]*peerResult{}}
+	logf("machine: %s", res.Machine.String())
+	logf("config: %s", cfg.summary())
+	res.Ceiling = benchCeiling(ctx, cfg)
+	for _, name := range cfg.Peers {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		res.Peers[name] = benchPeer(ctx, cfg, name)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	res.Finished = time.Now().UTC()
+	res.Machine.LoadAvg = append(res.Machine.LoadAvg, loadAvg())
+	logf("load average at start %s, at end %s", res.Machine.LoadAvg[0], res.Machine.LoadAvg[1])
+	res.Table = buildTable(cfg, &res)
+	fmt.Println()
+	fmt.Print(res.Table.markdown())
+	fmt.Println()
+	fmt.Print(res.Table.footnotes())
+	if err := writeJSON(cfg.Out, &res); err != nil {
+		return err
+	}
+	logf("figures written to %s", cfg.Out)
+	if !cfg.Append {
+		logf("BENCHMARKS.md not touched (BENCH_APPEND=0 or BENCH_QUICK=1)")
+		return nil
+	}
+	if err := appendBenchmarks(cfg.BenchmarksMD, &res); err != nil {
+		return err
+	}
+	logf("table appended to %s", cfg.BenchmarksMD)
+	return nil
+}
+
+// logf reports progress on stderr; stdout carries only the table.
+func logf(format string, a ...any) {
+	fmt.Fprintf(os.Stderr, "%s bench: %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, a...))
+}
