@@ -86,7 +86,7 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 	x.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	x.w.WriteHeader(status)
 	if x.r.Method != http.MethodHead {
-		h.writeBody(x, body)
+		h.writeBody(x, body, false) // whole body in hand: net/http flushes once at the end
 	}
 }
 
@@ -136,7 +136,7 @@ func (h *Handler) streamFill(x *exchange, f *coalesce.Fill, from, last int64) {
 			chunk = chunk[:int(last+1)-off]
 		}
 		if len(chunk) > 0 {
-			if !h.writeBody(x, chunk) {
+			if !h.writeBody(x, chunk, true) {
 				return
 			}
 			off += len(chunk)
@@ -164,9 +164,10 @@ func (h *Handler) abort(x *exchange, err error) {
 	panic(http.ErrAbortHandler)
 }
 
-// writeBody writes in slices, each with a deadline, flushing as it goes. It
-// reports whether the client is still there.
-func (h *Handler) writeBody(x *exchange, body []byte) bool {
+// writeBody writes in slices, each with a deadline, and flushes when asked
+// (a streaming fill: followers must see bytes as they arrive). It reports
+// whether the client is still there.
+func (h *Handler) writeBody(x *exchange, body []byte, flush bool) bool {
 	rc := http.NewResponseController(x.w)
 	for len(body) > 0 {
 		n := min(len(body), writeSlice)
@@ -176,7 +177,9 @@ func (h *Handler) writeBody(x *exchange, body []byte) bool {
 		}
 		body = body[n:]
 	}
-	_ = rc.Flush()
+	if flush {
+		_ = rc.Flush()
+	}
 	return true
 }
 
