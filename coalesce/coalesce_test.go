@@ -30,7 +30,7 @@ func TestJoinElectsOneLeader(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f, leader := g.Join("k", run)
+			f, leader := g.Join("k", run, nil)
 			fills <- f
 			leaders <- leader
 		}()
@@ -118,7 +118,7 @@ func TestReaderGivesUpWithItsContext(t *testing.T) {
 
 func TestFillUnregisteredWhenRunReturns(t *testing.T) {
 	g := NewGroup()
-	f, _ := g.Join("k", func(f *Fill) { f.Finish(nil) })
+	f, _ := g.Join("k", func(f *Fill) { f.Finish(nil) }, nil)
 	_ = f.Wait(context.Background())
 	deadline := time.Now().Add(time.Second)
 	for g.InFlight() != 0 {
@@ -127,7 +127,7 @@ func TestFillUnregisteredWhenRunReturns(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	f2, leader := g.Join("k", func(f *Fill) { f.Finish(nil) })
+	f2, leader := g.Join("k", func(f *Fill) { f.Finish(nil) }, nil)
 	if !leader || f2 == f {
 		t.Fatal("a finished fill was joined instead of a new one")
 	}
@@ -151,13 +151,22 @@ func TestCompleteUnreusableFillIsNotJoined(t *testing.T) {
 				f.Append([]byte("no"))
 				<-release // the body is complete; Finish has not happened yet
 				f.Finish(nil)
-			})
+			}, nil)
 			_, _, _ = f.Next(context.Background(), 0)
-			f2, leader := g.Join("k", func(f *Fill) { f.Finish(nil) })
+			f2, leader := g.Join("k", func(f *Fill) { f.Finish(nil) }, nil)
 			close(release)
 			if joined := f2 == f && !leader; joined != tc.want {
 				t.Fatalf("joined = %v, want %v", joined, tc.want)
 			}
 		})
+	}
+}
+
+func TestJoinStartsNothingWhenSatisfied(t *testing.T) {
+	g := NewGroup()
+	started := false
+	f, leader := g.Join("k", func(f *Fill) { started = true; f.Finish(nil) }, func() bool { return true })
+	if f != nil || leader || started || g.Started() != 0 {
+		t.Fatalf("a satisfied join started a fill: %v %v %v", f, leader, started)
 	}
 }

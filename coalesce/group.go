@@ -25,7 +25,12 @@ func NewGroup() *Group {
 // then run is called on its own goroutine with the new fill, and the fill is
 // unregistered when run returns (run must Finish it). leader reports whether
 // this call started the fill.
-func (g *Group) Join(key string, run func(*Fill)) (f *Fill, leader bool) {
+//
+// satisfied (may be nil) is asked, inside the election, whether a fill is
+// still needed: a caller that missed the store while a fill was running may
+// reach Join after that fill stored its object and left. When satisfied
+// reports true, Join starts nothing and returns nil: look the key up again.
+func (g *Group) Join(key string, run func(*Fill), satisfied func() bool) (f *Fill, leader bool) {
 	if f := g.lookup(key); f != nil {
 		g.followers.Add(1)
 		return f, false
@@ -33,6 +38,9 @@ func (g *Group) Join(key string, run func(*Fill)) (f *Fill, leader bool) {
 	v, _, _ := g.sf.Do(key, func() (any, error) {
 		if f := g.lookup(key); f != nil {
 			return f, nil
+		}
+		if satisfied != nil && satisfied() {
+			return (*Fill)(nil), nil
 		}
 		nf := newFill(key)
 		g.mu.Lock()
@@ -44,7 +52,7 @@ func (g *Group) Join(key string, run func(*Fill)) (f *Fill, leader bool) {
 		return nf, nil
 	})
 	f = v.(*Fill)
-	if !leader {
+	if f != nil && !leader {
 		g.followers.Add(1)
 	}
 	return f, leader

@@ -117,7 +117,7 @@ func (h *Handler) serveCached(x *exchange) {
 		h.serveEntry(x, &hit.Entry, resultHit)
 	case hit != nil && canServeWhileRevalidating(&hit.Entry.Meta, now):
 		h.serveEntry(x, &hit.Entry, resultStale)
-		h.group.Join(fillKey, h.filler(x, fillKey, hit))
+		h.group.Join(fillKey, h.filler(x, fillKey, hit), nil) // background refresh
 	default:
 		h.fetch(x, fillKey, hit)
 	}

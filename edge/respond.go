@@ -16,7 +16,15 @@ const writeSlice = 256 << 10 // a write deadline is set per slice written
 
 // fetch joins (or starts) the key's fill and answers from it.
 func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
-	f, leader := h.group.Join(fillKey, h.filler(x, fillKey, stale))
+	f, leader := h.group.Join(fillKey, h.filler(x, fillKey, stale), func() bool { return h.storedFresh(fillKey) })
+	if f == nil { // a fill stored the object between our lookup and the election
+		if hit, ok := h.store.Get(fillKey); ok {
+			defer hit.Release()
+			h.serveEntry(x, &hit.Entry, resultHit)
+			return
+		}
+		f, leader = h.group.Join(fillKey, h.filler(x, fillKey, stale), nil)
+	}
 	if !leader {
 		x.result = resultCoalesced
 	}
@@ -47,6 +55,16 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		x.result = head.Source
 	}
 	h.serveFill(x, f, head)
+}
+
+// storedFresh reports whether key now holds a fresh entry.
+func (h *Handler) storedFresh(key string) bool {
+	hit, ok := h.store.Get(key)
+	if !ok {
+		return false
+	}
+	defer hit.Release()
+	return isFresh(&hit.Entry.Meta, h.now())
 }
 
 // failed answers a fill that produced no response: the stale copy within
@@ -121,6 +139,12 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill, head *coalesce.Head) 
 	x.w.WriteHeader(status)
 	if x.r.Method == http.MethodHead {
 		return
+	}
+	if done, _ := f.Done(); !done {
+		// Headers out now, before any body: when a herd wakes on a fill's
+		// head, every follower's first byte leaves at once instead of
+		// queueing behind the others' body writes.
+		_ = http.NewResponseController(x.w).Flush()
 	}
 	h.streamFill(x, f, start, end)
 }
