@@ -3,6 +3,7 @@ package edge
 import (
 	"errors"
 	"net/http"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -145,6 +146,7 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill, head *coalesce.Head) 
 		// head, every follower's first byte leaves at once instead of
 		// queueing behind the others' body writes.
 		_ = http.NewResponseController(x.w).Flush()
+		runtime.Gosched() // let the rest of the herd send their headers before any body
 	}
 	h.streamFill(x, f, start, end)
 }
