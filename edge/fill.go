@@ -72,7 +72,7 @@ func (h *Handler) runFill(f *coalesce.Fill, spec fillSpec) {
 	in := freshness.Input{Status: resp.StatusCode, Header: resp.Header, RequestTime: reqTime, ResponseTime: respTime, Path: spec.path}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && spec.hasStale:
-		h.fillRevalidated(ctx, f, spec, in)
+		h.fillRevalidated(f, spec, in)
 	case manifest.Detect(resp.Header.Get("Content-Type"), spec.path) != manifest.None:
 		h.fillManifest(f, spec, resp, in)
 	default:

@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -53,7 +52,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Respo
 
 // fillRevalidated handles a 304 to a conditional refresh: the stored copy gets
 // the new headers and lifetime without a body transfer.
-func (h *Handler) fillRevalidated(ctx context.Context, f *coalesce.Fill, spec fillSpec, in freshness.Input) {
+func (h *Handler) fillRevalidated(f *coalesce.Fill, spec fillSpec, in freshness.Input) {
 	hit, ok := h.store.Get(spec.fillKey)
 	if !ok { // evicted meanwhile: fetch it whole
 		spec.etag, spec.lastMod, spec.hasStale = "", "", false
@@ -85,7 +84,6 @@ func (h *Handler) fillRevalidated(ctx context.Context, f *coalesce.Fill, spec fi
 	}
 	h.publish(f, &coalesce.Head{Status: e.Status, Header: hdr, ContentLength: int64(len(e.Body)),
 		Reusable: pol.Store, Source: resultRefreshHit, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, e.Body)
-	_ = ctx
 }
 
 // publishStored serves the stored copy of key to the fill's readers.

@@ -1,37 +1,16 @@
 package main
 
 import (
+	"github.com/streamedge/streamedge/bench/herdreport"
 	"slices"
 	"strconv"
 	"time"
 )
 
-// report is the herd's JSON output. Times are milliseconds from the
-// release of all requests.
-type report struct {
-	URL            string         `json:"url"`
-	Clients        int            `json:"clients"`
-	OK             int            `json:"ok"` // 200 with a complete body
-	Errors         int            `json:"errors"`
-	ErrorKinds     map[string]int `json:"error_kinds"`
-	Statuses       map[string]int `json:"statuses"`
-	CacheHeaders   map[string]int `json:"cache_headers"`
-	DistinctBodies int            `json:"distinct_bodies"` // CRC-32C of the 200 bodies; 1 = all identical
-	BodyBytes      int64          `json:"body_bytes"`
-	TTFBMS         dist           `json:"ttfb_ms"`
-	TotalMS        dist           `json:"total_ms"`
-	ConnectAllMS   float64        `json:"connect_all_ms"` // opening every connection, before the release
-	WallMS         float64        `json:"wall_ms"`        // release to the last client done
-}
-
-// dist summarizes the successful clients' times.
-type dist struct {
-	Min float64 `json:"min"`
-	P50 float64 `json:"p50"`
-	P90 float64 `json:"p90"`
-	P99 float64 `json:"p99"`
-	Max float64 `json:"max"`
-}
+type (
+	report = herdreport.Report
+	dist   = herdreport.Dist
+)
 
 func summarize(u string, rs []result) report {
 	rep := report{URL: u, Clients: len(rs), ErrorKinds: map[string]int{},

@@ -4,35 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/streamedge/streamedge/bench/herdreport"
 	"os"
 	"path/filepath"
 	"strconv"
 	"time"
 )
 
-// herdReport mirrors bench/herd's JSON.
-type herdReport struct {
-	Clients        int            `json:"clients"`
-	OK             int            `json:"ok"`
-	Errors         int            `json:"errors"`
-	ErrorKinds     map[string]int `json:"error_kinds"`
-	Statuses       map[string]int `json:"statuses"`
-	CacheHeaders   map[string]int `json:"cache_headers"`
-	DistinctBodies int            `json:"distinct_bodies"`
-	BodyBytes      int64          `json:"body_bytes"`
-	TTFBMS         dist           `json:"ttfb_ms"`
-	TotalMS        dist           `json:"total_ms"`
-	ConnectAllMS   float64        `json:"connect_all_ms"`
-	WallMS         float64        `json:"wall_ms"`
-}
-
-type dist struct {
-	Min float64 `json:"min"`
-	P50 float64 `json:"p50"`
-	P90 float64 `json:"p90"`
-	P99 float64 `json:"p99"`
-	Max float64 `json:"max"`
-}
+// herdReport is bench/herd's JSON (one definition, in bench/herdreport).
+type herdReport = herdreport.Report
 
 // herdResult is phase (b). OriginRequests counts the origin's requests for
 // the herd's object (-1 for the ceiling, which has it in memory).
