@@ -2,6 +2,7 @@ package byterange
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -85,6 +86,18 @@ func FuzzParse(f *testing.F) {
 		start, end, ok := s.Resolve(size)
 		if ok && (start < 0 || end < start || end >= size) {
 			t.Fatalf("Resolve(%q, %d) = %d-%d", h, size, start, end)
+		}
+	})
+}
+
+func FuzzIfRange(f *testing.F) {
+	f.Add(`"a"`, `"a"`, "Wed, 21 Oct 2015 07:28:00 GMT")
+	f.Add("Wed, 21 Oct 2015 07:28:00 GMT", `W/"x"`, "Wed, 21 Oct 2015 07:28:00 GMT")
+	f.Add(`W/"a"`, `W/"a"`, "")
+	f.Fuzz(func(t *testing.T, ifRange, etag, lastModified string) {
+		ok := IfRangeMatches(ifRange, etag, lastModified)
+		if strings.HasPrefix(etag, "W/") && strings.HasPrefix(strings.TrimSpace(ifRange), `"`) && ok {
+			t.Fatalf("a weak ETag %q matched If-Range %q (needs a strong comparison)", etag, ifRange)
 		}
 	})
 }

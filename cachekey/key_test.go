@@ -105,3 +105,16 @@ func FuzzKey(f *testing.F) {
 		}
 	})
 }
+
+func FuzzEncodingClass(f *testing.F) {
+	for _, s := range []string{"gzip, deflate, br", "br;q=0, gzip;q=0.5", "*", "gzip;q=", ";;,,", "GZIP;Q=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ae string) {
+		switch c := EncodingClass(ae); c {
+		case "", "gzip", "br":
+		default:
+			t.Fatalf("EncodingClass(%q) = %q: a class outside br/gzip/identity would split the cache", ae, c)
+		}
+	})
+}
