@@ -70,6 +70,12 @@ func Decide(in Input, cfg Config) Policy {
 		p.TTL = defaultTTL(in.Status, p.Kind, in.Manifest, cfg)
 	}
 	setStale(&p, cc, cfg)
+	if in.Status >= 400 {
+		// An error is never served stale: a live segment that 404s a moment
+		// before it is published must be asked for again once -negative-ttl
+		// passes, not answered 404 for another stale window.
+		p.StaleWhileRevalidate, p.StaleIfError = 0, 0
+	}
 	clampLive(&p, in.Manifest)
 	return p
 }

@@ -51,6 +51,11 @@ func stored(kind string, ttl time.Duration) Policy {
 		StaleWhileRevalidate: cfg.StaleWhileRevalidate, StaleIfError: cfg.StaleIfError}
 }
 
+// storedError is stored for a status >= 400: errors get no stale windows.
+func storedError(kind string, ttl time.Duration) Policy {
+	return Policy{Store: true, Shareable: true, Kind: kind, TTL: ttl}
+}
+
 // liveStored is stored for a live manifest: the configured default
 // stale-while-revalidate window does not apply to live manifests.
 func liveStored(ttl time.Duration) Policy {
@@ -162,20 +167,23 @@ func TestDecide(t *testing.T) {
 		{"server_error_shared_not_stored", status(503, "Cache-Control", "max-age=60"),
 			Policy{Shareable: true, Reason: "status", Kind: KindOther}},
 		{"bad_gateway_shared_not_stored", status(502), Policy{Shareable: true, Reason: "status", Kind: KindOther}},
-		{"not_implemented_cacheable_by_default", status(501), stored(KindOther, 24*time.Hour)},
-		{"not_found_gets_negative_ttl", status(404), stored(KindOther, time.Second)},
-		{"gone_gets_negative_ttl", status(410), stored(KindOther, time.Second)},
-		{"not_found_explicit_freshness_kept", status(404, "Cache-Control", "max-age=30"), stored(KindOther, 30*time.Second)},
+		{"not_implemented_cacheable_by_default", status(501), storedError(KindOther, 24*time.Hour)},
+		{"not_found_gets_negative_ttl", status(404), storedError(KindOther, time.Second)},
+		{"gone_gets_negative_ttl", status(410), storedError(KindOther, time.Second)},
+		{"not_found_explicit_freshness_kept", status(404, "Cache-Control", "max-age=30"), storedError(KindOther, 30*time.Second)},
 		{"no_content_cacheable_by_default", status(204), stored(KindOther, 24*time.Hour)},
 		{"moved_permanently_cacheable_by_default", status(301), stored(KindOther, 24*time.Hour)},
 		{"permanent_redirect_cacheable_by_default", status(308), stored(KindOther, 24*time.Hour)},
-		{"method_not_allowed_cacheable_by_default", status(405), stored(KindOther, 24*time.Hour)},
-		{"uri_too_long_cacheable_by_default", status(414), stored(KindOther, 24*time.Hour)},
+		{"method_not_allowed_cacheable_by_default", status(405), storedError(KindOther, 24*time.Hour)},
+		{"uri_too_long_cacheable_by_default", status(414), storedError(KindOther, 24*time.Hour)},
 		{"found_without_freshness_not_stored", status(302), Policy{Shareable: true, Reason: "status", Kind: KindOther}},
 		{"found_with_max_age_stored", status(302, "Cache-Control", "max-age=60"), stored(KindOther, time.Minute)},
 		{"temporary_redirect_with_expires_stored", status(307, "Expires", httpDate(t0.Add(time.Minute))), stored(KindOther, time.Minute)},
 		{"partial_content_without_freshness_not_stored", status(206), Policy{Shareable: true, Reason: "status", Kind: KindOther}},
 		{"forbidden_without_freshness_not_stored", status(403), Policy{Shareable: true, Reason: "status", Kind: KindOther}},
+		{"error_never_served_stale_even_with_origin_windows",
+			status(404, "Cache-Control", "max-age=5, stale-while-revalidate=60, stale-if-error=60"), storedError(KindOther, 5*time.Second)},
+		{"gone_never_served_stale", status(410, "Cache-Control", "stale-while-revalidate=30"), storedError(KindOther, time.Second)},
 		{"private_beats_status_reason", status(500, "Cache-Control", "private"), refused("private")},
 
 		// Age and bounds.

@@ -51,5 +51,6 @@
 // The origin's stale-while-revalidate / stale-if-error apply when present;
 // otherwise Config's windows do, except on must-revalidate,
 // proxy-revalidate, s-maxage or no-cache responses, which get 0 unless the
-// origin gave its own windows.
+// origin gave its own windows. A status >= 400 gets no stale window at all,
+// the origin's included: an error is never served stale.
 package freshness
