@@ -14,8 +14,15 @@ var (
 	ErrBadRequest = errors.New("cachekey: malformed request target")
 )
 
-// DefaultExcluded are the query parameters dropped from every key.
-var DefaultExcluded = []string{"CMCD", "Expires", "Policy", "Signature", "Key-Pair-Id"}
+// DefaultExcluded are the query parameters dropped from every key: CMCD
+// (client telemetry, never part of the object). Signed-URL parameters
+// (SignedURLParams) are kept: the edge does not verify them, and dropping them
+// would hand content the origin protects to anyone; -ignore-query drops them
+// on purpose.
+var DefaultExcluded = []string{"CMCD"}
+
+// SignedURLParams are CloudFront's signed-URL parameters, for -ignore-query.
+var SignedURLParams = []string{"Expires", "Policy", "Signature", "Key-Pair-Id"}
 
 // Config bounds and shapes keys.
 type Config struct {
@@ -107,6 +114,13 @@ func (b *Builder) normalizeQuery(raw string) (string, error) {
 		}
 		kept = append(kept, n)
 	}
-	sort.Strings(kept)
+	// Sorted by name only, and stably: a=1&a=2 and a=2&a=1 are different
+	// objects to most origins (repeated parameters are read in order).
+	sort.SliceStable(kept, func(i, j int) bool { return paramName(kept[i]) < paramName(kept[j]) })
 	return strings.Join(kept, "&"), nil
+}
+
+func paramName(p string) string {
+	name, _, _ := strings.Cut(p, "=")
+	return name
 }

@@ -15,7 +15,10 @@ func TestKey(t *testing.T) {
 		{"plain", "/live/index.m3u8", "", "/live/index.m3u8", nil},
 		{"sorted_query", "/a.ts", "b=2&a=1", "/a.ts?a=1&b=2", nil},
 		{"cmcd_dropped", "/a.ts", "CMCD=br%3D3200%2Cot%3Dv&x=1", "/a.ts?x=1", nil},
-		{"signed_url_dropped", "/a.ts", "Expires=1&Signature=abc&Key-Pair-Id=K&Policy=p", "/a.ts", nil},
+		{"signed_url_kept_by_default", "/a.ts", "Signature=abc&Expires=1&Key-Pair-Id=K&Policy=p", "/a.ts?Expires=1&Key-Pair-Id=K&Policy=p&Signature=abc", nil},
+		{"repeated_params_keep_their_order", "/a.ts", "b=1&a=2&a=1", "/a.ts?a=2&a=1&b=1", nil},
+		{"repeated_params_other_order", "/a.ts", "a=1&b=1&a=2", "/a.ts?a=1&a=2&b=1", nil},
+		{"sorted_by_name_not_value", "/a.ts", "ab=1&a=2", "/a.ts?a=2&ab=1", nil},
 		{"ignore_query_flag", "/a.ts", "session=42&v=1", "/a.ts?v=1", nil},
 		{"llhls_directives_kept", "/p.m3u8", "_HLS_part=2&_HLS_msn=10", "/p.m3u8?_HLS_msn=10&_HLS_part=2", nil},
 		{"dot_segments", "/a/b/../c/./d.ts", "", "/a/c/d.ts", nil},
@@ -45,6 +48,13 @@ func TestKey(t *testing.T) {
 				t.Fatalf("key = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestSignedURLParamsDroppedOnlyOnPurpose(t *testing.T) {
+	b := New(Config{IgnoreQuery: SignedURLParams})
+	if k, _ := b.FromTarget("/a.ts", "Expires=1&Signature=abc&Key-Pair-Id=K&Policy=p&v=1"); k != "/a.ts?v=1" {
+		t.Fatalf("key = %q", k)
 	}
 }
 

@@ -74,7 +74,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.Var(&c.MaxObjectSize, "max-object-size", "larger bodies stream through uncached")
 	fs.DurationVar(&c.DefaultTTL, "default-ttl", c.DefaultTTL, "lifetime of cacheable responses without freshness information (CloudFront DefaultTTL)")
 	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
-	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key (\"*\" for all); CMCD and signed-URL parameters always are")
+	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
 	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "bound on one whole origin exchange, body included")
