@@ -1,17 +1,18 @@
 package cachekey
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/streamedge/streamedge/failure"
 )
 
-// Errors from Key; the edge answers ErrTooLong with 414 and ErrBadRequest with 400.
+// Errors from Key; package failure maps ErrTooLong to 414 and ErrBadRequest to 400.
 var (
-	ErrTooLong    = errors.New("cachekey: request target too long")
-	ErrBadRequest = errors.New("cachekey: malformed request target")
+	ErrTooLong    = failure.ErrTargetTooLong
+	ErrBadRequest = failure.ErrBadTarget
 )
 
 // DefaultExcluded are the query parameters dropped from every key: CMCD

@@ -39,6 +39,7 @@ type exchange struct {
 	key       string
 	ae        string // Accept-Encoding class
 	result    string
+	failure   string // the failure label when the edge answered an error itself
 	originDur time.Duration
 }
 
@@ -62,7 +63,7 @@ func (h *Handler) finish(x *exchange) {
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r), Method: x.r.Method,
 			URI: x.r.RequestURI, Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
-			Cache: x.result, OriginMS: ms(x.originDur),
+			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure,
 		})
 	}
 }

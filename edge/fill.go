@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/streamedge/streamedge/coalesce"
+	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/manifest"
 	"github.com/streamedge/streamedge/origin"
@@ -18,9 +19,10 @@ import (
 // Fill failures that are the origin's fault but not transport errors; readers
 // answer them with a stale copy or 502.
 var (
-	ErrShortBody       = errors.New("origin body shorter than its Content-Length")
-	ErrTooBig          = errors.New("origin body larger than -max-object-size")
-	ErrInvalidManifest = errors.New("origin sent an invalid manifest")
+	ErrShortBody       = failure.ErrShortBody
+	ErrTooBig          = failure.ErrTooBig
+	ErrInvalidManifest = failure.ErrInvalidManifest
+	ErrProtocol        = failure.ErrProtocol
 )
 
 // fillSpec is what a fill needs, copied out of the request that started it so
@@ -69,15 +71,35 @@ func (h *Handler) runFill(f *coalesce.Fill, spec fillSpec) {
 		return
 	}
 	defer resp.Body.Close()
+	if err := protocolError(resp.StatusCode, spec); err != nil {
+		h.fillFailed(f, spec, err)
+		return
+	}
 	in := freshness.Input{Status: resp.StatusCode, Header: resp.Header, RequestTime: reqTime, ResponseTime: respTime, Path: spec.path}
 	switch {
-	case resp.StatusCode == http.StatusNotModified && spec.hasStale:
+	case resp.StatusCode == http.StatusNotModified:
 		h.fillRevalidated(f, spec, in)
 	case manifest.Detect(resp.Header.Get("Content-Type"), spec.path) != manifest.None:
 		h.fillManifest(f, spec, resp, in)
 	default:
 		h.fillStream(f, spec, resp, in)
 	}
+}
+
+// protocolError reports a response the fill cannot have asked for: it never
+// offers an upgrade, sends Range, or (without a stale copy's validators) a
+// condition. Such a response is never stored nor shared: it says nothing
+// about the object, and passed on it would break every reader.
+func protocolError(status int, spec fillSpec) error {
+	switch {
+	case status == http.StatusSwitchingProtocols:
+		return fmt.Errorf("%w: 101 Switching Protocols to a plain GET", ErrProtocol)
+	case status == http.StatusNotModified && spec.etag == "" && spec.lastMod == "":
+		return fmt.Errorf("%w: 304 Not Modified to an unconditional GET", ErrProtocol)
+	case status == http.StatusPartialContent:
+		return fmt.Errorf("%w: 206 Partial Content to a GET without Range", ErrProtocol)
+	}
+	return nil
 }
 
 // decide is freshness.Decide with one edge rule on top: a 5xx is never
@@ -138,7 +160,7 @@ func (h *Handler) fillFailed(f *coalesce.Fill, spec fillSpec, err error) {
 	if errors.Is(err, ErrTooBig) {
 		h.passes.add(spec.key)
 	}
-	h.metrics.failedFills.WithLabelValues(failReason(err)).Inc()
+	h.metrics.failedFills.WithLabelValues(failure.Classify(err).Label).Inc()
 	f.Finish(err)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/coalesce"
+	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
@@ -123,22 +124,17 @@ func (h *Handler) serveCached(x *exchange) {
 	}
 }
 
-// badTarget answers a request whose target cannot be keyed.
+// badTarget answers a request whose target cannot be keyed (400 or 414).
 func (h *Handler) badTarget(x *exchange, err error) {
-	status := http.StatusBadRequest
-	if errors.Is(err, cachekey.ErrTooLong) {
-		status = http.StatusRequestURITooLong
-	}
 	x.result = resultError
-	h.plainError(x, status, http.StatusText(status))
+	h.plainError(x, failure.Classify(err))
 }
 
-// plainError writes a short one-line error body.
-func (h *Handler) plainError(x *exchange, status int, msg string) {
-	hd := x.w.Header()
-	hd.Set("Content-Type", "text/plain; charset=utf-8")
-	hd.Set("X-Cache", xcache(resultError))
-	hd.Set("Cache-Control", "no-store")
-	x.w.WriteHeader(status)
-	_, _ = io.WriteString(x.w, msg+"\n")
+// plainError answers with a failure class: a short one-line body, counted by
+// its label.
+func (h *Handler) plainError(x *exchange, c failure.Class) {
+	x.failure = c.Label
+	h.metrics.errorResponses.WithLabelValues(c.Label).Inc()
+	x.w.Header().Set("X-Cache", xcache(resultError))
+	failure.Write(x.w, c)
 }

@@ -25,6 +25,7 @@ type metrics struct {
 	regressions      prometheus.Counter
 	storeErrors      prometheus.Counter
 	abortedStreams   prometheus.Counter
+	errorResponses   *prometheus.CounterVec // errors the edge answered itself, by failure label
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -54,9 +55,11 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Entries the store refused (key or headers too big)."}),
 		abortedStreams: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_aborted_streams_total",
 			Help: "Client responses cut because their fill failed mid-body."}),
+		errorResponses: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_error_responses_total",
+			Help: "Error responses the edge answered itself (no origin response to pass on), by failure label."}, []string{"reason"}),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
-		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
+		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.errorResponses,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_fills_in_flight",
@@ -96,18 +99,4 @@ func (m *metrics) origin(resp *http.Response, err error, d time.Duration) {
 		m.originRequests.WithLabelValues(strconv.Itoa(resp.StatusCode)).Inc()
 		m.originDuration.Observe(d.Seconds())
 	}
-}
-
-func failReason(err error) string {
-	switch {
-	case errors.Is(err, ErrShortBody):
-		return "short_body"
-	case errors.Is(err, ErrTooBig):
-		return "too_big"
-	case errors.Is(err, ErrInvalidManifest):
-		return "invalid_manifest"
-	case errors.Is(err, origin.ErrTimeout):
-		return "timeout"
-	}
-	return "error"
 }

@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"errors"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -9,7 +8,7 @@ import (
 
 	"github.com/streamedge/streamedge/byterange"
 	"github.com/streamedge/streamedge/coalesce"
-	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/segments"
 )
 
@@ -76,16 +75,7 @@ func (h *Handler) failed(x *exchange, err error, stale *segments.Hit) {
 		return
 	}
 	x.result = resultError
-	status, msg := origin.StatusFor(err)
-	switch {
-	case errors.Is(err, ErrInvalidManifest):
-		msg = "502 invalid manifest from origin"
-	case errors.Is(err, ErrShortBody):
-		msg = "502 truncated response from origin"
-	case errors.Is(err, ErrTooBig):
-		msg = "502 object larger than the edge's limit"
-	}
-	h.plainError(x, status, msg)
+	h.plainError(x, failure.Classify(err))
 }
 
 // serveEntry answers from a stored (or fully received) entry.

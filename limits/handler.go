@@ -1,10 +1,11 @@
 package limits
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/streamedge/streamedge/failure"
 )
 
 // Handler checks each request against cfg before next sees it: CONNECT and
@@ -34,19 +35,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodConnect || r.Method == http.MethodTrace:
 		w.Header().Set("Allow", "GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE")
-		h.refuse(w, r, LimitMethod, http.StatusMethodNotAllowed, "method not allowed")
+		h.refuse(w, r, failure.ErrMethod)
 	case badFraming(r):
-		h.refuse(w, r, LimitFraming, http.StatusBadRequest, "bad request: ambiguous or unexpected request body")
+		h.refuse(w, r, failure.ErrFraming)
 	case len(r.RequestURI) > h.cfg.MaxURILength:
-		h.refuse(w, r, LimitURI, http.StatusRequestURITooLong, "request-target too long")
+		h.refuse(w, r, failure.ErrTargetTooLong)
 	case headerBytes(r) > h.cfg.MaxHeaderBytes:
-		h.refuse(w, r, LimitHeaders, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
+		h.refuse(w, r, failure.ErrHeadersTooLarge)
 	default:
 		if h.rate != nil {
 			if key, ok := clientKey(r.RemoteAddr); ok {
 				if ok, wait := h.rate.allow(key); !ok {
 					w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
-					h.refuse(w, r, LimitRate, http.StatusTooManyRequests, "too many requests")
+					h.refuse(w, r, failure.ErrRateLimited)
 					return
 				}
 			}
@@ -66,17 +67,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // expired read deadline stops net/http from waiting to discard the body), so
 // no byte after the headers is ever parsed as a further request and a client
 // trickling a body cannot hold the connection.
-func (h *handler) refuse(w http.ResponseWriter, r *http.Request, limit string, status int, msg string) {
-	h.m.reject(limit)
-	hd := w.Header()
-	hd.Set("Content-Type", "text/plain; charset=utf-8")
-	hd.Set("Cache-Control", "no-store")
+func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	c := failure.Classify(err)
+	h.m.reject(c.Label)
 	hasBody := r.ContentLength != 0 || len(r.TransferEncoding) > 0
 	if hasBody {
-		hd.Set("Connection", "close")
+		w.Header().Set("Connection", "close")
 	}
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, strconv.Itoa(status)+" "+msg+"\n")
+	failure.Write(w, c)
 	if hasBody {
 		rc := http.NewResponseController(w)
 		_ = rc.Flush()

@@ -6,7 +6,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Rejection reasons, the values of the limit label.
+// Rejection reasons, the values of the limit label. Those of requests are the
+// labels of their failure classes (TestLimitLabelsAreFailureLabels).
 const (
 	LimitConns      = "conns"
 	LimitConnsPerIP = "conns_per_ip"

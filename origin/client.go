@@ -9,13 +9,14 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/streamedge/streamedge/failure"
 )
 
-// Errors a fetch is classified into: the edge answers ErrTimeout with 504 and
-// ErrUnreachable with 502.
+// Errors a fetch is classified into; package failure maps them to 504 and 502.
 var (
-	ErrTimeout     = errors.New("origin timeout")
-	ErrUnreachable = errors.New("origin unreachable")
+	ErrTimeout     = failure.ErrOriginTimeout
+	ErrUnreachable = failure.ErrOriginUnreachable
 )
 
 // Config holds the origin and its timeouts.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamedge/streamedge/failure"
 )
 
 func newClient(t *testing.T, rawURL string, timeout time.Duration) *Client {
@@ -84,8 +86,8 @@ func TestFetchErrorsAreClassified(t *testing.T) {
 	if err := newClient(t, dead.URL, time.Second).Ping(context.Background()); !errors.Is(err, ErrUnreachable) {
 		t.Fatalf("ping dead origin: %v", err)
 	}
-	if s, msg := StatusFor(err); s != 502 || strings.Contains(msg, "\n") {
-		t.Fatalf("StatusFor: %d %q", s, msg)
+	if c := failure.Classify(err); c.Status != 502 || c.Label != "unreachable" {
+		t.Fatalf("failure.Classify: %+v", c)
 	}
 }
 

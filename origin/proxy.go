@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httputil"
+
+	"github.com/streamedge/streamedge/failure"
 )
 
 // PassThrough returns a reverse proxy to the origin for requests the cache does
@@ -38,24 +40,13 @@ func (c *Client) PassThrough(log *slog.Logger, onError func(*http.Request, error
 			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 				return // the client left
 			}
-			status, msg := StatusFor(err)
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.WriteHeader(status)
-			_, _ = w.Write([]byte(msg + "\n"))
+			failure.Write(w, failure.Classify(err))
 			if log != nil {
 				log.Debug("pass-through failed", "uri", r.URL.RequestURI(), "err", err)
 			}
 		},
 		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
 	}
-}
-
-// StatusFor gives the status and one-line body for an origin failure.
-func StatusFor(err error) (int, string) {
-	if errors.Is(err, ErrTimeout) {
-		return http.StatusGatewayTimeout, "504 origin timeout"
-	}
-	return http.StatusBadGateway, "502 origin unreachable"
 }
 
 // timeoutTransport bounds each pass-through exchange by the origin timeout.

@@ -1,0 +1,84 @@
+package failure
+
+import (
+	"errors"
+	"io"
+	"net/http"
+)
+
+// Origin failures: a fill or a pass-through that got no usable response.
+var (
+	ErrOriginTimeout     = errors.New("origin timeout")
+	ErrOriginUnreachable = errors.New("origin unreachable")
+	ErrShortBody         = errors.New("origin body shorter than its Content-Length")
+	ErrTooBig            = errors.New("origin body larger than -max-object-size")
+	ErrInvalidManifest   = errors.New("origin sent an invalid manifest")
+	// ErrProtocol is a response the request cannot have asked for: 101 to a
+	// plain GET, 304 to an unconditional request, 206 without Range.
+	ErrProtocol = errors.New("origin response breaks the protocol")
+)
+
+// Client failures: requests refused before any origin work.
+var (
+	ErrTargetTooLong   = errors.New("request target too long")
+	ErrBadTarget       = errors.New("malformed request target")
+	ErrMethod          = errors.New("method not allowed")
+	ErrFraming         = errors.New("ambiguous or unexpected request body")
+	ErrHeadersTooLarge = errors.New("request header fields too large")
+	ErrRateLimited     = errors.New("too many requests")
+)
+
+// Class is what a client sees of one kind of failure.
+type Class struct {
+	Err        error  // the sentinel, matched with errors.Is
+	Status     int    // response status
+	Body       string // one line, without the newline
+	Label      string // metric label and access-log reason
+	RetryAfter string // Retry-After to send, unless the caller set one ("" for none)
+}
+
+// classes is the table, first match wins. It is never modified.
+var classes = []Class{
+	{ErrOriginTimeout, http.StatusGatewayTimeout, "504 origin timeout", "timeout", ""},
+	{ErrOriginUnreachable, http.StatusBadGateway, "502 origin unreachable", "unreachable", ""},
+	{ErrShortBody, http.StatusBadGateway, "502 truncated response from origin", "short_body", ""},
+	{ErrTooBig, http.StatusBadGateway, "502 object larger than the edge's limit", "too_big", ""},
+	{ErrInvalidManifest, http.StatusBadGateway, "502 invalid manifest from origin", "invalid_manifest", ""},
+	{ErrProtocol, http.StatusBadGateway, "502 protocol error from origin", "protocol", ""},
+	{ErrTargetTooLong, http.StatusRequestURITooLong, "414 request-target too long", "uri", ""},
+	{ErrBadTarget, http.StatusBadRequest, "400 bad request: malformed request-target", "bad_target", ""},
+	{ErrMethod, http.StatusMethodNotAllowed, "405 method not allowed", "method", ""},
+	{ErrFraming, http.StatusBadRequest, "400 bad request: ambiguous or unexpected request body", "framing", ""},
+	{ErrHeadersTooLarge, http.StatusRequestHeaderFieldsTooLarge, "431 request header fields too large", "headers", ""},
+	{ErrRateLimited, http.StatusTooManyRequests, "429 too many requests", "rate", ""},
+}
+
+// unknown is the class of an error no row matches.
+var unknown = Class{Status: http.StatusBadGateway, Body: "502 bad gateway", Label: "error"}
+
+// Classify returns the class of err (the 502 "error" class when none matches).
+func Classify(err error) Class {
+	for _, c := range classes {
+		if errors.Is(err, c.Err) {
+			return c
+		}
+	}
+	return unknown
+}
+
+// Classes lists the table, for documentation and tests.
+func Classes() []Class { return append([]Class(nil), classes...) }
+
+// Write answers with c: a one-line text body that no cache may keep. Headers
+// the caller set before (X-Cache, Connection, a computed Retry-After) stay.
+func Write(w http.ResponseWriter, c Class) {
+	hd := w.Header()
+	hd.Set("Content-Type", "text/plain; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	if c.RetryAfter != "" && hd.Get("Retry-After") == "" {
+		hd.Set("Retry-After", c.RetryAfter)
+	}
+	w.WriteHeader(c.Status)
+	_, _ = io.WriteString(w, c.Body+"\n")
+}
