@@ -40,6 +40,9 @@ type exchange struct {
 	ae        string // Accept-Encoding class
 	result    string
 	failure   string // the failure label when the edge answered an error itself
+	fwd       string // why the request went to the origin (Cache-Status fwd), "" when it did not
+	fwdStatus int    // the origin's status for that forward, 0 when none
+	stored    bool   // the origin's response was stored
 	originDur time.Duration
 }
 
@@ -78,16 +81,26 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// countingWriter remembers the status and counts body bytes.
+// countingWriter remembers the status and counts body bytes. onHead, when
+// set, runs once just before the final response head is written (after a
+// proxy copied the origin's headers).
 type countingWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	onHead func(hd http.Header, status int)
 }
 
 func (c *countingWriter) WriteHeader(code int) {
+	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		c.ResponseWriter.WriteHeader(code) // informational (103 Early Hints): not the response
+		return
+	}
 	if c.status == 0 {
 		c.status = code
+		if c.onHead != nil {
+			c.onHead(c.Header(), code)
+		}
 	}
 	c.ResponseWriter.WriteHeader(code)
 }
@@ -95,6 +108,9 @@ func (c *countingWriter) WriteHeader(code int) {
 func (c *countingWriter) Write(p []byte) (int, error) {
 	if c.status == 0 {
 		c.status = http.StatusOK
+		if c.onHead != nil {
+			c.onHead(c.Header(), http.StatusOK)
+		}
 	}
 	n, err := c.ResponseWriter.Write(p)
 	c.bytes += int64(n)

@@ -61,12 +61,7 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill, spec fillSpec, in freshness.
 	}
 	defer hit.Release()
 	e := &hit.Entry
-	hdr := e.Header.Clone()
-	for _, k := range []string{"Cache-Control", "Expires", "ETag", "Last-Modified", "Vary"} {
-		if v, ok := in.Header[k]; ok {
-			hdr[k] = v
-		}
-	}
+	hdr := refreshedHeader(e.Header, in.Header)
 	polHeader := hdr.Clone()
 	for _, k := range []string{"Date", "Age"} {
 		if v, ok := in.Header[k]; ok {
@@ -78,12 +73,29 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill, spec fillSpec, in freshness.
 		in.Manifest, _ = manifest.Parse(manifest.Detect(hdr.Get("Content-Type"), spec.path), e.Body)
 	}
 	pol := freshness.Decide(in, h.cfg.Policy)
+	for _, f := range pol.StripFields {
+		hdr.Del(f)
+	}
 	meta := h.metaFor(in, pol, in.Manifest)
 	if pol.Store {
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, pol)
 	}
 	h.publish(f, &coalesce.Head{Status: e.Status, Header: hdr, ContentLength: int64(len(e.Body)),
 		Reusable: pol.Store, Source: resultRefreshHit, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, e.Body)
+}
+
+// refreshedHeader is the stored header updated by a 304 (RFC 9111 §3.2,
+// §4.3.4): every end-to-end field the 304 carries replaces the stored one,
+// except those never stored (hop-by-hop, Date, Age, Set-Cookie...),
+// Content-Length, and Content-Encoding, which the stored body depends on.
+func refreshedHeader(stored, notModified http.Header) http.Header {
+	hdr := stored.Clone()
+	for k, v := range storedHeader(notModified) {
+		if k != "Content-Encoding" {
+			hdr[k] = v
+		}
+	}
+	return hdr
 }
 
 // publishStored serves the stored copy of key to the fill's readers.

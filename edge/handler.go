@@ -135,6 +135,8 @@ func (h *Handler) badTarget(x *exchange, err error) {
 func (h *Handler) plainError(x *exchange, c failure.Class) {
 	x.failure = c.Label
 	h.metrics.errorResponses.WithLabelValues(c.Label).Inc()
-	x.w.Header().Set("X-Cache", xcache(resultError))
+	hd := x.w.Header()
+	hd["X-Cache"] = xcacheValues[resultError]
+	hd["Cache-Status"] = cacheStatus(x)
 	failure.Write(x.w, c)
 }

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -26,7 +27,20 @@ func (h *Handler) pass(x *exchange) {
 			x.r.URL.Path, x.r.URL.RawPath = p, key
 		}
 	}
-	x.w.Header().Set("X-Cache", xcache(resultPass))
+	x.fwd = fwdBypass
+	if x.r.Method != http.MethodGet && x.r.Method != http.MethodHead {
+		x.fwd = fwdMethod
+	}
+	// Set once the origin's headers are in: ours replace its X-Cache and
+	// follow its Cache-Status members.
+	x.w.onHead = func(hd http.Header, status int) {
+		if status >= 400 {
+			hd["X-Cache"] = xcacheValues[resultError]
+		} else {
+			hd["X-Cache"] = xcacheValues[resultPass]
+		}
+		setCacheStatus(hd, csValues[csKey{fwd: x.fwd}])
+	}
 	h.proxy.ServeHTTP(x.w, x.r)
 	if x.w.status != 0 {
 		h.metrics.originRequests.WithLabelValues(strconv.Itoa(x.w.status)).Inc()

@@ -28,6 +28,10 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 	if !leader {
 		x.result = resultCoalesced
 	}
+	x.fwd = fwdMiss
+	if stale != nil {
+		x.fwd = fwdStale
+	}
 	t0 := h.now()
 	head, err := f.Head(x.r.Context())
 	if leader {
@@ -47,12 +51,17 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		h.fetch(x, variantKey(x.key, x.ae), nil) // the object varies: fetch this client's encoding
 		return
 	}
+	x.fwdStatus, x.stored = head.Status, head.Reusable
 	if head.Status >= 500 && stale != nil && canServeOnError(&stale.Entry.Meta, h.now()) {
+		x.stored = false
 		h.serveEntry(x, &stale.Entry, resultStale)
 		return
 	}
 	if head.Source == resultRefreshHit || head.Source == resultStale {
 		x.result = head.Source
+	}
+	if head.Source == resultRefreshHit {
+		x.fwdStatus = http.StatusNotModified
 	}
 	h.serveFill(x, f, head)
 }
@@ -70,12 +79,14 @@ func (h *Handler) storedFresh(key string) bool {
 // failed answers a fill that produced no response: the stale copy within
 // stale-if-error, else 502/504 with a one-line body.
 func (h *Handler) failed(x *exchange, err error, stale *segments.Hit) {
+	c := failure.Classify(err)
 	if stale != nil && canServeOnError(&stale.Entry.Meta, h.now()) {
+		x.failure = c.Label // Cache-Status detail: why the stale copy was served
 		h.serveEntry(x, &stale.Entry, resultStale)
 		return
 	}
 	x.result = resultError
-	h.plainError(x, failure.Classify(err))
+	h.plainError(x, c)
 }
 
 // serveEntry answers from a stored (or fully received) entry.
@@ -211,7 +222,10 @@ func (h *Handler) writeHead(x *exchange, src http.Header, status int, ageSec int
 		result = resultError
 	}
 	hd["X-Cache"] = xcacheValues[result]
-	hd["Via"] = viaValue // stored headers never hold Via (storedHeader drops it)
+	setCacheStatus(hd, cacheStatus(x))
+	if _, ok := src["Via"]; !ok {
+		hd["Via"] = viaValue // the origin sent none (storedHeader appends ours to the origin's)
+	}
 }
 
 // Header values set on every response, allocated once. Each slice has

@@ -69,7 +69,9 @@ func (h *Handler) put(spec fillSpec, e *segments.Entry, pol freshness.Policy) {
 }
 
 // hopHeaders are never stored nor forwarded (RFC 9110 §7.6.1), with the
-// per-response fields the edge sets itself.
+// per-response fields the edge sets itself (Via is re-added by storedHeader
+// with the edge's entry appended; an upstream Cache-Status is kept and ours
+// follows it).
 var hopHeaders = []string{
 	"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
 	"Te", "Trailer", "Transfer-Encoding", "Upgrade",
@@ -96,6 +98,10 @@ func storedHeader(src http.Header) http.Header {
 	}
 	for _, k := range hopHeaders {
 		dst.Del(k)
+	}
+	if via := src.Values("Via"); len(via) > 0 {
+		// Append to the origin's Via, never replace it (RFC 9110 §7.6.3).
+		dst["Via"] = append(append(make([]string, 0, len(via)+1), via...), viaValue...)
 	}
 	return dst
 }
