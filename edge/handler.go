@@ -89,8 +89,8 @@ func New(cfg Config) (*Handler, error) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := h.newExchange(w, r)
 	defer h.finish(x)
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		h.pass(x)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead || isUpgrade(r.Header) {
+		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
 		return
 	}
 	key, err := h.keys.Key(r)

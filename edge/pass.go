@@ -7,6 +7,23 @@ import (
 	"strings"
 )
 
+// isUpgrade reports a request asking to switch protocols (RFC 9110 §7.8):
+// Connection names "upgrade" and Upgrade is set. httputil.ReverseProxy then
+// tunnels the connection once the origin answers 101.
+func isUpgrade(h http.Header) bool {
+	if h.Get("Upgrade") == "" {
+		return false
+	}
+	for _, v := range h["Connection"] {
+		for _, tok := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(tok), "upgrade") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // pass sends the request to the origin uncached and unshared: other methods,
 // requests carrying Authorization, keys whose responses must not be shared,
 // objects over the size limit. The target sent is the normalised one.
@@ -41,7 +58,15 @@ func (h *Handler) pass(x *exchange) {
 		}
 		setCacheStatus(hd, csValues[csKey{fwd: x.fwd}])
 	}
+	upgrade := isUpgrade(x.r.Header)
+	if upgrade { // the proxy writes a 101 on the hijacked connection, past onHead
+		x.w.Header()["X-Cache"] = xcacheValues[resultPass]
+		x.w.Header()["Cache-Status"] = csValues[csKey{fwd: x.fwd}]
+	}
 	h.proxy.ServeHTTP(x.w, x.r)
+	if upgrade && x.w.status == 0 {
+		x.w.status = http.StatusSwitchingProtocols // hijacked: the tunnel ran and ended
+	}
 	if x.w.status != 0 {
 		h.metrics.originRequests.WithLabelValues(strconv.Itoa(x.w.status)).Inc()
 	}

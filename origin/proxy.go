@@ -56,6 +56,13 @@ type timeoutTransport struct {
 }
 
 func (t *timeoutTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Header.Get("Upgrade") != "" {
+		// A protocol upgrade (WebSocket) is a tunnel that lives as long as its
+		// peers: dial and response-header timeouts bound the handshake, the
+		// client connection (and -max-conns) bounds the tunnel, and
+		// ReverseProxy needs the 101's body writable, so it is not wrapped.
+		return t.rt.RoundTrip(r)
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), t.c.cfg.Timeout)
 	resp, err := t.rt.RoundTrip(r.WithContext(ctx))
 	if err != nil {

@@ -16,6 +16,7 @@ type config struct {
 	Origin            string
 	Listen            string
 	Admin             string
+	Pprof             string
 	CacheSize         byteSize
 	MaxObjectSize     byteSize
 	DefaultTTL        time.Duration
@@ -47,7 +48,7 @@ type config struct {
 
 func defaults() config {
 	return config{
-		Listen: ":8080", Admin: "127.0.0.1:9090",
+		Listen: ":8080", Admin: "127.0.0.1:9090", Pprof: "auto",
 		CacheSize: 1 << 30, MaxObjectSize: 64 << 20,
 		DefaultTTL: 24 * time.Hour, NegativeTTL: time.Second,
 		StaleWhileReval: 10 * time.Second, StaleIfError: 5 * time.Minute,
@@ -70,6 +71,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve)")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
+	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
 	fs.Var(&c.MaxObjectSize, "max-object-size", "larger bodies stream through uncached")
 	fs.DurationVar(&c.DefaultTTL, "default-ttl", c.DefaultTTL, "lifetime of cacheable responses without freshness information (CloudFront DefaultTTL)")
@@ -171,6 +173,9 @@ func (c *config) validate(cmd string) error {
 	}
 	if !(c.RateLimit >= 0) {
 		return fmt.Errorf("-rate-limit %v: must not be negative", c.RateLimit)
+	}
+	if c.Pprof != "auto" && c.Pprof != "on" && c.Pprof != "off" {
+		return fmt.Errorf("-pprof %q: want auto, on or off", c.Pprof)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {

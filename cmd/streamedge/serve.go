@@ -193,10 +193,16 @@ func (a *app) close() {
 func (a *app) adminMux() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg}))
-	mux.HandleFunc("/debug/pprof/", pprof.Index) // profiles, on the admin listener only
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	if on, exposed := pprofWanted(a.cfg.Pprof, a.adminLn.Addr()); on {
+		if exposed {
+			a.log.Warn("pprof is exposed: -admin listens beyond loopback and -pprof is on; profiles and traces reveal memory contents",
+				"admin", a.adminAddr())
+		}
+		mux.HandleFunc("/debug/pprof/", pprof.Index) // profiles, on the admin listener only
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !a.ready.Load() {
@@ -210,6 +216,18 @@ func (a *app) adminMux() http.Handler {
 		_, _ = io.WriteString(w, "ready\n")
 	})
 	return mux
+}
+
+// pprofWanted decides whether the admin listener serves pprof: -pprof on or
+// off, or auto (on only for a loopback address). exposed reports pprof on a
+// listener reachable from beyond the host.
+func pprofWanted(mode string, addr net.Addr) (on, exposed bool) {
+	loopback := false
+	if ta, ok := addr.(*net.TCPAddr); ok {
+		loopback = ta.IP.IsLoopback()
+	}
+	on = mode == "on" || (mode == "auto" && loopback)
+	return on, on && !loopback
 }
 
 func newLogger(level string, w io.Writer) *slog.Logger {
