@@ -3,7 +3,7 @@
 //
 //	listener → cache key (cachekey) → store lookup (segments)
 //	  → (miss) coalesced origin fetch (coalesce, origin) → manifest policy (manifest, freshness)
-//	  → store (segments) → response (this package: Age, X-Cache, 304, ranges)
+//	  → store (segments) → response (this package: Age, X-Cache, Cache-Status, 304, ranges)
 //
 // A fresh hit is served from the store. A stale entry inside its
 // stale-while-revalidate window is served while one background fill refreshes it.
@@ -13,6 +13,9 @@
 // failure serves a stale copy within stale-if-error, else 502/504. Responses that
 // must not be shared (private, no-store, Set-Cookie, other Vary) release the
 // waiting followers to fetch on their own and make the key pass-through for a
-// short while. The package knows nothing of fastcache; segments knows nothing
-// of handlers.
+// short while. A response a fill cannot have asked for (101, an unconditional
+// 304, a 206 without Range) is a protocol error: never stored nor shared.
+// Upgrade requests (WebSocket) tunnel through pass-through. Errors the edge
+// answers itself go through package failure (status, body, label). The
+// package knows nothing of fastcache; segments knows nothing of handlers.
 package edge

@@ -60,8 +60,11 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 	if head.Source == resultRefreshHit || head.Source == resultStale {
 		x.result = head.Source
 	}
-	if head.Source == resultRefreshHit {
+	switch head.Source {
+	case resultRefreshHit:
 		x.fwdStatus = http.StatusNotModified
+	case resultStale: // the origin's answer was older than the stored copy: not stored
+		x.stored = false
 	}
 	h.serveFill(x, f, head)
 }

@@ -37,7 +37,10 @@ type Class struct {
 	RetryAfter string // Retry-After to send, unless the caller set one ("" for none)
 }
 
-// classes is the table, first match wins. It is never modified.
+// classes is the table, first match wins. It is never modified. A new kind
+// is a sentinel above and a row here, e.g. an overloaded edge:
+//
+//	{ErrBusy, http.StatusServiceUnavailable, "503 edge busy", "busy", "1"}
 var classes = []Class{
 	{ErrOriginTimeout, http.StatusGatewayTimeout, "504 origin timeout", "timeout", ""},
 	{ErrOriginUnreachable, http.StatusBadGateway, "502 origin unreachable", "unreachable", ""},

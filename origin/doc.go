@@ -8,5 +8,7 @@
 // chooses (the key's path and query, the Accept-Encoding class, validators of a
 // stale copy, Via): never a client's conditional or Range headers, cookies or
 // other unkeyed input. Pass-through requests go through httputil.ReverseProxy on
-// the same transport, which strips hop-by-hop headers both ways.
+// the same transport, which strips hop-by-hop headers both ways and tunnels a
+// protocol upgrade (WebSocket) once the origin answers 101; a tunnel is not
+// bounded by the exchange timeout. Failures become statuses in package failure.
 package origin
