@@ -70,6 +70,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *handler) refuse(w http.ResponseWriter, r *http.Request, err error) {
 	c := failure.Classify(err)
 	h.m.reject(c.Label)
+	w.Header().Set("Cache-Status", "streamedge; detail="+c.Label) // RFC 9211: refused before the cache
 	hasBody := r.ContentLength != 0 || len(r.TransferEncoding) > 0
 	if hasBody {
 		w.Header().Set("Connection", "close")

@@ -1,6 +1,8 @@
 package limits
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/streamedge/streamedge/failure"
@@ -16,5 +18,14 @@ func TestLimitLabelsAreFailureLabels(t *testing.T) {
 		if got := failure.Classify(err).Label; got != limit {
 			t.Errorf("failure label of %v = %q, want the limit label %q", err, got, limit)
 		}
+	}
+}
+
+func TestRefusalSaysWhyInCacheStatus(t *testing.T) {
+	h := Handler(Config{}, nil, http.NotFoundHandler())
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodTrace, "/a.ts", nil))
+	if rec.Code != 405 || rec.Body.String() != "405 method not allowed\n" || rec.Header().Get("Cache-Status") != "streamedge; detail=method" {
+		t.Fatalf("%d %q %v", rec.Code, rec.Body.String(), rec.Header())
 	}
 }
