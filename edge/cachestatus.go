@@ -94,11 +94,10 @@ func cacheStatus(x *exchange) []string {
 	return []string{formatCacheStatus(k, x.failure)}
 }
 
-// setCacheStatus appends our member after an upstream cache's (the origin's
-// response, stored or passed through, may carry one). Only then does it
+// setCacheStatus sets our member after an upstream cache's (the origin's
+// response, stored or passed through, may carry some). Only then does it
 // allocate.
-func setCacheStatus(hd http.Header, ours []string) {
-	up := hd["Cache-Status"]
+func setCacheStatus(hd http.Header, up, ours []string) {
 	if len(up) == 0 {
 		hd["Cache-Status"] = ours
 		return

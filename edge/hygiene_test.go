@@ -190,3 +190,28 @@ func TestCacheStatusStaleWhileRevalidateAndCollapsed(t *testing.T) {
 		t.Fatalf("follower: Cache-Status %q, want fwd=miss … collapsed", got)
 	}
 }
+
+type headerOnlyWriter struct{ h http.Header }
+
+func (w *headerOnlyWriter) Header() http.Header         { return w.h }
+func (w *headerOnlyWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *headerOnlyWriter) WriteHeader(int)             {}
+
+// The hit path's headers (X-Cache, Cache-Status, Via, Age) are preallocated:
+// writing them allocates nothing, with or without an origin Via.
+func TestHitHeadersAllocateNothing(t *testing.T) {
+	h := &Handler{}
+	for _, src := range []http.Header{
+		{"Content-Type": {"video/mp2t"}, "Cache-Control": {"max-age=60"}},
+		{"Content-Type": {"video/mp2t"}, "Via": {"1.1 packager", "1.1 streamedge"}},
+	} {
+		w := &headerOnlyWriter{h: http.Header{}}
+		x := &exchange{w: &countingWriter{ResponseWriter: w}, result: resultHit}
+		if n := testing.AllocsPerRun(100, func() { h.writeHead(x, src, http.StatusOK, 42) }); n != 0 {
+			t.Fatalf("writeHead on a hit: %v allocations, want 0", n)
+		}
+		if w.h.Get("Cache-Status") != "streamedge; hit" || !strings.HasSuffix(strings.Join(w.h.Values("Via"), ","), "1.1 streamedge") {
+			t.Fatalf("headers: %v", w.h)
+		}
+	}
+}

@@ -56,7 +56,7 @@ func (h *Handler) pass(x *exchange) {
 		} else {
 			hd["X-Cache"] = xcacheValues[resultPass]
 		}
-		setCacheStatus(hd, csValues[csKey{fwd: x.fwd}])
+		setCacheStatus(hd, hd["Cache-Status"], csValues[csKey{fwd: x.fwd}]) // hd: the origin's, as the proxy copied them
 	}
 	upgrade := isUpgrade(x.r.Header)
 	if upgrade { // the proxy writes a 101 on the hijacked connection, past onHead

@@ -225,7 +225,7 @@ func (h *Handler) writeHead(x *exchange, src http.Header, status int, ageSec int
 		result = resultError
 	}
 	hd["X-Cache"] = xcacheValues[result]
-	setCacheStatus(hd, cacheStatus(x))
+	setCacheStatus(hd, src["Cache-Status"], cacheStatus(x))
 	if _, ok := src["Via"]; !ok {
 		hd["Via"] = viaValue // the origin sent none (storedHeader appends ours to the origin's)
 	}
