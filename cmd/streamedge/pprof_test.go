@@ -3,6 +3,8 @@ package main
 import (
 	"io"
 	"net"
+	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -54,5 +56,39 @@ func TestPprofFlagAsWired(t *testing.T) {
 	}
 	if _, err := parseFlags("serve", []string{"-origin", o.URL, "-pprof", "yes"}, io.Discard); err != errUsage {
 		t.Fatalf("-pprof yes: %v", err)
+	}
+}
+
+// publicAddr is a loopback listener that reports an all-interfaces address,
+// so the test sees what -admin :9090 does without listening beyond loopback.
+type publicAddr struct{ net.Listener }
+
+func (publicAddr) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4zero, Port: 9090} }
+
+func TestPprofOnPublicAdminWarns(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	for _, tc := range []struct {
+		mode       string
+		want       int
+		wantWarned bool
+	}{{"auto", 404, false}, {"on", 200, true}} {
+		t.Run(tc.mode, func(t *testing.T) {
+			var logs syncBuffer
+			c := defaults()
+			c.Pprof = tc.mode
+			a := &app{cfg: c, log: newLogger("info", &logs), adminLn: publicAddr{ln}, reg: newRegistry()}
+			rec := httptest.NewRecorder()
+			a.adminMux().ServeHTTP(rec, httptest.NewRequest("GET", "/debug/pprof/", nil))
+			if rec.Code != tc.want {
+				t.Fatalf("-pprof %s on 0.0.0.0: /debug/pprof/ = %d, want %d", tc.mode, rec.Code, tc.want)
+			}
+			if warned := strings.Contains(logs.String(), "pprof is exposed"); warned != tc.wantWarned {
+				t.Fatalf("warning logged = %v, want %v: %s", warned, tc.wantWarned, logs.String())
+			}
+		})
 	}
 }
