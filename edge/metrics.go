@@ -25,6 +25,8 @@ type metrics struct {
 	regressions      prometheus.Counter
 	storeErrors      prometheus.Counter
 	abortedStreams   prometheus.Counter
+	// live manifests whose origin freshness was lowered for clients
+	liveFreshnessClamped prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -54,9 +56,11 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Entries the store refused (key or headers too big)."}),
 		abortedStreams: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_aborted_streams_total",
 			Help: "Client responses cut because their fill failed mid-body."}),
+		liveFreshnessClamped: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_live_freshness_clamped_total",
+			Help: "Live playlists and dynamic MPDs whose origin max-age, s-maxage or Expires promised clients more than the edge keeps them; lowered."}),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
-		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
+		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.liveFreshnessClamped,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_fills_in_flight",
