@@ -9,6 +9,11 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/streamedge/streamedge/edge"
+	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/limits"
+	"github.com/streamedge/streamedge/origin"
 )
 
 // config is everything the flags set.
@@ -45,16 +50,20 @@ type config struct {
 	RateBurst         int
 }
 
+// defaults is the one place the flags' defaults are set: the packages'
+// own defaults (the values their zero Config means) where they have one,
+// the server's here. TestREADMEFlagTable checks the README's table against
+// them.
 func defaults() config {
 	return config{
 		Listen: ":8080", Admin: "127.0.0.1:9090",
-		CacheSize: 1 << 30, MaxObjectSize: 64 << 20,
-		DefaultTTL: 24 * time.Hour, NegativeTTL: time.Second,
-		StaleWhileReval: 10 * time.Second, StaleIfError: 5 * time.Minute,
-		OriginTimeout: 30 * time.Second, OriginDialTimeout: 3 * time.Second, OriginHeaderTime: 10 * time.Second,
-		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: 60 * time.Second,
-		MaxHeaderBytes: 32 << 10, PassTTL: 10 * time.Second, DrainTimeout: 10 * time.Second,
-		AccessLog: "-", LogLevel: "info", MaxURILength: 8192,
+		CacheSize: 1 << 30, MaxObjectSize: edge.DefaultMaxObjectSize,
+		DefaultTTL: freshness.DefaultTTL, NegativeTTL: freshness.DefaultNegativeTTL,
+		StaleWhileReval: freshness.DefaultStaleWhileRevalidate, StaleIfError: freshness.DefaultStaleIfError,
+		OriginTimeout: origin.DefaultTimeout, OriginDialTimeout: origin.DefaultDialTimeout, OriginHeaderTime: origin.DefaultResponseHeaderTimeout,
+		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
+		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
+		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength,
 	}
 }
 
