@@ -18,9 +18,14 @@ build:
 player-test/browser/node_modules/.package-lock.json: player-test/browser/package-lock.json
 	cd player-test/browser && npm ci --no-audit --no-fund || echo "npm ci failed: the demo page will ask for its player libraries"
 
-# The edge in front of the embedded demo origin; prints the URLs to open.
+# The demo: the test origin as its own process (bin/player-test origin on
+# DEMO_ORIGIN; streamedge itself carries no media) and the edge in front of
+# it with the demo page; prints the URLs to open. Ctrl-C stops both.
+DEMO_ORIGIN ?= 127.0.0.1:8081
 demo: build player-test/browser/node_modules/.package-lock.json
-	./bin/streamedge demo -listen $${LISTEN:-:8080} -admin $${ADMIN:-127.0.0.1:9090}
+	@./bin/player-test origin -listen $(DEMO_ORIGIN) & origin=$$!; \
+	trap 'kill $$origin 2>/dev/null; wait $$origin 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	./bin/streamedge demo -origin http://$(DEMO_ORIGIN) -listen $${LISTEN:-:8080} -admin $${ADMIN:-127.0.0.1:9090}
 
 # Everything CI runs (.ci/run): formatting, vet, unit and end-to-end tests
 # with the race detector.

@@ -5,7 +5,7 @@ import (
 	"html/template"
 	"net/http"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/streamedge/streamedge/edge"
 )
 
 // Stream is one entry of the page's stream picker. Path is relative to the
@@ -18,11 +18,12 @@ type Stream struct {
 
 // Config is what Handler serves.
 type Config struct {
-	// Gatherer holds the edge's streamedge_* series (required).
-	Gatherer prometheus.Gatherer
+	// Stats reads the edge's counters (edge.Handler.Stats; required).
+	Stats func() edge.Stats
 	// OriginRequests, if set, reports the origin's own request count (the
-	// test origin's Stats().Requests) as a cross-check of the edge's.
-	OriginRequests func() int64
+	// test origin's /_stats "requests") as a cross-check of the edge's;
+	// false when it is not known.
+	OriginRequests func() (int64, bool)
 	// AssetsDir is the node_modules directory holding hls.js and
 	// shaka-player (player-test/browser/node_modules).
 	AssetsDir string

@@ -11,26 +11,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/streamedge/streamedge/edge"
 )
 
-// testRegistry holds the edge's three series with known values: 12 client
-// requests (8 from cache), 3 origin requests and 2 coalesced followers.
-func testRegistry(t *testing.T) *prometheus.Registry {
-	t.Helper()
-	reg := prometheus.NewRegistry()
-	req := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_requests_total", Help: "h"}, []string{"cache"})
-	orig := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_origin_requests_total", Help: "h"}, []string{"status"})
-	other := prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_bytes_served_total", Help: "h"})
-	reg.MustRegister(req, orig, other, prometheus.NewCounterFunc(
-		prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total", Help: "h"}, func() float64 { return 2 }))
-	for cache, n := range map[string]float64{"hit": 6, "refresh_hit": 1, "stale": 1, "miss": 2, "coalesced": 2} {
-		req.WithLabelValues(cache).Add(n)
-	}
-	orig.WithLabelValues("200").Add(2)
-	orig.WithLabelValues("304").Add(1)
-	other.Add(1e6)
-	return reg
+// edgeStats is what an edge reports after 12 client requests (8 from cache,
+// 2 coalesced), 3 of which reached the origin.
+func edgeStats() edge.Stats {
+	return edge.Stats{ClientRequests: 12, CacheHits: 8, Coalesced: 2, OriginRequests: 3,
+		ByResult: map[string]int64{"hit": 6, "refresh_hit": 1, "stale": 1, "miss": 2, "coalesced": 2}}
 }
 
 func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
@@ -45,7 +33,7 @@ func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 func TestStatsJSON(t *testing.T) {
-	h := Handler(Config{Gatherer: testRegistry(t), OriginRequests: func() int64 { return 4 }})
+	h := Handler(Config{Stats: edgeStats, OriginRequests: func() (int64, bool) { return 4, true }})
 	res, body := get(t, h, "/demo/stats.json")
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("status %d type %q: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
@@ -61,19 +49,17 @@ func TestStatsJSON(t *testing.T) {
 	if s.ByCache["miss"] != 2 || s.ByCache["refresh_hit"] != 1 || len(s.ByCache) != 5 {
 		t.Errorf("by_cache = %v", s.ByCache)
 	}
-	if !near(s.HitRatio, 8.0/12) || !near(s.OriginOffload, 3.0/12) {
-		t.Errorf("hit_ratio %v origin_offload %v, want %v %v", s.HitRatio, s.OriginOffload, 8.0/12, 0.25)
+	// Origin offload is the share of requests the origin was spared.
+	if !near(s.HitRatio, 8.0/12) || !near(s.OriginOffload, 0.75) {
+		t.Errorf("hit_ratio %v origin_offload %v, want %v 0.75", s.HitRatio, s.OriginOffload, 8.0/12)
 	}
-	if s.TestOriginRequests == nil || *s.TestOriginRequests != 4 || s.TestOriginOffload == nil || !near(*s.TestOriginOffload, 4.0/12) {
-		t.Errorf("test origin = %v %v, want 4 and 1/3", s.TestOriginRequests, s.TestOriginOffload)
+	if s.TestOriginRequests == nil || *s.TestOriginRequests != 4 || s.TestOriginOffload == nil || !near(*s.TestOriginOffload, 2.0/3) {
+		t.Errorf("test origin = %v %v, want 4 and 2/3", s.TestOriginRequests, s.TestOriginOffload)
 	}
 }
 
 func TestStatsEmptyRegistry(t *testing.T) {
-	s, err := ComputeStats(prometheus.NewRegistry(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := ComputeStats(edge.Stats{}, func() (int64, bool) { return 0, false })
 	if s.ClientRequests != 0 || s.HitRatio != 0 || s.OriginOffload != 0 || s.TestOriginRequests != nil {
 		t.Errorf("stats = %+v, want zeros", s)
 	}
@@ -99,7 +85,7 @@ func fakeAssets(t *testing.T) string {
 }
 
 func TestIndexPage(t *testing.T) {
-	h := Handler(Config{Gatherer: prometheus.NewRegistry(), AssetsDir: fakeAssets(t), Streams: []Stream{
+	h := Handler(Config{AssetsDir: fakeAssets(t), Streams: []Stream{
 		{"live HLS (TS)", "/live/hls_ts/master.m3u8"}, {"live DASH", "/live/dash/manifest.mpd"}}})
 	res, body := get(t, h, "/demo/")
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
@@ -125,7 +111,7 @@ func TestIndexPage(t *testing.T) {
 }
 
 func TestPlayerPage(t *testing.T) {
-	h := Handler(Config{Gatherer: prometheus.NewRegistry(), AssetsDir: fakeAssets(t)})
+	h := Handler(Config{AssetsDir: fakeAssets(t)})
 	res, body := get(t, h, "/demo/player.html?lib=hls&src=/x.m3u8")
 	if res.StatusCode != 200 {
 		t.Fatalf("status %d", res.StatusCode)
@@ -138,7 +124,7 @@ func TestPlayerPage(t *testing.T) {
 }
 
 func TestVendorServed(t *testing.T) {
-	h := Handler(Config{Gatherer: prometheus.NewRegistry(), AssetsDir: fakeAssets(t)})
+	h := Handler(Config{AssetsDir: fakeAssets(t)})
 	res, body := get(t, h, "/demo/vendor/hls.min.js")
 	if res.StatusCode != 200 || body != "/* hls.js/dist/hls.min.js */" || !strings.Contains(res.Header.Get("Content-Type"), "javascript") {
 		t.Errorf("hls.min.js: status %d type %q body %q", res.StatusCode, res.Header.Get("Content-Type"), body)
@@ -155,7 +141,7 @@ func TestVendorServed(t *testing.T) {
 
 func TestVendorMissing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "node_modules")
-	h := Handler(Config{Gatherer: prometheus.NewRegistry(), AssetsDir: dir})
+	h := Handler(Config{AssetsDir: dir})
 	_, body := get(t, h, "/demo/")
 	if !strings.Contains(body, `id="vendor-missing"`) || !strings.Contains(body, "make demo") || !strings.Contains(body, dir) {
 		t.Errorf("index page does not say how to install the libraries:\n%s", body)
@@ -170,7 +156,7 @@ func TestVendorMissing(t *testing.T) {
 	}
 }
 
-func TestStatsWithoutGatherer(t *testing.T) {
+func TestStatsWithoutEdgeStats(t *testing.T) {
 	if res, _ := get(t, Handler(Config{}), "/demo/stats.json"); res.StatusCode != http.StatusInternalServerError {
 		t.Errorf("status %d, want 500", res.StatusCode)
 	}

@@ -5,7 +5,7 @@
 // time.
 //
 //	/demo/                              the demo page (stream picker, player, counters, chart)
-//	/demo/stats.json                    Stats, computed from the Prometheus gatherer
+//	/demo/stats.json                    Stats, from the edge's typed counters (edge.Stats)
 //	/demo/player.html?lib=hls|shaka&src=URL
 //	                                    a bare player for browser tests: window.fatal,
 //	                                    window.stalls and the <video id="v"> element
@@ -20,5 +20,7 @@
 // Stats.HitRatio counts responses served from the cache (hit, refresh_hit,
 // stale) over all client requests; coalesced requests (followers of another
 // request's origin fetch) are counted separately. Stats.OriginOffload is
-// origin requests ÷ client requests, so lower is better.
+// what CDN users mean by origin offload: the share of client requests the
+// origin was spared, 1 − origin requests ÷ client requests (fills and
+// pass-through both reach the origin), so higher is better.
 package demopage

@@ -43,6 +43,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Respo
 	}
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
+	h.clampDownstream(pol, hdr)
 	if pol.Store {
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: body}, pol)
 	}
@@ -76,6 +77,7 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill, spec fillSpec, in freshness.
 	for _, f := range pol.StripFields {
 		hdr.Del(f)
 	}
+	h.clampDownstream(pol, hdr) // the 304 may repeat the origin's max-age=3600
 	meta := h.metaFor(in, pol, in.Manifest)
 	if pol.Store {
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, pol)

@@ -53,16 +53,16 @@ func New(cfg Config) (*Handler, error) {
 		return nil, errors.New("edge: Store, Origin and Keys are required")
 	}
 	if cfg.MaxObjectSize <= 0 {
-		cfg.MaxObjectSize = 64 << 20
+		cfg.MaxObjectSize = DefaultMaxObjectSize
 	}
 	if cfg.PassTTL <= 0 {
-		cfg.PassTTL = 10 * time.Second
+		cfg.PassTTL = DefaultPassTTL
 	}
 	if cfg.MaxPassKeys <= 0 {
-		cfg.MaxPassKeys = 10000
+		cfg.MaxPassKeys = DefaultMaxPassKeys
 	}
 	if cfg.ClientWriteTimeout <= 0 {
-		cfg.ClientWriteTimeout = 60 * time.Second
+		cfg.ClientWriteTimeout = DefaultClientWriteTimeout
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -26,6 +26,8 @@ type metrics struct {
 	storeErrors      prometheus.Counter
 	abortedStreams   prometheus.Counter
 	errorResponses   *prometheus.CounterVec // errors the edge answered itself, by failure label
+	// live manifests whose origin freshness was lowered for clients
+	liveFreshnessClamped prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -57,9 +59,11 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Client responses cut because their fill failed mid-body."}),
 		errorResponses: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_error_responses_total",
 			Help: "Error responses the edge answered itself (no origin response to pass on), by failure label."}, []string{"reason"}),
+		liveFreshnessClamped: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_live_freshness_clamped_total",
+			Help: "Live playlists and dynamic MPDs whose origin max-age, s-maxage or Expires promised clients more than the edge keeps them; lowered."}),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
-		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.errorResponses,
+		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.errorResponses, m.liveFreshnessClamped,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_fills_in_flight",

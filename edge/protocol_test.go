@@ -7,9 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 )
 
 // protocolOrigin answers every GET with a response no plain, unconditional,
@@ -88,13 +85,4 @@ func TestProtocolErrorServesStaleCopy(t *testing.T) {
 	if r.status != 200 || r.body != "segment-1" {
 		t.Fatalf("after a 206 to a refresh: %d %q, want the stale copy", r.status, r.body)
 	}
-}
-
-// counterValue reads a counter's current value.
-func counterValue(c prometheus.Counter) float64 {
-	var m dto.Metric
-	if err := c.Write(&m); err != nil {
-		return -1
-	}
-	return m.GetCounter().GetValue()
 }

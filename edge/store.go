@@ -88,6 +88,15 @@ func keptHeader(src http.Header, pol freshness.Policy) http.Header {
 	return h
 }
 
+// clampDownstream makes the freshness a live manifest's clients may keep
+// (Cache-Control, Expires) agree with the edge's own lifetime
+// (freshness.Policy.Downstream), counting origins that promised more.
+func (h *Handler) clampDownstream(pol freshness.Policy, hdr http.Header) {
+	if pol.Downstream(hdr) {
+		h.metrics.liveFreshnessClamped.Inc()
+	}
+}
+
 // storedHeader copies the response headers worth keeping.
 func storedHeader(src http.Header) http.Header {
 	dst := src.Clone()

@@ -49,10 +49,10 @@ func New(cfg Config) (*Client, error) {
 			*d = v
 		}
 	}
-	def(&cfg.DialTimeout, 3*time.Second)
-	def(&cfg.TLSHandshakeTimeout, 5*time.Second)
-	def(&cfg.ResponseHeaderTimeout, 10*time.Second)
-	def(&cfg.Timeout, 30*time.Second)
+	def(&cfg.DialTimeout, DefaultDialTimeout)
+	def(&cfg.TLSHandshakeTimeout, DefaultTLSHandshakeTimeout)
+	def(&cfg.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
+	def(&cfg.Timeout, DefaultTimeout)
 	if cfg.MaxIdleConns <= 0 {
 		cfg.MaxIdleConns = 256
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -14,11 +15,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/streamedge/streamedge/demopage"
-	"github.com/streamedge/streamedge/player-test/testorigin"
+	"github.com/streamedge/streamedge/edge"
 )
 
-// demoStreams are the embedded origin's streams, as printed for a player and
-// listed on the demo page.
+// demoStreams are the demo origin's streams (bin/player-test origin, the
+// test origin of player-test/testorigin), as printed for a player and listed
+// on the demo page.
 var demoStreams = []demopage.Stream{
 	{Name: "live HLS (TS)", Path: "/live/hls_ts/master.m3u8"},
 	{Name: "live HLS (fMP4)", Path: "/live/hls_fmp4/master.m3u8"},
@@ -32,24 +34,23 @@ var demoStreams = []demopage.Stream{
 // (npm ci in player-test/browser), relative to the repository root.
 const defaultDemoAssets = "player-test/browser/node_modules"
 
-// demo starts the embedded demo origin on a loopback port and serves it
-// through the edge, with the demo page under /demo/ on the same listener,
-// printing the URLs a player can open.
+// defaultDemoOrigin is where `bin/player-test origin` listens by default,
+// and so where `make demo` starts it.
+const defaultDemoOrigin = "http://127.0.0.1:8081"
+
+// demo serves -origin (the demo origin, a separate process: `make demo`
+// starts `bin/player-test origin`) through the edge, with the demo page
+// under /demo/ on the same listener, printing the URLs a player can open.
+// The binary carries no media of its own.
 func demo(ctx context.Context, c config, stdout, stderr io.Writer) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("demo origin: %w", err)
+	if err := waitOrigin(ctx, c.Origin, 10*time.Second); err != nil {
+		return err
 	}
-	org := testorigin.New(testorigin.Options{})
-	osrv := &http.Server{Handler: org, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = osrv.Serve(ln) }()
-	defer osrv.Close()
-	c.Origin = "http://" + ln.Addr().String()
 	assets := demoAssetsDir(c.DemoAssets)
-	wrap := func(edge http.Handler, reg *prometheus.Registry) http.Handler {
-		page := demopage.Handler(demopage.Config{Gatherer: reg, AssetsDir: assets, Streams: demoStreams,
-			OriginRequests: func() int64 { return org.Stats().Requests }})
-		return withDemoPage(page, edge)
+	wrap := func(h *edge.Handler, _ *prometheus.Registry) http.Handler {
+		page := demopage.Handler(demopage.Config{Stats: h.Stats, AssetsDir: assets, Streams: demoStreams,
+			OriginRequests: originCounter(c.Origin)})
+		return withDemoPage(page, h)
 	}
 	return serve(ctx, c, stdout, stderr, func(edgeAddr, adminAddr string) {
 		base := "http://" + loopbackHost(edgeAddr)
@@ -69,6 +70,54 @@ func demo(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	}, wrap)
 }
 
+// waitOrigin waits until the demo origin answers HTTP at all (it may have
+// been started a moment before the edge), up to wait. It asks for the test
+// origin's /_stats, which the origin does not count, so the demo page's
+// cross-check of the origin's own count stays exact.
+func waitOrigin(ctx context.Context, origin string, wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	client := &http.Client{Timeout: time.Second}
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(origin, "/")+"/_stats", nil)
+		if err != nil {
+			return fmt.Errorf("-origin %q: %w", origin, err)
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("demo origin %s not answering (%w): start it with `bin/player-test origin` or use `make demo`", origin, err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// originCounter reads the test origin's own request count from its /_stats
+// (the demo page shows it beside the edge's count); false when the origin
+// does not answer it.
+func originCounter(origin string) func() (int64, bool) {
+	client := &http.Client{Timeout: time.Second}
+	url := strings.TrimSuffix(origin, "/") + "/_stats"
+	return func() (int64, bool) {
+		resp, err := client.Get(url)
+		if err != nil {
+			return 0, false
+		}
+		defer resp.Body.Close()
+		var s struct {
+			Requests *int64 `json:"requests"`
+		}
+		if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&s) != nil || s.Requests == nil {
+			return 0, false
+		}
+		return *s.Requests, true
+	}
+}
+
 // withDemoPage sends /demo and /demo/... to page and everything else to the
 // edge, untouched (no path cleaning, unlike http.ServeMux).
 func withDemoPage(page, edge http.Handler) http.Handler {
@@ -82,13 +131,11 @@ func withDemoPage(page, edge http.Handler) http.Handler {
 }
 
 // wrapEdge applies serve's optional handler wrapper (demo mode's /demo/ page).
-func wrapEdge(h http.Handler, reg *prometheus.Registry, wrap []func(http.Handler, *prometheus.Registry) http.Handler) http.Handler {
-	for _, f := range wrap {
-		if f != nil {
-			h = f(h, reg)
-		}
+func wrapEdge(h *edge.Handler, reg *prometheus.Registry, wrap []wrapper) http.Handler {
+	if len(wrap) == 0 || wrap[0] == nil {
+		return h
 	}
-	return h
+	return wrap[0](h, reg)
 }
 
 // demoAssetsDir picks the node_modules directory with the player libraries:

@@ -9,6 +9,11 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/streamedge/streamedge/edge"
+	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/limits"
+	"github.com/streamedge/streamedge/origin"
 )
 
 // config is everything the flags set.
@@ -46,16 +51,20 @@ type config struct {
 	RateBurst         int
 }
 
+// defaults is the one place the flags' defaults are set: the packages'
+// own defaults (the values their zero Config means) where they have one,
+// the server's here. TestREADMEFlagTable checks the README's table against
+// them.
 func defaults() config {
 	return config{
 		Listen: ":8080", Admin: "127.0.0.1:9090", Pprof: "auto",
-		CacheSize: 1 << 30, MaxObjectSize: 64 << 20,
-		DefaultTTL: 24 * time.Hour, NegativeTTL: time.Second,
-		StaleWhileReval: 10 * time.Second, StaleIfError: 5 * time.Minute,
-		OriginTimeout: 30 * time.Second, OriginDialTimeout: 3 * time.Second, OriginHeaderTime: 10 * time.Second,
-		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: 60 * time.Second,
-		MaxHeaderBytes: 32 << 10, PassTTL: 10 * time.Second, DrainTimeout: 10 * time.Second,
-		AccessLog: "-", LogLevel: "info", MaxURILength: 8192,
+		CacheSize: 1 << 30, MaxObjectSize: edge.DefaultMaxObjectSize,
+		DefaultTTL: freshness.DefaultTTL, NegativeTTL: freshness.DefaultNegativeTTL,
+		StaleWhileReval: freshness.DefaultStaleWhileRevalidate, StaleIfError: freshness.DefaultStaleIfError,
+		OriginTimeout: origin.DefaultTimeout, OriginDialTimeout: origin.DefaultDialTimeout, OriginHeaderTime: origin.DefaultResponseHeaderTimeout,
+		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
+		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
+		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength,
 	}
 }
 
@@ -63,12 +72,36 @@ func defaults() config {
 // stderr and errUsage; -h prints the flags and flag.ErrHelp.
 func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 	c := defaults()
+	fs := flagSet(cmd, &c)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(cmd, fs, stderr)
+			return c, err
+		}
+		fmt.Fprintf(stderr, "streamedge %s: %v (see 'streamedge %s -h')\n", cmd, err, cmd)
+		return c, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "streamedge %s: unexpected argument %q\n", cmd, fs.Arg(0))
+		return c, errUsage
+	}
+	if err := c.validate(); err != nil {
+		fmt.Fprintf(stderr, "streamedge %s: %v\n", cmd, err)
+		return c, errUsage
+	}
+	return c, nil
+}
+
+// flagSet defines cmd's flags on c, which holds the defaults (the README's
+// flag table is checked against it).
+func flagSet(cmd string, c *config) *flag.FlagSet {
 	if cmd == "demo" {
 		c.AccessLog = "off" // the demo prints its URLs; -access-log - brings the log back
+		c.Origin = defaultDemoOrigin
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve)")
+	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve; the demo origin for demo)")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
@@ -99,26 +132,10 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.AccessLog, "access-log", c.AccessLog, "JSON access log: \"-\" for stdout, a file path, or \"off\"")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	if cmd == "demo" {
-		fs.StringVar(&c.DemoAssets, "demo-assets", "", "node_modules directory with hls.js and shaka-player for /demo/ (default player-test/browser/node_modules, also looked up next to bin/)")
+		fs.StringVar(&c.DemoAssets, "demo-assets", c.DemoAssets, "node_modules directory with hls.js and shaka-player for /demo/ (default player-test/browser/node_modules, also looked up next to bin/)")
 	}
 	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(cmd, fs, stderr)
-			return c, err
-		}
-		fmt.Fprintf(stderr, "streamedge %s: %v (see 'streamedge %s -h')\n", cmd, err, cmd)
-		return c, errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "streamedge %s: unexpected argument %q\n", cmd, fs.Arg(0))
-		return c, errUsage
-	}
-	if err := c.validate(cmd); err != nil {
-		fmt.Fprintf(stderr, "streamedge %s: %v\n", cmd, err)
-		return c, errUsage
-	}
-	return c, nil
+	return fs
 }
 
 func printUsage(cmd string, fs *flag.FlagSet, w io.Writer) {
@@ -128,15 +145,13 @@ func printUsage(cmd string, fs *flag.FlagSet, w io.Writer) {
 	fs.SetOutput(io.Discard)
 }
 
-func (c *config) validate(cmd string) error {
-	if cmd == "serve" {
-		if c.Origin == "" {
-			return errors.New("-origin is required")
-		}
-		u, err := url.Parse(c.Origin)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
-		}
+func (c *config) validate() error {
+	if c.Origin == "" {
+		return errors.New("-origin is required")
+	}
+	u, err := url.Parse(c.Origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
 	}
 	switch {
 	case c.CacheSize < 128<<20:

@@ -3,7 +3,7 @@
 // segment becomes one origin fetch.
 //
 //	streamedge serve -origin http://packager:8080 [flags]
-//	streamedge demo  [flags]     the edge in front of the embedded demo origin
+//	streamedge demo  [flags]     the edge and the demo page in front of the demo origin (make demo)
 //	streamedge version
 package main
 
@@ -26,7 +26,7 @@ const usage = `streamedge: a streaming-media (HLS/DASH) edge cache
 
 Usage:
   streamedge serve -origin URL [flags]   serve the origin's media through the cache
-  streamedge demo [flags]                serve the embedded demo origin through the cache
+  streamedge demo [-origin URL] [flags]   the demo page and the demo origin (bin/player-test origin) through the cache
   streamedge version                     print the version
 
 Run 'streamedge serve -h' for the flags.

@@ -27,7 +27,7 @@ import (
 )
 
 // wrapper lets the demo put its page in front of the edge handler.
-type wrapper = func(edge http.Handler, reg *prometheus.Registry) http.Handler
+type wrapper = func(h *edge.Handler, reg *prometheus.Registry) http.Handler
 
 // app is a wired edge: what serve starts and stops.
 type app struct {

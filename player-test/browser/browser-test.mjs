@@ -1,23 +1,33 @@
 // browser-test.mjs: real browsers through the streamedge edge.
 //
-// Starts `bin/streamedge demo` on free loopback ports, launches Debian's
-// /usr/bin/chromium headless through playwright-core (no browser download)
-// and checks, each in a fresh page:
+// Starts the demo on free loopback ports as `make demo` does, as separate
+// processes: `bin/player-test origin` (the test origin) and `bin/streamedge
+// demo -origin URL` (the edge with the demo page) in front of it; and a
+// second such pair whose origin sends Cache-Control: max-age=3600 on live
+// playlists (`player-test origin -live-max-age 1h`). Launches Debian's
+// /usr/bin/chromium headless through playwright-core (no browser download;
+// the browser's HTTP cache stays on, as for any viewer) and checks, each in
+// a fresh page:
 //   (a) live HLS (TS) with hls.js    through the edge for PLAY_SECONDS (20)
 //   (b) live DASH with shaka-player  through the edge for PLAY_SECONDS
-//   (c) the demo page (/demo/), plus a second viewer of the same stream,
+//   (c) live HLS (TS) with hls.js    through the edge, origin max-age=3600
+//       on playlists: the edge must tell the browser the clamped lifetime,
+//       or the browser's cache answers every reload with the first
+//       playlist and playback stops at its end
+//   (d) the demo page (/demo/), plus a second viewer of the same stream,
 //       for DEMO_SECONDS (8): the counters show a hit ratio > 0; saves a
 //       screenshot in the temp dir.
-// (a) and (b) pass when playback starts, currentTime advances at least
+// (a)-(c) pass when playback starts, currentTime advances at least
 // MIN_ADVANCE (14) seconds in PLAY_SECONDS of wall time and the player
 // reports no fatal error; stalls ('waiting' after playback started) are
 // reported. Prints one line per case and `N passed, M failed`; exits 1 on
-// any failure. The edge and the browser are always stopped.
+// any failure. The processes and the browser are always stopped.
 //
 // Usage (from anywhere; run.sh installs chromium and node_modules first):
 //   node player-test/browser/browser-test.mjs
-// Environment: STREAMEDGE_BIN (default <repo>/bin/streamedge), CHROMIUM
-// (default /usr/bin/chromium), PLAY_SECONDS, MIN_ADVANCE, DEMO_SECONDS.
+// Environment: STREAMEDGE_BIN (default <repo>/bin/streamedge), PLAYER_TEST_BIN
+// (default <repo>/bin/player-test), CHROMIUM (default /usr/bin/chromium),
+// PLAY_SECONDS, MIN_ADVANCE, DEMO_SECONDS.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,6 +40,7 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const bin = process.env.STREAMEDGE_BIN || path.join(root, 'bin', 'streamedge');
+const playerTestBin = process.env.PLAYER_TEST_BIN || path.join(root, 'bin', 'player-test');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const playSeconds = Number(process.env.PLAY_SECONDS || 20);
 const minAdvance = Number(process.env.MIN_ADVANCE || playSeconds * 0.7);
@@ -40,7 +51,7 @@ const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'streamedge-browser-'));
 const results = [];
-let edge = null;
+const procs = []; // every process started, stopped in reverse order
 let browser = null;
 
 function log(...a) { console.log(...a); }
@@ -54,38 +65,49 @@ function freePort() {
   });
 }
 
-// startEdge runs the demo and resolves once /demo/stats.json answers.
-async function startEdge() {
-  if (!fs.existsSync(bin)) throw new Error(`${bin} not found: run make build (or make test-browser)`);
-  const [port, adminPort] = [await freePort(), await freePort()];
-  const logPath = path.join(tmp, 'streamedge.log');
+// start runs bin with args, logging to <tmp>/<name>.log; resolves once
+// probe (a URL) answers 200.
+async function start(name, file, args, probe) {
+  if (!fs.existsSync(file)) throw new Error(`${file} not found: run make build (or make test-browser)`);
+  const logPath = path.join(tmp, `${name}.log`);
   const out = fs.openSync(logPath, 'w');
-  edge = spawn(bin, ['demo', '-listen', `127.0.0.1:${port}`, '-admin', `127.0.0.1:${adminPort}`, '-drain-timeout', '2s'],
-    { cwd: root, stdio: ['ignore', out, out] });
+  const p = spawn(file, args, { cwd: root, stdio: ['ignore', out, out] });
   fs.closeSync(out);
+  procs.push(p);
   let exited = null;
-  edge.on('exit', (code, sig) => { exited = `exited (${sig || code})`; });
-  const base = `http://127.0.0.1:${port}`;
+  p.on('exit', (code, sig) => { exited = `exited (${sig || code})`; });
   const deadline = Date.now() + 20000;
   for (;;) {
-    if (exited) throw new Error(`streamedge demo ${exited}; see ${logPath}:\n${fs.readFileSync(logPath, 'utf8').slice(-2000)}`);
+    if (exited) throw new Error(`${name} ${exited}; see ${logPath}:\n${fs.readFileSync(logPath, 'utf8').slice(-2000)}`);
     try {
-      const r = await fetch(`${base}/demo/stats.json`);
+      const r = await fetch(probe);
       if (r.ok) break;
     } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`streamedge demo did not answer on ${base} within 20 s; see ${logPath}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not answer ${probe} within 20 s; see ${logPath}`);
     await sleep(200);
   }
-  log(`edge: ${base} (admin 127.0.0.1:${adminPort}), log ${logPath}`);
+  return logPath;
+}
+
+// startDemo starts a test origin (with originArgs) and the demo edge in
+// front of it; resolves to the edge's base URL.
+async function startDemo(name, originArgs) {
+  const [originPort, port, adminPort] = [await freePort(), await freePort(), await freePort()];
+  const origin = `http://127.0.0.1:${originPort}`;
+  await start(`${name}-origin`, playerTestBin, ['origin', '-listen', `127.0.0.1:${originPort}`, ...originArgs], `${origin}/_stats`);
+  const base = `http://127.0.0.1:${port}`;
+  const logPath = await start(`${name}-edge`, bin, ['demo', '-origin', origin, '-listen', `127.0.0.1:${port}`,
+    '-admin', `127.0.0.1:${adminPort}`, '-drain-timeout', '2s'], `${base}/demo/stats.json`);
+  log(`${name}: edge ${base} (admin 127.0.0.1:${adminPort}, log ${logPath}) in front of origin ${origin} ${originArgs.join(' ')}`);
   return base;
 }
 
-async function stopEdge() {
-  if (!edge || edge.exitCode !== null || edge.signalCode !== null) return;
-  const done = new Promise((r) => edge.once('exit', r));
-  edge.kill('SIGTERM');
+async function stop(p) {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const done = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
   if (await Promise.race([done.then(() => true), sleep(8000).then(() => false)])) return;
-  edge.kill('SIGKILL');
+  p.kill('SIGKILL');
   await done;
 }
 
@@ -123,7 +145,7 @@ async function waitStart(page, t0, timeoutMs) {
 }
 
 // playCase plays src with lib in /demo/player.html for playSeconds.
-async function playCase(base, name, lib, streamPath) {
+async function playCase(base, name, lib, streamPath, shot = lib) {
   const { page, notes } = await newPage({ width: 640, height: 360 });
   try {
     const src = base + streamPath;
@@ -140,9 +162,16 @@ async function playCase(base, name, lib, streamPath) {
     }
     const wall = (Date.now() - w0) / 1000;
     const adv = last.t - first.t;
-    await page.screenshot({ path: path.join(tmp, `${lib}.png`) });
+    // Playlist loads the browser answered from its HTTP cache (no bytes
+    // transferred): evidence that the cache is on and what it kept.
+    const pl = await page.evaluate(() => {
+      const e = performance.getEntriesByType('resource').filter((r) => /\.(m3u8|mpd)(\?|$)/.test(r.name));
+      return { loads: e.length, cached: e.filter((r) => r.transferSize === 0).length };
+    });
+    await page.screenshot({ path: path.join(tmp, `${shot}.png`) });
     const detail = `advanced ${adv.toFixed(1)} s in ${wall.toFixed(1)} s (min ${minAdvance}), startup ${startup.toFixed(1)} s, ` +
-      `stalls ${last.stalls}, ${last.w}x${last.h}, dropped ${last.dropped}/${last.frames} frames` +
+      `stalls ${last.stalls}, ${last.w}x${last.h}, dropped ${last.dropped}/${last.frames} frames, ` +
+      `${pl.loads} manifest loads (${pl.cached} from the browser cache)` +
       (notes.consoleErrors.length ? `, ${notes.consoleErrors.length} console errors (first: ${notes.consoleErrors[0]})` : '');
     const why = [];
     if (last.fatal) why.push(`fatal: ${last.fatal}`);
@@ -211,21 +240,24 @@ function named(name, fn) { fn.caseName = name; return fn; }
 
 async function main() {
   log(`temp dir: ${tmp}`);
-  const base = await startEdge();
+  const base = await startDemo('demo', []);
+  const longBase = await startDemo('max-age-3600', ['-live-max-age', '1h']);
   if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found (run.sh installs Debian's chromium)`);
   const t = Date.now();
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   log(`browser: chromium ${browser.version()} (launch ${((Date.now() - t) / 1000).toFixed(1)} s)`);
   const hlsName = 'hls.js live HLS (TS) /live/hls_ts/master.m3u8';
   const dashName = 'shaka live DASH /live/dash/manifest.mpd';
+  const longName = 'hls.js live HLS (TS), origin sends max-age=3600 on playlists, browser cache on';
   await runCase(named(hlsName, () => playCase(base, hlsName, 'hls', '/live/hls_ts/master.m3u8')));
   await runCase(named(dashName, () => playCase(base, dashName, 'shaka', '/live/dash/manifest.mpd')));
+  await runCase(named(longName, () => playCase(longBase, longName, 'hls', '/live/hls_ts/master.m3u8', 'hls-max-age-3600')));
   await runCase(named('demo page', () => demoCase(base)));
 }
 
 async function cleanup() {
   if (browser) { await browser.close().catch(() => {}); browser = null; }
-  await stopEdge().catch(() => {});
+  for (const p of procs.reverse()) await stop(p).catch(() => {});
 }
 
 let code = 0;

@@ -5,7 +5,7 @@
 #   - node_modules (playwright-core, hls.js, shaka-player) with npm ci when
 #     missing or older than package-lock.json (no browser download:
 #     playwright-core drives /usr/bin/chromium);
-#   - bin/streamedge with `make build`, unless SKIP_BUILD=1 (make
+#   - bin/streamedge and bin/player-test with `make build`, unless SKIP_BUILD=1 (make
 #     test-browser builds first);
 # then runs browser-test.mjs. Needs Go, node >= 20 and npm.
 set -eu

@@ -2,7 +2,8 @@
 // that serves committed H.264/AAC fixtures as VOD and clock-driven live HLS
 // (MPEG-TS and fMP4) and DASH, plus synthetic objects, with optional faults
 // (latency, 503s, stalls, truncated bodies, garbage manifests). `make demo`
-// puts the edge in front of it for real browsers; the edge's end-to-end
+// runs it as its own process (bin/player-test origin) and the edge in front
+// of it for real browsers (streamedge itself links none of it); the edge's end-to-end
 // tests, the player simulator and the benchmarks use
 // httptest.NewServer(testorigin.New(opts)).
 //

@@ -1,0 +1,12 @@
+package edge
+
+import "time"
+
+// Defaults for the zero values of Config; cmd/streamedge's flags use the
+// same constants.
+const (
+	DefaultMaxObjectSize      = 64 << 20         // -max-object-size
+	DefaultPassTTL            = 10 * time.Second // -pass-ttl
+	DefaultMaxPassKeys        = 10000
+	DefaultClientWriteTimeout = 60 * time.Second // -client-write-timeout
+)
