@@ -41,7 +41,7 @@ type fillMeta struct {
 	ae     string // the class the fill fetched
 }
 
-func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill) {
+func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
 	spec := fillSpec{key: x.key, fillKey: fillKey, ae: x.ae, path: x.r.URL.Path}
 	if stale != nil {
 		e := &stale.Entry
@@ -50,12 +50,12 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
 	}
-	return func(f *coalesce.Fill) { h.runFill(f, spec) }
+	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
 }
 
 // runFill is the one origin fetch of a key, on a context detached from every
 // viewer and bounded by the origin timeout.
-func (h *Handler) runFill(f *coalesce.Fill, spec fillSpec) {
+func (h *Handler) runFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	ctx, cancel := context.WithTimeout(context.Background(), h.origin.Timeout())
 	defer cancel()
 	reqTime := h.now()
@@ -96,16 +96,16 @@ func decide(in freshness.Input, cfg freshness.Config) freshness.Policy {
 
 // release tells the followers to fetch on their own and remembers the key as
 // pass-through.
-func (h *Handler) release(f *coalesce.Fill, spec fillSpec, reason string) {
+func (h *Handler) release(f *coalesce.Fill[fillMeta], spec fillSpec, reason string) {
 	h.passes.add(spec.key)
 	h.metrics.passes.WithLabelValues(reason).Inc()
-	f.SetHead(&coalesce.Head{Pass: true}, 0)
+	f.SetHead(&coalesce.Head[fillMeta]{Pass: true}, 0)
 	f.Finish(nil)
 }
 
 // fillStream publishes the head at once and streams the body to followers,
 // storing it once it is complete and as long as it claimed.
-func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Response, in freshness.Input) {
+func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *http.Response, in freshness.Input) {
 	pol := decide(in, h.cfg.Policy)
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
@@ -117,8 +117,8 @@ func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Respons
 	}
 	meta := h.metaFor(in, pol, manifest.Info{})
 	hdr := keptHeader(resp.Header, pol)
-	head := &coalesce.Head{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
-		Reusable: pol.Store, Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}
+	head := &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
@@ -134,7 +134,7 @@ func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Respons
 	f.Finish(nil)
 }
 
-func (h *Handler) fillFailed(f *coalesce.Fill, spec fillSpec, err error) {
+func (h *Handler) fillFailed(f *coalesce.Fill[fillMeta], spec fillSpec, err error) {
 	if errors.Is(err, ErrTooBig) {
 		h.passes.add(spec.key)
 	}
@@ -143,7 +143,7 @@ func (h *Handler) fillFailed(f *coalesce.Fill, spec fillSpec, err error) {
 }
 
 // copyToFill appends the body to the fill as it arrives.
-func copyToFill(f *coalesce.Fill, body io.Reader, limit int64) (int64, error) {
+func copyToFill(f *coalesce.Fill[fillMeta], body io.Reader, limit int64) (int64, error) {
 	buf := make([]byte, 32<<10)
 	var n int64
 	for {

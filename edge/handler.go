@@ -38,7 +38,7 @@ type Handler struct {
 	store   *segments.Store
 	origin  *origin.Client
 	keys    *cachekey.Builder
-	group   *coalesce.Group
+	group   *coalesce.Group[fillMeta]
 	passes  *passList
 	proxy   http.Handler
 	metrics *metrics
@@ -71,7 +71,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{
 		cfg: cfg, store: cfg.Store, origin: cfg.Origin, keys: cfg.Keys,
-		group:  coalesce.NewGroup(),
+		group: coalesce.NewGroup[fillMeta](func(key string, err error, stack []byte) {
+			cfg.Logger.Error("fill panicked", "key", key, "err", err, "stack", string(stack))
+		}),
 		passes: newPassList(cfg.MaxPassKeys, cfg.PassTTL, cfg.Now),
 		log:    cfg.Logger, now: cfg.Now,
 	}

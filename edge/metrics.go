@@ -59,6 +59,8 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",
+			Help: "Fills whose filler panicked (recovered: the fill failed, its readers were cut or answered 502)."}, func() float64 { return float64(h.group.Panics()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_fills_in_flight",
 			Help: "Origin fills running now."}, func() float64 { return float64(h.group.InFlight()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_pass_keys",

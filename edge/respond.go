@@ -44,7 +44,7 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		h.pass(x)
 		return
 	}
-	if fm, ok := head.Value.(*fillMeta); ok && fm.varyAE && fm.ae != x.ae && fillKey == x.key {
+	if fm := head.Value; fm.varyAE && fm.ae != x.ae && fillKey == x.key {
 		h.fetch(x, variantKey(x.key, x.ae), nil) // the object varies: fetch this client's encoding
 		return
 	}
@@ -110,12 +110,8 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 }
 
 // serveFill streams a fill's response as its bytes arrive.
-func (h *Handler) serveFill(x *exchange, f *coalesce.Fill, head *coalesce.Head) {
-	var a int64
-	if fm, ok := head.Value.(*fillMeta); ok {
-		a = age(&fm.meta, h.now())
-	}
-	h.writeHead(x, head.Header, head.Status, a)
+func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta]) {
+	h.writeHead(x, head.Header, head.Status, age(&head.Value.meta, h.now()))
 	if head.Status == http.StatusOK && notModified(x.r, head.Header) {
 		h.write304(x)
 		return
@@ -154,7 +150,7 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill, head *coalesce.Head) 
 // streamFill writes body[from:to] (to < 0: to the end) as the fill grows. When
 // the fill fails after the head went out, the connection is cut so the client
 // sees a broken transfer, never a short "complete" body.
-func (h *Handler) streamFill(x *exchange, f *coalesce.Fill, from, last int64) {
+func (h *Handler) streamFill(x *exchange, f *coalesce.Fill[fillMeta], from, last int64) {
 	ctx, off := x.r.Context(), int(from)
 	for {
 		chunk, done, err := f.Next(ctx, off)
