@@ -54,9 +54,9 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 }
 
 // runFill is the one origin fetch of a key, on a context detached from every
-// viewer and bounded by the origin timeout.
+// viewer; the origin client bounds it by progress (-origin-timeout).
 func (h *Handler) runFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
-	ctx, cancel := context.WithTimeout(context.Background(), h.origin.Timeout())
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reqTime := h.now()
 	resp, err := h.origin.Fetch(ctx, origin.FillRequest{

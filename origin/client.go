@@ -24,7 +24,7 @@ type Config struct {
 	DialTimeout           time.Duration // TCP connect (default 3s)
 	TLSHandshakeTimeout   time.Duration // default 5s
 	ResponseHeaderTimeout time.Duration // request written → response headers (default 10s)
-	Timeout               time.Duration // whole exchange including the body (default 30s)
+	Timeout               time.Duration // a body read waiting this long for bytes is cut (no progress; default 30s)
 	MaxIdleConns          int           // idle keep-alive connections kept (default 256)
 	MaxConns              int           // connections at most, 0 = unbounded
 	InsecureSkipVerify    bool
@@ -80,7 +80,7 @@ func New(cfg Config) (*Client, error) {
 	return &Client{cfg: cfg, transport: t}, nil
 }
 
-// Timeout is the bound on one whole origin exchange.
+// Timeout is how long an origin body may make no progress.
 func (c *Client) Timeout() time.Duration { return c.cfg.Timeout }
 
 // Transport is the shared transport (for the pass-through proxy and tests).

@@ -16,8 +16,9 @@ type FillRequest struct {
 }
 
 // Fetch sends a GET for a fill. The caller owns the context (a fill's is
-// detached from every viewer and bounded by Timeout) and must close the body.
-// Transport errors come back classified (ErrTimeout, ErrUnreachable).
+// detached from every viewer) and must close the body. The body is bounded by
+// progress: a read waiting Timeout for bytes fails with ErrTimeout. Transport
+// errors come back classified (ErrTimeout, ErrUnreachable).
 func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.target(fr.Target), nil)
 	if err != nil {
@@ -40,7 +41,7 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 	if fr.LastModified != "" {
 		h.Set("If-Modified-Since", fr.LastModified)
 	}
-	resp, err := c.transport.RoundTrip(req)
+	resp, err := roundTripIdle(c.transport, req, c.cfg.Timeout)
 	if err != nil {
 		return nil, Classify(err)
 	}

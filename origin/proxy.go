@@ -3,7 +3,6 @@ package origin
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httputil"
@@ -58,30 +57,13 @@ func StatusFor(err error) (int, string) {
 	return http.StatusBadGateway, "502 origin unreachable"
 }
 
-// timeoutTransport bounds each pass-through exchange by the origin timeout.
+// timeoutTransport bounds each pass-through exchange by progress: a body read
+// that waits longer than the origin timeout for bytes is cut (idle.go).
 type timeoutTransport struct {
 	rt *http.Transport
 	c  *Client
 }
 
 func (t *timeoutTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	ctx, cancel := context.WithTimeout(r.Context(), t.c.cfg.Timeout)
-	resp, err := t.rt.RoundTrip(r.WithContext(ctx))
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
+	return roundTripIdle(t.rt, r, t.c.cfg.Timeout)
 }
