@@ -21,6 +21,9 @@ var (
 	ErrShortBody       = errors.New("origin body shorter than its Content-Length")
 	ErrTooBig          = errors.New("origin body larger than -max-object-size")
 	ErrInvalidManifest = errors.New("origin sent an invalid manifest")
+	// ErrFillBudget: the fill buffers hold -max-fill-bytes; a growing fill
+	// stops buffering (its viewers continue on their own, see continue.go).
+	ErrFillBudget = errors.New("fill buffers full (-max-fill-bytes)")
 )
 
 // fillSpec is what a fill needs, copied out of the request that started it so

@@ -25,6 +25,7 @@ type metrics struct {
 	regressions      prometheus.Counter
 	storeErrors      prometheus.Counter
 	abortedStreams   prometheus.Counter
+	continuations    *prometheus.CounterVec // by result
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -54,9 +55,11 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Entries the store refused (key or headers too big)."}),
 		abortedStreams: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_aborted_streams_total",
 			Help: "Client responses cut because their fill failed mid-body."}),
+		continuations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_fill_continuations_total",
+			Help: "Viewers of a fill that stopped buffering (past -max-object-size or -max-fill-bytes) that continued with their own origin request, by result (complete, failed)."}, []string{"result"}),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
-		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
+		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.continuations,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",
@@ -100,12 +103,22 @@ func (m *metrics) origin(resp *http.Response, err error, d time.Duration) {
 	}
 }
 
+func (m *metrics) continuation(err error) {
+	if err != nil {
+		m.continuations.WithLabelValues("failed").Inc()
+		return
+	}
+	m.continuations.WithLabelValues("complete").Inc()
+}
+
 func failReason(err error) string {
 	switch {
 	case errors.Is(err, ErrShortBody):
 		return "short_body"
 	case errors.Is(err, ErrTooBig):
 		return "too_big"
+	case errors.Is(err, ErrFillBudget):
+		return "fill_budget"
 	case errors.Is(err, ErrInvalidManifest):
 		return "invalid_manifest"
 	case errors.Is(err, origin.ErrTimeout):

@@ -119,6 +119,10 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coale
 	size := head.ContentLength
 	if size < 0 && x.r.Header.Get("Range") != "" && head.Status == http.StatusOK {
 		if err := f.Wait(x.r.Context()); err != nil {
+			if overflowed(err) {
+				h.passAfterOverflow(x)
+				return
+			}
 			h.abort(x, err)
 			return
 		}
@@ -144,13 +148,14 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coale
 		_ = http.NewResponseController(x.w).Flush()
 		runtime.Gosched() // let the rest of the herd send their headers before any body
 	}
-	h.streamFill(x, f, start, end)
+	h.streamFill(x, f, head, start, end)
 }
 
 // streamFill writes body[from:to] (to < 0: to the end) as the fill grows. When
 // the fill fails after the head went out, the connection is cut so the client
-// sees a broken transfer, never a short "complete" body.
-func (h *Handler) streamFill(x *exchange, f *coalesce.Fill[fillMeta], from, last int64) {
+// sees a broken transfer, never a short "complete" body; a fill that only
+// stopped buffering (overflowed) is continued from the origin instead.
+func (h *Handler) streamFill(x *exchange, f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta], from, last int64) {
 	ctx, off := x.r.Context(), int(from)
 	for {
 		chunk, done, err := f.Next(ctx, off)
@@ -165,6 +170,9 @@ func (h *Handler) streamFill(x *exchange, f *coalesce.Fill[fillMeta], from, last
 		}
 		if last >= 0 && int64(off) > last {
 			return
+		}
+		if err != nil && overflowed(err) && head.Status == http.StatusOK {
+			err = h.continueStream(x, head, int64(off), last)
 		}
 		if err != nil {
 			h.abort(x, err)

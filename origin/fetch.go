@@ -3,6 +3,7 @@ package origin
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -13,6 +14,9 @@ type FillRequest struct {
 	AcceptEncoding string // "br", "gzip" or ""
 	ETag           string // validators of a stale copy: a conditional refresh
 	LastModified   string
+	// Offset > 0 asks for the body from that byte on (Range: bytes=Offset-):
+	// a viewer continuing on its own a fill that stopped buffering.
+	Offset int64
 }
 
 // Fetch sends a GET for a fill. The caller owns the context (a fill's is
@@ -40,6 +44,9 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 	}
 	if fr.LastModified != "" {
 		h.Set("If-Modified-Since", fr.LastModified)
+	}
+	if fr.Offset > 0 {
+		h.Set("Range", "bytes="+strconv.FormatInt(fr.Offset, 10)+"-")
 	}
 	resp, err := roundTripIdle(c.transport, req, c.cfg.Timeout)
 	if err != nil {
