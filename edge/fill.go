@@ -35,6 +35,7 @@ type fillSpec struct {
 	stale            manifest.Info // the stale copy's facts (live playlist rule)
 	staleAge         time.Duration
 	hasStale         bool
+	lease            *fillLease // the fill's slots and buffer bytes (set by runFill)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -59,6 +60,18 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 // runFill is the one origin fetch of a key, on a context detached from every
 // viewer; the origin client bounds it by progress (-origin-timeout).
 func (h *Handler) runFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
+	lease, err := h.limits.admit(h.origin) // a fill slot, in all and at the origin
+	if err != nil {
+		f.Finish(err)
+		return
+	}
+	defer lease.release()
+	spec.lease = lease
+	h.fetchFill(f, spec)
+}
+
+// fetchFill is runFill's origin exchange, under the fill's lease.
+func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reqTime := h.now()
@@ -72,6 +85,10 @@ func (h *Handler) runFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 		return
 	}
 	defer resp.Body.Close()
+	if err := spec.lease.hold(resp, h.cfg.MaxObjectSize); err != nil { // the body buffer's bytes
+		f.Finish(err)
+		return
+	}
 	in := freshness.Input{Status: resp.StatusCode, Header: resp.Header, RequestTime: reqTime, ResponseTime: respTime, Path: spec.path}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && spec.hasStale:

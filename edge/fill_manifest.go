@@ -56,7 +56,7 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill[fillMeta], spec fillSpec, in 
 	hit, ok := h.store.Get(spec.fillKey)
 	if !ok { // evicted meanwhile: fetch it whole
 		spec.etag, spec.lastMod, spec.hasStale = "", "", false
-		h.runFill(f, spec)
+		h.fetchFill(f, spec)
 		return
 	}
 	defer hit.Release()

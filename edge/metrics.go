@@ -74,6 +74,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		m.byResult[r] = m.requests.WithLabelValues(r) // resolved once: no label hashing per request
 	}
 	cs = append(cs, storeCollectors(h)...)
+	cs = append(cs, h.limits.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err

@@ -77,6 +77,9 @@ func (h *Handler) failed(x *exchange, err error, stale *segments.Hit) {
 	}
 	x.result = resultError
 	status, msg := origin.StatusFor(err)
+	if s, m, busy := busyAnswer(x, err); busy {
+		status, msg = s, m
+	}
 	switch {
 	case errors.Is(err, ErrInvalidManifest):
 		msg = "502 invalid manifest from origin"

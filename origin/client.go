@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // Errors a fetch is classified into: the edge answers ErrTimeout with 504 and
@@ -27,6 +29,7 @@ type Config struct {
 	Timeout               time.Duration // a body read waiting this long for bytes is cut (no progress; default 30s)
 	MaxIdleConns          int           // idle keep-alive connections kept (default 256)
 	MaxConns              int           // connections at most, 0 = unbounded
+	MaxFills              int           // concurrent fills from this origin, 0 = only the edge's total cap
 	InsecureSkipVerify    bool
 	Via                   string // pseudonym in Via (default "streamedge")
 	UserAgent             string // sent on fills (default "streamedge")
@@ -36,6 +39,7 @@ type Config struct {
 type Client struct {
 	cfg       Config
 	transport *http.Transport
+	fills     *semaphore.Weighted // nil: no cap of the origin's own
 }
 
 // New validates cfg and builds the transport.
@@ -77,7 +81,23 @@ func New(cfg Config) (*Client, error) {
 		ForceAttemptHTTP2:      true,
 		TLSClientConfig:        &tls.Config{InsecureSkipVerify: cfg.InsecureSkipVerify}, //nolint:gosec // operator's choice
 	}
-	return &Client{cfg: cfg, transport: t}, nil
+	c := &Client{cfg: cfg, transport: t}
+	if cfg.MaxFills > 0 {
+		c.fills = semaphore.NewWeighted(int64(cfg.MaxFills))
+	}
+	return c, nil
+}
+
+// AcquireFill takes one of the origin's fill slots (Config.MaxFills), waiting
+// until ctx ends; release gives it back.
+func (c *Client) AcquireFill(ctx context.Context) (release func(), err error) {
+	if c.fills == nil {
+		return func() {}, nil
+	}
+	if err := c.fills.Acquire(ctx, 1); err != nil {
+		return nil, err
+	}
+	return func() { c.fills.Release(1) }, nil
 }
 
 // Timeout is how long an origin body may make no progress.
