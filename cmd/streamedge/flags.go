@@ -27,6 +27,10 @@ type config struct {
 	OriginDialTimeout time.Duration
 	OriginHeaderTime  time.Duration
 	OriginInsecure    bool
+	MaxFills          int
+	OriginMaxFills    int
+	MaxFillBytes      byteSize
+	FillWait          time.Duration
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
 	ClientWriteTime   time.Duration
@@ -52,6 +56,7 @@ func defaults() config {
 		DefaultTTL: 24 * time.Hour, NegativeTTL: time.Second,
 		StaleWhileReval: 10 * time.Second, StaleIfError: 5 * time.Minute,
 		OriginTimeout: 30 * time.Second, OriginDialTimeout: 3 * time.Second, OriginHeaderTime: 10 * time.Second,
+		MaxFills: 1000, FillWait: time.Second,
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: 60 * time.Second,
 		MaxHeaderBytes: 32 << 10, PassTTL: 10 * time.Second, DrainTimeout: 10 * time.Second,
 		AccessLog: "-", LogLevel: "info", MaxURILength: 8192,
@@ -81,6 +86,10 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.OriginDialTimeout, "origin-dial-timeout", c.OriginDialTimeout, "bound on connecting to the origin")
 	fs.DurationVar(&c.OriginHeaderTime, "origin-header-timeout", c.OriginHeaderTime, "bound on waiting for the origin's response headers")
 	fs.BoolVar(&c.OriginInsecure, "origin-insecure", c.OriginInsecure, "do not verify the origin's TLS certificate")
+	fs.IntVar(&c.MaxFills, "max-fills", c.MaxFills, "concurrent origin fills in all (each at most one origin connection); a miss beyond waits -fill-wait, then 503")
+	fs.IntVar(&c.OriginMaxFills, "origin-max-fills", c.OriginMaxFills, "concurrent fills from the origin (0: -max-fills)")
+	fs.Var(&c.MaxFillBytes, "max-fill-bytes", "memory the body buffers of fills in flight may hold in all (default 1/4 of -cache-size; at least -max-object-size)")
+	fs.DurationVar(&c.FillWait, "fill-wait", c.FillWait, "how long a miss waits for a fill limit (-max-fills, -origin-max-fills, -max-fill-bytes) before 503 with Retry-After")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "bound on a client sending its request headers")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "idle keep-alive client connections are closed after this")
 	fs.DurationVar(&c.ClientWriteTime, "client-write-timeout", c.ClientWriteTime, "a client that accepts no bytes for this long is cut")
@@ -141,6 +150,8 @@ func (c *config) validate(cmd string) error {
 		return fmt.Errorf("-cache-size %s: at least 128MiB (512MiB or more recommended)", c.CacheSize)
 	case c.MaxObjectSize <= 0 || c.MaxObjectSize > c.CacheSize/8:
 		return fmt.Errorf("-max-object-size %s: must be > 0 and at most 1/8 of -cache-size", c.MaxObjectSize)
+	case c.MaxFillBytes != 0 && c.MaxFillBytes < c.MaxObjectSize:
+		return fmt.Errorf("-max-fill-bytes %s: at least -max-object-size (%s)", c.MaxFillBytes, c.MaxObjectSize)
 	case c.MaxHeaderBytes < 1<<10:
 		return fmt.Errorf("-max-header-bytes %s: at least 1KiB", c.MaxHeaderBytes)
 	}
@@ -156,12 +167,16 @@ func (c *config) validate(cmd string) error {
 	for name, d := range map[string]time.Duration{
 		"origin-timeout": c.OriginTimeout, "origin-dial-timeout": c.OriginDialTimeout, "origin-header-timeout": c.OriginHeaderTime,
 		"read-header-timeout": c.ReadHeaderTimeout, "idle-timeout": c.IdleTimeout, "client-write-timeout": c.ClientWriteTime,
+		"fill-wait": c.FillWait,
 	} {
 		if d <= 0 {
 			return fmt.Errorf("-%s %s: must be positive", name, d)
 		}
 	}
-	for name, n := range map[string]int{"max-conns": c.MaxConns, "max-conns-per-ip": c.MaxConnsPerIP, "rate-burst": c.RateBurst} {
+	if c.MaxFills < 1 {
+		return fmt.Errorf("-max-fills %d: at least 1", c.MaxFills)
+	}
+	for name, n := range map[string]int{"origin-max-fills": c.OriginMaxFills, "max-conns": c.MaxConns, "max-conns-per-ip": c.MaxConnsPerIP, "rate-burst": c.RateBurst} {
 		if n < 0 {
 			return fmt.Errorf("-%s %d: must not be negative", name, n)
 		}
@@ -187,4 +202,13 @@ func (c *config) ignoreQuery() []string {
 		}
 	}
 	return out
+}
+
+// maxFillBytes is -max-fill-bytes, or 1/4 of -cache-size by default: fills in
+// flight then never hold more than a quarter of what the cache does.
+func (c *config) maxFillBytes() int64 {
+	if c.MaxFillBytes > 0 {
+		return int64(c.MaxFillBytes)
+	}
+	return max(int64(c.CacheSize)/4, int64(c.MaxObjectSize))
 }
