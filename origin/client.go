@@ -26,7 +26,7 @@ type Config struct {
 	DialTimeout           time.Duration // TCP connect (default 3s)
 	TLSHandshakeTimeout   time.Duration // default 5s
 	ResponseHeaderTimeout time.Duration // request written → response headers (default 10s)
-	Timeout               time.Duration // a body read waiting this long for bytes is cut (no progress; default 30s)
+	Timeout               time.Duration // no progress this long (no headers, no body bytes while reading) cuts the exchange (default 30s)
 	MaxIdleConns          int           // idle keep-alive connections kept (default 256)
 	MaxConns              int           // connections at most, 0 = unbounded
 	MaxFills              int           // concurrent fills from this origin, 0 = only the edge's total cap
@@ -70,7 +70,7 @@ func New(cfg Config) (*Client, error) {
 		Proxy:                  nil, // an edge talks to its origin directly
 		DialContext:            dialer.DialContext,
 		TLSHandshakeTimeout:    cfg.TLSHandshakeTimeout,
-		ResponseHeaderTimeout:  cfg.ResponseHeaderTimeout,
+		ResponseHeaderTimeout:  min(cfg.ResponseHeaderTimeout, cfg.Timeout), // no headers is no progress too
 		ExpectContinueTimeout:  time.Second,
 		MaxIdleConns:           cfg.MaxIdleConns,
 		MaxIdleConnsPerHost:    cfg.MaxIdleConns,

@@ -12,8 +12,8 @@ import (
 // An origin exchange is bounded by progress, not by its total time: a large
 // MP4 that keeps arriving is never cut, an origin that stops sending is.
 // Connecting and the response headers have their own timeouts (DialTimeout,
-// TLSHandshakeTimeout, ResponseHeaderTimeout); the body is cut when a read
-// waits longer than Config.Timeout for a byte. Only time spent waiting on the
+// TLSHandshakeTimeout, ResponseHeaderTimeout, itself at most Timeout); the
+// body is cut when a read waits longer than Config.Timeout for a byte. Only time spent waiting on the
 // origin counts: while the edge is not reading (a pass-through client slow to
 // take bytes) the clock is stopped, and the client's own write timeout applies.
 

@@ -82,7 +82,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key (\"*\" for all); CMCD and signed-URL parameters always are")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
-	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "an origin body making no progress (no bytes while the edge waits for them) this long is cut; a long transfer that keeps coming never is")
+	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "an origin exchange making no progress this long is cut (no response headers, or no body bytes while the edge waits for them); a long transfer that keeps coming never is")
 	fs.DurationVar(&c.OriginDialTimeout, "origin-dial-timeout", c.OriginDialTimeout, "bound on connecting to the origin")
 	fs.DurationVar(&c.OriginHeaderTime, "origin-header-timeout", c.OriginHeaderTime, "bound on waiting for the origin's response headers")
 	fs.BoolVar(&c.OriginInsecure, "origin-insecure", c.OriginInsecure, "do not verify the origin's TLS certificate")
