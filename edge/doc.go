@@ -13,6 +13,9 @@
 // failure serves a stale copy within stale-if-error, else 502/504. Responses that
 // must not be shared (private, no-store, Set-Cookie, other Vary) release the
 // waiting followers to fetch on their own and make the key pass-through for a
-// short while. The package knows nothing of fastcache; segments knows nothing
-// of handlers.
+// short while. Fills are bounded (fill_limits.go: slots in all and per origin,
+// buffer bytes; beyond them 503 + Retry-After after -fill-wait), and a body
+// that outgrows its fill is continued by each viewer from its own offset
+// (continue.go). The package knows nothing of fastcache; segments knows
+// nothing of handlers.
 package edge
