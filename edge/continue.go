@@ -76,8 +76,11 @@ func rangeStart(cr string) int64 {
 		return -1
 	}
 	a, _, ok := strings.Cut(s, "-")
+	if !ok || a == "" || strings.Trim(a, "0123456789") != "" {
+		return -1
+	}
 	n, err := strconv.ParseInt(a, 10, 64)
-	if !ok || err != nil {
+	if err != nil {
 		return -1
 	}
 	return n
