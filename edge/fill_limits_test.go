@@ -212,3 +212,35 @@ func TestFillFloodStaysBounded(t *testing.T) {
 	t.Logf("origin peak %d/%d, fill bytes peak %d KiB/%d KiB, heap +%d MiB, %v fills refused",
 		peak.Load(), maxFills, peakHeld.Load()>>10, maxBytes>>10, (int64(peakHeap.Load())-int64(baseHeap))>>20, refused)
 }
+
+// A miss refused for the fill limits is answered from a stale copy within
+// stale-if-error, like any other origin trouble.
+func TestBusyServesStaleWithinStaleIfError(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	defer close(release)
+	o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/held.mp4" {
+			w.Header().Set("Content-Length", "10")
+			_, _ = w.Write([]byte("hold"))
+			w.(http.Flusher).Flush()
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		w.Header().Set("Cache-Control", "max-age=1")
+		_, _ = w.Write([]byte("segment v1"))
+	})
+	e := newLimitedEdge(t, o.URL, Config{MaxFills: 1, FillWait: 100 * time.Millisecond}, 0)
+	wantCache(t, e.get(t, "GET", "/s.ts"), "Miss")
+	time.Sleep(1100 * time.Millisecond) // expired; stale-if-error (5 min) still allows it
+	go e.get(t, "GET", "/held.mp4")
+	waitFor(t, func() bool { return o.count("/held.mp4") == 1 })
+	r := e.get(t, "GET", "/s.ts")
+	wantCache(t, r, "Stale")
+	if r.body != "segment v1" {
+		t.Fatalf("stale body %q", r.body)
+	}
+}
