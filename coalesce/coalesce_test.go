@@ -9,21 +9,21 @@ import (
 )
 
 func TestJoinElectsOneLeader(t *testing.T) {
-	g := NewGroup()
+	g := NewGroup[string](nil)
 	release := make(chan struct{})
 	var starts int
 	var mu sync.Mutex
-	run := func(f *Fill) {
+	run := func(f *Fill[string]) {
 		mu.Lock()
 		starts++
 		mu.Unlock()
-		f.SetHead(&Head{Status: 200, ContentLength: 3}, 3)
+		f.SetHead(&Head[string]{Status: 200, ContentLength: 3}, 3)
 		<-release
 		f.Append([]byte("abc"))
 		f.Finish(nil)
 	}
 	const n = 200
-	fills := make(chan *Fill, n)
+	fills := make(chan *Fill[string], n)
 	leaders := make(chan bool, n)
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {
@@ -39,7 +39,7 @@ func TestJoinElectsOneLeader(t *testing.T) {
 	close(release)
 	close(fills)
 	close(leaders)
-	var first *Fill
+	var first *Fill[string]
 	for f := range fills {
 		if first == nil {
 			first = f
@@ -68,8 +68,8 @@ func TestJoinElectsOneLeader(t *testing.T) {
 }
 
 func TestReadersStreamAsBytesArrive(t *testing.T) {
-	f := newFill("k")
-	f.SetHead(&Head{Status: 200, ContentLength: 6}, 6)
+	f := newFill[string]("k")
+	f.SetHead(&Head[string]{Status: 200, ContentLength: 6}, 6)
 	f.Append([]byte("abc"))
 	chunk, done, err := f.Next(context.Background(), 0)
 	if string(chunk) != "abc" || done || err != nil {
@@ -93,14 +93,14 @@ func TestReadersStreamAsBytesArrive(t *testing.T) {
 
 func TestFailedFillReachesReaders(t *testing.T) {
 	boom := errors.New("reset")
-	f := newFill("k")
-	f.SetHead(&Head{Status: 200}, 0)
+	f := newFill[string]("k")
+	f.SetHead(&Head[string]{Status: 200}, 0)
 	f.Append([]byte("ab"))
 	f.Finish(boom)
 	if _, _, err := f.Next(context.Background(), 0); !errors.Is(err, boom) {
 		t.Fatalf("err %v", err)
 	}
-	g := newFill("k2")
+	g := newFill[string]("k2")
 	g.Finish(boom)
 	if _, err := g.Head(context.Background()); !errors.Is(err, boom) {
 		t.Fatalf("head err %v", err)
@@ -108,7 +108,7 @@ func TestFailedFillReachesReaders(t *testing.T) {
 }
 
 func TestReaderGivesUpWithItsContext(t *testing.T) {
-	f := newFill("k")
+	f := newFill[string]("k")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if _, err := f.Head(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -117,8 +117,8 @@ func TestReaderGivesUpWithItsContext(t *testing.T) {
 }
 
 func TestFillUnregisteredWhenRunReturns(t *testing.T) {
-	g := NewGroup()
-	f, _ := g.Join("k", func(f *Fill) { f.Finish(nil) }, nil)
+	g := NewGroup[string](nil)
+	f, _ := g.Join("k", func(f *Fill[string]) { f.Finish(nil) }, nil)
 	_ = f.Wait(context.Background())
 	deadline := time.Now().Add(time.Second)
 	for g.InFlight() != 0 {
@@ -127,7 +127,7 @@ func TestFillUnregisteredWhenRunReturns(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	f2, leader := g.Join("k", func(f *Fill) { f.Finish(nil) }, nil)
+	f2, leader := g.Join("k", func(f *Fill[string]) { f.Finish(nil) }, nil)
 	if !leader || f2 == f {
 		t.Fatal("a finished fill was joined instead of a new one")
 	}
@@ -144,16 +144,16 @@ func TestCompleteUnreusableFillIsNotJoined(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := NewGroup()
+			g := NewGroup[string](nil)
 			release := make(chan struct{})
-			f, _ := g.Join("k", func(f *Fill) {
-				f.SetHead(&Head{Status: 503, ContentLength: 2, Reusable: tc.reusable}, 2)
+			f, _ := g.Join("k", func(f *Fill[string]) {
+				f.SetHead(&Head[string]{Status: 503, ContentLength: 2, Reusable: tc.reusable}, 2)
 				f.Append([]byte("no"))
 				<-release // the body is complete; Finish has not happened yet
 				f.Finish(nil)
 			}, nil)
 			_, _, _ = f.Next(context.Background(), 0)
-			f2, leader := g.Join("k", func(f *Fill) { f.Finish(nil) }, nil)
+			f2, leader := g.Join("k", func(f *Fill[string]) { f.Finish(nil) }, nil)
 			close(release)
 			if joined := f2 == f && !leader; joined != tc.want {
 				t.Fatalf("joined = %v, want %v", joined, tc.want)
@@ -163,9 +163,9 @@ func TestCompleteUnreusableFillIsNotJoined(t *testing.T) {
 }
 
 func TestJoinStartsNothingWhenSatisfied(t *testing.T) {
-	g := NewGroup()
+	g := NewGroup[string](nil)
 	started := false
-	f, leader := g.Join("k", func(f *Fill) { started = true; f.Finish(nil) }, func() bool { return true })
+	f, leader := g.Join("k", func(f *Fill[string]) { started = true; f.Finish(nil) }, func() bool { return true })
 	if f != nil || leader || started || g.Started() != 0 {
 		t.Fatalf("a satisfied join started a fill: %v %v %v", f, leader, started)
 	}

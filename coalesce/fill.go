@@ -11,8 +11,13 @@ import (
 // and without an error.
 var ErrNoHead = errors.New("coalesce: fill ended without a response")
 
-// Head is what a fill publishes once the origin's response is known.
-type Head struct {
+// ErrPastEnd is returned by Next for an offset beyond the body of a fill that
+// ended without an error of its own (a range past the end of the object).
+var ErrPastEnd = errors.New("coalesce: offset past the end of the fill")
+
+// Head is what a fill publishes once the origin's response is known. V is
+// whatever else the filler wants readers to see.
+type Head[V any] struct {
 	Status        int
 	Header        http.Header // response headers to send (read-only once published)
 	ContentLength int64       // -1 when unknown
@@ -27,36 +32,36 @@ type Head struct {
 	Source string
 	// Value carries whatever else the filler wants readers to see (the edge
 	// uses it for the stored entry's metadata, such as Age).
-	Value any
+	Value V
 }
 
 // Fill is one origin fetch shared by every reader of a key.
-type Fill struct {
+type Fill[V any] struct {
 	key     string
 	mu      sync.Mutex
 	changed chan struct{}
-	head    *Head
+	head    *Head[V]
 	body    []byte
 	done    bool
 	err     error
 }
 
-func newFill(key string) *Fill {
-	return &Fill{key: key, changed: make(chan struct{})}
+func newFill[V any](key string) *Fill[V] {
+	return &Fill[V]{key: key, changed: make(chan struct{})}
 }
 
 // Key is the cache key the fill is for.
-func (f *Fill) Key() string { return f.key }
+func (f *Fill[V]) Key() string { return f.key }
 
 // wake must be called with mu held.
-func (f *Fill) wake() {
+func (f *Fill[V]) wake() {
 	close(f.changed)
 	f.changed = make(chan struct{})
 }
 
 // SetHead publishes the response head; it may be called once, before Append.
 // sizeHint preallocates the body buffer (bounded by the caller).
-func (f *Fill) SetHead(h *Head, sizeHint int) {
+func (f *Fill[V]) SetHead(h *Head[V], sizeHint int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.head != nil || f.done {
@@ -70,7 +75,7 @@ func (f *Fill) SetHead(h *Head, sizeHint int) {
 }
 
 // Append adds body bytes (copied) and wakes readers.
-func (f *Fill) Append(p []byte) {
+func (f *Fill[V]) Append(p []byte) {
 	if len(p) == 0 {
 		return
 	}
@@ -81,7 +86,7 @@ func (f *Fill) Append(p []byte) {
 }
 
 // Finish ends the fill; err nil means the body is complete and valid.
-func (f *Fill) Finish(err error) {
+func (f *Fill[V]) Finish(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.done {
@@ -93,7 +98,7 @@ func (f *Fill) Finish(err error) {
 
 // joinable reports whether a new request may join: the fill has not ended,
 // and a response that is not reusable is not yet complete.
-func (f *Fill) joinable() bool {
+func (f *Fill[V]) joinable() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.done {
@@ -104,7 +109,7 @@ func (f *Fill) joinable() bool {
 }
 
 // snapshot returns the state under the lock.
-func (f *Fill) snapshot() (h *Head, n int, done bool, err error, ch chan struct{}) {
+func (f *Fill[V]) snapshot() (h *Head[V], n int, done bool, err error, ch chan struct{}) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.head, len(f.body), f.done, f.err, f.changed
@@ -112,7 +117,7 @@ func (f *Fill) snapshot() (h *Head, n int, done bool, err error, ch chan struct{
 
 // Head waits for the response head. It returns the fill's error when the fill
 // failed before a head was published, and ctx's error when the reader gives up.
-func (f *Fill) Head(ctx context.Context) (*Head, error) {
+func (f *Fill[V]) Head(ctx context.Context) (*Head[V], error) {
 	for {
 		h, _, done, err, ch := f.snapshot()
 		switch {
@@ -134,16 +139,16 @@ func (f *Fill) Head(ctx context.Context) (*Head, error) {
 // Next waits until the body holds more than off bytes or the fill ends, and
 // returns body[off:] as it stands (shared, read-only). done reports that the
 // fill has ended; err is the fill's error (a short or reset body) or ctx's.
-func (f *Fill) Next(ctx context.Context, off int) (chunk []byte, done bool, err error) {
+// An offset past the body of an ended fill (a range beyond where a failing
+// fill stopped) returns done with the fill's error, or ErrPastEnd.
+func (f *Fill[V]) Next(ctx context.Context, off int) (chunk []byte, done bool, err error) {
+	if off < 0 {
+		return nil, true, ErrPastEnd
+	}
 	for {
-		f.mu.Lock()
-		n, d, ferr, ch := len(f.body), f.done, f.err, f.changed
-		if n > off || d {
-			chunk = f.body[off:n:n]
-		}
-		f.mu.Unlock()
-		if n > off || d {
-			return chunk, d && n == off+len(chunk), ferr
+		chunk, done, err, ch := f.next(off)
+		if chunk != nil || done {
+			return chunk, done, err
 		}
 		select {
 		case <-ch:
@@ -153,8 +158,25 @@ func (f *Fill) Next(ctx context.Context, off int) (chunk []byte, done bool, err 
 	}
 }
 
+// next is one look at the body under the lock; it never slices out of bounds
+// (a panic here would leave the lock held and hang every other reader).
+func (f *Fill[V]) next(off int) (chunk []byte, done bool, err error, ch chan struct{}) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := len(f.body)
+	switch {
+	case off < n:
+		return f.body[off:n:n], f.done, f.err, nil
+	case !f.done:
+		return nil, false, nil, f.changed
+	case off > n && f.err == nil:
+		return nil, true, ErrPastEnd, nil
+	}
+	return nil, true, f.err, nil
+}
+
 // Wait blocks until the fill ends and returns its error.
-func (f *Fill) Wait(ctx context.Context) error {
+func (f *Fill[V]) Wait(ctx context.Context) error {
 	for {
 		_, _, done, err, ch := f.snapshot()
 		if done {
@@ -169,14 +191,14 @@ func (f *Fill) Wait(ctx context.Context) error {
 }
 
 // Body returns the bytes received so far (shared, read-only).
-func (f *Fill) Body() []byte {
+func (f *Fill[V]) Body() []byte {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.body[:len(f.body):len(f.body)]
 }
 
 // Done reports whether the fill has ended, and its error.
-func (f *Fill) Done() (bool, error) {
+func (f *Fill[V]) Done() (bool, error) {
 	_, _, done, err, _ := f.snapshot()
 	return done, err
 }

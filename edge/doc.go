@@ -15,7 +15,10 @@
 // waiting followers to fetch on their own and make the key pass-through for a
 // short while. A response a fill cannot have asked for (101, an unconditional
 // 304, a 206 without Range) is a protocol error: never stored nor shared.
-// Upgrade requests (WebSocket) tunnel through pass-through. Errors the edge
+// Upgrade requests (WebSocket) tunnel through pass-through. Fills are bounded
+// (fill_limits.go: slots in all and per origin, buffer bytes; beyond them 503
+// + Retry-After after -fill-wait), and a body that outgrows its fill is
+// continued by each viewer from its own offset (continue.go). Errors the edge
 // answers itself go through package failure (status, body, label). The
 // package knows nothing of fastcache; segments knows nothing of handlers.
 package edge

@@ -23,6 +23,9 @@ var (
 	ErrTooBig          = failure.ErrTooBig
 	ErrInvalidManifest = failure.ErrInvalidManifest
 	ErrProtocol        = failure.ErrProtocol
+	// ErrFillBudget: the fill buffers hold -max-fill-bytes; a growing fill
+	// stops buffering (its viewers continue on their own, see continue.go).
+	ErrFillBudget = failure.ErrFillBudget
 )
 
 // fillSpec is what a fill needs, copied out of the request that started it so
@@ -34,6 +37,7 @@ type fillSpec struct {
 	stale            manifest.Info // the stale copy's facts (live playlist rule)
 	staleAge         time.Duration
 	hasStale         bool
+	lease            *fillLease // the fill's slots and buffer bytes (set by runFill)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -43,7 +47,7 @@ type fillMeta struct {
 	ae     string // the class the fill fetched
 }
 
-func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill) {
+func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
 	spec := fillSpec{key: x.key, fillKey: fillKey, ae: x.ae, path: x.r.URL.Path}
 	if stale != nil {
 		e := &stale.Entry
@@ -52,13 +56,25 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
 	}
-	return func(f *coalesce.Fill) { h.runFill(f, spec) }
+	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
 }
 
 // runFill is the one origin fetch of a key, on a context detached from every
-// viewer and bounded by the origin timeout.
-func (h *Handler) runFill(f *coalesce.Fill, spec fillSpec) {
-	ctx, cancel := context.WithTimeout(context.Background(), h.origin.Timeout())
+// viewer; the origin client bounds it by progress (-origin-timeout).
+func (h *Handler) runFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
+	lease, err := h.limits.admit(h.origin) // a fill slot, in all and at the origin
+	if err != nil {
+		f.Finish(err)
+		return
+	}
+	defer lease.release()
+	spec.lease = lease
+	h.fetchFill(f, spec)
+}
+
+// fetchFill is runFill's origin exchange, under the fill's lease.
+func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reqTime := h.now()
 	resp, err := h.origin.Fetch(ctx, origin.FillRequest{
@@ -73,6 +89,10 @@ func (h *Handler) runFill(f *coalesce.Fill, spec fillSpec) {
 	defer resp.Body.Close()
 	if err := protocolError(resp.StatusCode, spec); err != nil {
 		h.fillFailed(f, spec, err)
+		return
+	}
+	if err := spec.lease.hold(resp, h.cfg.MaxObjectSize); err != nil { // the body buffer's bytes
+		f.Finish(err)
 		return
 	}
 	in := freshness.Input{Status: resp.StatusCode, Header: resp.Header, RequestTime: reqTime, ResponseTime: respTime, Path: spec.path}
@@ -118,16 +138,16 @@ func decide(in freshness.Input, cfg freshness.Config) freshness.Policy {
 
 // release tells the followers to fetch on their own and remembers the key as
 // pass-through.
-func (h *Handler) release(f *coalesce.Fill, spec fillSpec, reason string) {
+func (h *Handler) release(f *coalesce.Fill[fillMeta], spec fillSpec, reason string) {
 	h.passes.add(spec.key)
 	h.metrics.passes.WithLabelValues(reason).Inc()
-	f.SetHead(&coalesce.Head{Pass: true}, 0)
+	f.SetHead(&coalesce.Head[fillMeta]{Pass: true}, 0)
 	f.Finish(nil)
 }
 
 // fillStream publishes the head at once and streams the body to followers,
 // storing it once it is complete and as long as it claimed.
-func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Response, in freshness.Input) {
+func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *http.Response, in freshness.Input) {
 	pol := decide(in, h.cfg.Policy)
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
@@ -139,8 +159,8 @@ func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Respons
 	}
 	meta := h.metaFor(in, pol, manifest.Info{})
 	hdr := keptHeader(resp.Header, pol)
-	head := &coalesce.Head{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
-		Reusable: pol.Store, Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}
+	head := &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
@@ -156,7 +176,7 @@ func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Respons
 	f.Finish(nil)
 }
 
-func (h *Handler) fillFailed(f *coalesce.Fill, spec fillSpec, err error) {
+func (h *Handler) fillFailed(f *coalesce.Fill[fillMeta], spec fillSpec, err error) {
 	if errors.Is(err, ErrTooBig) {
 		h.passes.add(spec.key)
 	}
@@ -165,7 +185,7 @@ func (h *Handler) fillFailed(f *coalesce.Fill, spec fillSpec, err error) {
 }
 
 // copyToFill appends the body to the fill as it arrives.
-func copyToFill(f *coalesce.Fill, body io.Reader, limit int64) (int64, error) {
+func copyToFill(f *coalesce.Fill[fillMeta], body io.Reader, limit int64) (int64, error) {
 	buf := make([]byte, 32<<10)
 	var n int64
 	for {

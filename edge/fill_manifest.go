@@ -14,7 +14,7 @@ import (
 
 // fillManifest reads a manifest whole and validates it before anyone sees it:
 // a truncated or unparsable manifest is never stored nor served as complete.
-func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Response, in freshness.Input) {
+func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *http.Response, in freshness.Input) {
 	body, err := readBody(resp, h.cfg.MaxObjectSize)
 	if err != nil {
 		h.fillFailed(f, spec, err)
@@ -47,17 +47,17 @@ func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Respo
 	if pol.Store {
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: body}, pol)
 	}
-	h.publish(f, &coalesce.Head{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(body)),
-		Reusable: pol.Store, Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, body)
+	h.publish(f, &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(body)),
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, body)
 }
 
 // fillRevalidated handles a 304 to a conditional refresh: the stored copy gets
 // the new headers and lifetime without a body transfer.
-func (h *Handler) fillRevalidated(f *coalesce.Fill, spec fillSpec, in freshness.Input) {
+func (h *Handler) fillRevalidated(f *coalesce.Fill[fillMeta], spec fillSpec, in freshness.Input) {
 	hit, ok := h.store.Get(spec.fillKey)
 	if !ok { // evicted meanwhile: fetch it whole
 		spec.etag, spec.lastMod, spec.hasStale = "", "", false
-		h.runFill(f, spec)
+		h.fetchFill(f, spec)
 		return
 	}
 	defer hit.Release()
@@ -82,8 +82,8 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill, spec fillSpec, in freshness.
 	if pol.Store {
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, pol)
 	}
-	h.publish(f, &coalesce.Head{Status: e.Status, Header: hdr, ContentLength: int64(len(e.Body)),
-		Reusable: pol.Store, Source: resultRefreshHit, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, e.Body)
+	h.publish(f, &coalesce.Head[fillMeta]{Status: e.Status, Header: hdr, ContentLength: int64(len(e.Body)),
+		Reusable: pol.Store, Source: resultRefreshHit, Value: fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, e.Body)
 }
 
 // refreshedHeader is the stored header updated by a 304 (RFC 9111 §3.2,
@@ -101,20 +101,20 @@ func refreshedHeader(stored, notModified http.Header) http.Header {
 }
 
 // publishStored serves the stored copy of key to the fill's readers.
-func (h *Handler) publishStored(f *coalesce.Fill, key, source string) bool {
+func (h *Handler) publishStored(f *coalesce.Fill[fillMeta], key, source string) bool {
 	hit, ok := h.store.Get(key)
 	if !ok {
 		return false
 	}
 	defer hit.Release()
 	e := &hit.Entry
-	h.publish(f, &coalesce.Head{Status: e.Status, Header: e.Header, ContentLength: int64(len(e.Body)),
-		Reusable: true, Source: source, Value: &fillMeta{meta: e.Meta}}, e.Body)
+	h.publish(f, &coalesce.Head[fillMeta]{Status: e.Status, Header: e.Header, ContentLength: int64(len(e.Body)),
+		Reusable: true, Source: source, Value: fillMeta{meta: e.Meta}}, e.Body)
 	return true
 }
 
 // publish hands a whole body to the readers and ends the fill.
-func (h *Handler) publish(f *coalesce.Fill, head *coalesce.Head, body []byte) {
+func (h *Handler) publish(f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta], body []byte) {
 	f.SetHead(head, len(body))
 	f.Append(body)
 	f.Finish(nil)

@@ -27,6 +27,9 @@ type Config struct {
 	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
 	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
 	ClientWriteTimeout time.Duration // a client write making no progress this long is cut (default 60s)
+	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
+	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
+	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
 	Registry           prometheus.Registerer
 	AccessLog          io.Writer // one JSON line per request; nil for none
 	Logger             *slog.Logger
@@ -39,8 +42,9 @@ type Handler struct {
 	store   *segments.Store
 	origin  *origin.Client
 	keys    *cachekey.Builder
-	group   *coalesce.Group
+	group   *coalesce.Group[fillMeta]
 	passes  *passList
+	limits  *fillLimits
 	proxy   http.Handler
 	metrics *metrics
 	log     *slog.Logger
@@ -64,6 +68,16 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.ClientWriteTimeout <= 0 {
 		cfg.ClientWriteTimeout = DefaultClientWriteTimeout
 	}
+	if cfg.MaxFills <= 0 {
+		cfg.MaxFills = defaultMaxFills
+	}
+	if cfg.MaxFillBytes <= 0 {
+		cfg.MaxFillBytes = defaultMaxFillBytes
+	}
+	cfg.MaxFillBytes = max(cfg.MaxFillBytes, cfg.MaxObjectSize)
+	if cfg.FillWait <= 0 {
+		cfg.FillWait = defaultFillWait
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -72,8 +86,11 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{
 		cfg: cfg, store: cfg.Store, origin: cfg.Origin, keys: cfg.Keys,
-		group:  coalesce.NewGroup(),
+		group: coalesce.NewGroup[fillMeta](func(key string, err error, stack []byte) {
+			cfg.Logger.Error("fill panicked", "key", key, "err", err, "stack", string(stack))
+		}),
 		passes: newPassList(cfg.MaxPassKeys, cfg.PassTTL, cfg.Now),
+		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
 		log:    cfg.Logger, now: cfg.Now,
 	}
 	m, err := newMetrics(cfg.Registry, h)

@@ -28,6 +28,7 @@ type metrics struct {
 	errorResponses   *prometheus.CounterVec // errors the edge answered itself, by failure label
 	// live manifests whose origin freshness was lowered for clients
 	liveFreshnessClamped prometheus.Counter
+	continuations    *prometheus.CounterVec // by result
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -61,11 +62,15 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Error responses the edge answered itself (no origin response to pass on), by failure label."}, []string{"reason"}),
 		liveFreshnessClamped: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_live_freshness_clamped_total",
 			Help: "Live playlists and dynamic MPDs whose origin max-age, s-maxage or Expires promised clients more than the edge keeps them; lowered."}),
+		continuations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_fill_continuations_total",
+			Help: "Viewers of a fill that stopped buffering (past -max-object-size or -max-fill-bytes) that continued with their own origin request, by result (complete, failed)."}, []string{"result"}),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
-		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.errorResponses, m.liveFreshnessClamped,
+		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.errorResponses, m.liveFreshnessClamped, m.continuations,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",
+			Help: "Fills whose filler panicked (recovered: the fill failed, its readers were cut or answered 502)."}, func() float64 { return float64(h.group.Panics()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_fills_in_flight",
 			Help: "Origin fills running now."}, func() float64 { return float64(h.group.InFlight()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_pass_keys",
@@ -76,6 +81,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		m.byResult[r] = m.requests.WithLabelValues(r) // resolved once: no label hashing per request
 	}
 	cs = append(cs, storeCollectors(h)...)
+	cs = append(cs, h.limits.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err
@@ -103,4 +109,12 @@ func (m *metrics) origin(resp *http.Response, err error, d time.Duration) {
 		m.originRequests.WithLabelValues(strconv.Itoa(resp.StatusCode)).Inc()
 		m.originDuration.Observe(d.Seconds())
 	}
+}
+
+func (m *metrics) continuation(err error) {
+	if err != nil {
+		m.continuations.WithLabelValues("failed").Inc()
+		return
+	}
+	m.continuations.WithLabelValues("complete").Inc()
 }

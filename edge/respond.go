@@ -47,7 +47,7 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		h.pass(x)
 		return
 	}
-	if fm, ok := head.Value.(*fillMeta); ok && fm.varyAE && fm.ae != x.ae && fillKey == x.key {
+	if fm := head.Value; fm.varyAE && fm.ae != x.ae && fillKey == x.key {
 		h.fetch(x, variantKey(x.key, x.ae), nil) // the object varies: fetch this client's encoding
 		return
 	}
@@ -114,12 +114,8 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 }
 
 // serveFill streams a fill's response as its bytes arrive.
-func (h *Handler) serveFill(x *exchange, f *coalesce.Fill, head *coalesce.Head) {
-	var a int64
-	if fm, ok := head.Value.(*fillMeta); ok {
-		a = age(&fm.meta, h.now())
-	}
-	h.writeHead(x, head.Header, head.Status, a)
+func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta]) {
+	h.writeHead(x, head.Header, head.Status, age(&head.Value.meta, h.now()))
 	if head.Status == http.StatusOK && notModified(x.r, head.Header) {
 		h.write304(x)
 		return
@@ -127,6 +123,10 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill, head *coalesce.Head) 
 	size := head.ContentLength
 	if size < 0 && x.r.Header.Get("Range") != "" && head.Status == http.StatusOK {
 		if err := f.Wait(x.r.Context()); err != nil {
+			if overflowed(err) {
+				h.passAfterOverflow(x)
+				return
+			}
 			h.abort(x, err)
 			return
 		}
@@ -152,13 +152,14 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill, head *coalesce.Head) 
 		_ = http.NewResponseController(x.w).Flush()
 		runtime.Gosched() // let the rest of the herd send their headers before any body
 	}
-	h.streamFill(x, f, start, end)
+	h.streamFill(x, f, head, start, end)
 }
 
 // streamFill writes body[from:to] (to < 0: to the end) as the fill grows. When
 // the fill fails after the head went out, the connection is cut so the client
-// sees a broken transfer, never a short "complete" body.
-func (h *Handler) streamFill(x *exchange, f *coalesce.Fill, from, last int64) {
+// sees a broken transfer, never a short "complete" body; a fill that only
+// stopped buffering (overflowed) is continued from the origin instead.
+func (h *Handler) streamFill(x *exchange, f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta], from, last int64) {
 	ctx, off := x.r.Context(), int(from)
 	for {
 		chunk, done, err := f.Next(ctx, off)
@@ -173,6 +174,9 @@ func (h *Handler) streamFill(x *exchange, f *coalesce.Fill, from, last int64) {
 		}
 		if last >= 0 && int64(off) > last {
 			return
+		}
+		if err != nil && overflowed(err) && head.Status == http.StatusOK {
+			err = h.continueStream(x, head, int64(off), last)
 		}
 		if err != nil {
 			h.abort(x, err)

@@ -18,6 +18,13 @@ var (
 	ErrProtocol = errors.New("origin response breaks the protocol")
 )
 
+// Edge overload: a fill limit (-max-fills, -origin-max-fills,
+// -max-fill-bytes) was reached and -fill-wait passed.
+var (
+	ErrBusy       = errors.New("edge busy: fill limits reached")
+	ErrFillBudget = errors.New("fill buffers full (-max-fill-bytes)")
+)
+
 // Client failures: requests refused before any origin work.
 var (
 	ErrTargetTooLong   = errors.New("request target too long")
@@ -48,6 +55,8 @@ var classes = []Class{
 	{ErrTooBig, http.StatusBadGateway, "502 object larger than the edge's limit", "too_big", ""},
 	{ErrInvalidManifest, http.StatusBadGateway, "502 invalid manifest from origin", "invalid_manifest", ""},
 	{ErrProtocol, http.StatusBadGateway, "502 protocol error from origin", "protocol", ""},
+	{ErrBusy, http.StatusServiceUnavailable, "503 edge busy (fill limits), retry in 1s", "busy", "1"},
+	{ErrFillBudget, http.StatusServiceUnavailable, "503 edge busy (fill buffers full), retry in 1s", "fill_budget", "1"},
 	{ErrTargetTooLong, http.StatusRequestURITooLong, "414 request-target too long", "uri", ""},
 	{ErrBadTarget, http.StatusBadRequest, "400 bad request: malformed request-target", "bad_target", ""},
 	{ErrMethod, http.StatusMethodNotAllowed, "405 method not allowed", "method", ""},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/streamedge/streamedge/failure"
+	"golang.org/x/sync/semaphore"
 )
 
 // Errors a fetch is classified into; package failure maps them to 504 and 502.
@@ -25,9 +26,10 @@ type Config struct {
 	DialTimeout           time.Duration // TCP connect (default 3s)
 	TLSHandshakeTimeout   time.Duration // default 5s
 	ResponseHeaderTimeout time.Duration // request written → response headers (default 10s)
-	Timeout               time.Duration // whole exchange including the body (default 30s)
+	Timeout               time.Duration // no progress this long (no headers, no body bytes while reading) cuts the exchange (default 30s)
 	MaxIdleConns          int           // idle keep-alive connections kept (default 256)
 	MaxConns              int           // connections at most, 0 = unbounded
+	MaxFills              int           // concurrent fills from this origin, 0 = only the edge's total cap
 	InsecureSkipVerify    bool
 	Via                   string // pseudonym in Via (default "streamedge")
 	UserAgent             string // sent on fills (default "streamedge")
@@ -37,6 +39,7 @@ type Config struct {
 type Client struct {
 	cfg       Config
 	transport *http.Transport
+	fills     *semaphore.Weighted // nil: no cap of the origin's own
 }
 
 // New validates cfg and builds the transport.
@@ -67,7 +70,7 @@ func New(cfg Config) (*Client, error) {
 		Proxy:                  nil, // an edge talks to its origin directly
 		DialContext:            dialer.DialContext,
 		TLSHandshakeTimeout:    cfg.TLSHandshakeTimeout,
-		ResponseHeaderTimeout:  cfg.ResponseHeaderTimeout,
+		ResponseHeaderTimeout:  min(cfg.ResponseHeaderTimeout, cfg.Timeout), // no headers is no progress too
 		ExpectContinueTimeout:  time.Second,
 		MaxIdleConns:           cfg.MaxIdleConns,
 		MaxIdleConnsPerHost:    cfg.MaxIdleConns,
@@ -78,10 +81,26 @@ func New(cfg Config) (*Client, error) {
 		ForceAttemptHTTP2:      true,
 		TLSClientConfig:        &tls.Config{InsecureSkipVerify: cfg.InsecureSkipVerify}, //nolint:gosec // operator's choice
 	}
-	return &Client{cfg: cfg, transport: t}, nil
+	c := &Client{cfg: cfg, transport: t}
+	if cfg.MaxFills > 0 {
+		c.fills = semaphore.NewWeighted(int64(cfg.MaxFills))
+	}
+	return c, nil
 }
 
-// Timeout is the bound on one whole origin exchange.
+// AcquireFill takes one of the origin's fill slots (Config.MaxFills), waiting
+// until ctx ends; release gives it back.
+func (c *Client) AcquireFill(ctx context.Context) (release func(), err error) {
+	if c.fills == nil {
+		return func() {}, nil
+	}
+	if err := c.fills.Acquire(ctx, 1); err != nil {
+		return nil, err
+	}
+	return func() { c.fills.Release(1) }, nil
+}
+
+// Timeout is how long an origin body may make no progress.
 func (c *Client) Timeout() time.Duration { return c.cfg.Timeout }
 
 // Transport is the shared transport (for the pass-through proxy and tests).

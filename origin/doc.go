@@ -3,9 +3,10 @@
 // In the request path it is the fetch stage (listener → cache key → store lookup
 // → coalesced *origin fetch* → manifest policy → store → response). One tuned
 // http.Transport serves every fill and every pass-through request: a keep-alive
-// pool sized for fan-out, and dial, TLS, response-header and total timeouts, so
-// no origin call can hang the edge. A fill request carries only what the edge
-// chooses (the key's path and query, the Accept-Encoding class, validators of a
+// pool sized for fan-out, and dial, TLS, response-header and progress timeouts
+// (a body making no progress for Timeout is cut; a long one that keeps coming
+// is not), so no origin call can hang the edge. A fill request carries only
+// what the edge chooses (the key's path and query, the Accept-Encoding class, validators of a
 // stale copy, Via): never a client's conditional or Range headers, cookies or
 // other unkeyed input. Pass-through requests go through httputil.ReverseProxy on
 // the same transport, which strips hop-by-hop headers both ways and tunnels a

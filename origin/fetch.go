@@ -3,6 +3,7 @@ package origin
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -13,11 +14,15 @@ type FillRequest struct {
 	AcceptEncoding string // "br", "gzip" or ""
 	ETag           string // validators of a stale copy: a conditional refresh
 	LastModified   string
+	// Offset > 0 asks for the body from that byte on (Range: bytes=Offset-):
+	// a viewer continuing on its own a fill that stopped buffering.
+	Offset int64
 }
 
 // Fetch sends a GET for a fill. The caller owns the context (a fill's is
-// detached from every viewer and bounded by Timeout) and must close the body.
-// Transport errors come back classified (ErrTimeout, ErrUnreachable).
+// detached from every viewer) and must close the body. The body is bounded by
+// progress: a read waiting Timeout for bytes fails with ErrTimeout. Transport
+// errors come back classified (ErrTimeout, ErrUnreachable).
 func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.target(fr.Target), nil)
 	if err != nil {
@@ -40,7 +45,10 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 	if fr.LastModified != "" {
 		h.Set("If-Modified-Since", fr.LastModified)
 	}
-	resp, err := c.transport.RoundTrip(req)
+	if fr.Offset > 0 {
+		h.Set("Range", "bytes="+strconv.FormatInt(fr.Offset, 10)+"-")
+	}
+	resp, err := roundTripIdle(c.transport, req, c.cfg.Timeout)
 	if err != nil {
 		return nil, Classify(err)
 	}

@@ -3,7 +3,6 @@ package origin
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httputil"
@@ -49,7 +48,8 @@ func (c *Client) PassThrough(log *slog.Logger, onError func(*http.Request, error
 	}
 }
 
-// timeoutTransport bounds each pass-through exchange by the origin timeout.
+// timeoutTransport bounds each pass-through exchange by progress: a body read
+// that waits longer than the origin timeout for bytes is cut (idle.go).
 type timeoutTransport struct {
 	rt *http.Transport
 	c  *Client
@@ -63,23 +63,5 @@ func (t *timeoutTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		// ReverseProxy needs the 101's body writable, so it is not wrapped.
 		return t.rt.RoundTrip(r)
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), t.c.cfg.Timeout)
-	resp, err := t.rt.RoundTrip(r.WithContext(ctx))
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
+	return roundTripIdle(t.rt, r, t.c.cfg.Timeout)
 }

@@ -33,6 +33,10 @@ type config struct {
 	OriginDialTimeout time.Duration
 	OriginHeaderTime  time.Duration
 	OriginInsecure    bool
+	MaxFills          int
+	OriginMaxFills    int
+	MaxFillBytes      byteSize
+	FillWait          time.Duration
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
 	ClientWriteTime   time.Duration
@@ -62,6 +66,7 @@ func defaults() config {
 		DefaultTTL: freshness.DefaultTTL, NegativeTTL: freshness.DefaultNegativeTTL,
 		StaleWhileReval: freshness.DefaultStaleWhileRevalidate, StaleIfError: freshness.DefaultStaleIfError,
 		OriginTimeout: origin.DefaultTimeout, OriginDialTimeout: origin.DefaultDialTimeout, OriginHeaderTime: origin.DefaultResponseHeaderTimeout,
+		MaxFills: edge.DefaultMaxFills, FillWait: edge.DefaultFillWait,
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
 		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength,
@@ -112,10 +117,14 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
-	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "bound on one whole origin exchange, body included")
+	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "an origin exchange making no progress this long is cut (no response headers, or no body bytes while the edge waits for them); a long transfer that keeps coming never is")
 	fs.DurationVar(&c.OriginDialTimeout, "origin-dial-timeout", c.OriginDialTimeout, "bound on connecting to the origin")
 	fs.DurationVar(&c.OriginHeaderTime, "origin-header-timeout", c.OriginHeaderTime, "bound on waiting for the origin's response headers")
 	fs.BoolVar(&c.OriginInsecure, "origin-insecure", c.OriginInsecure, "do not verify the origin's TLS certificate")
+	fs.IntVar(&c.MaxFills, "max-fills", c.MaxFills, "concurrent origin fills in all (each at most one origin connection); a miss beyond waits -fill-wait, then 503")
+	fs.IntVar(&c.OriginMaxFills, "origin-max-fills", c.OriginMaxFills, "concurrent fills from the origin (0: -max-fills)")
+	fs.Var(&c.MaxFillBytes, "max-fill-bytes", "memory the body buffers of fills in flight may hold in all (default 1/4 of -cache-size; at least -max-object-size)")
+	fs.DurationVar(&c.FillWait, "fill-wait", c.FillWait, "how long a miss waits for a fill limit (-max-fills, -origin-max-fills, -max-fill-bytes) before 503 with Retry-After")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "bound on a client sending its request headers")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "idle keep-alive client connections are closed after this")
 	fs.DurationVar(&c.ClientWriteTime, "client-write-timeout", c.ClientWriteTime, "a client that accepts no bytes for this long is cut")
@@ -158,6 +167,8 @@ func (c *config) validate() error {
 		return fmt.Errorf("-cache-size %s: at least 128MiB (512MiB or more recommended)", c.CacheSize)
 	case c.MaxObjectSize <= 0 || c.MaxObjectSize > c.CacheSize/8:
 		return fmt.Errorf("-max-object-size %s: must be > 0 and at most 1/8 of -cache-size", c.MaxObjectSize)
+	case c.MaxFillBytes != 0 && c.MaxFillBytes < c.MaxObjectSize:
+		return fmt.Errorf("-max-fill-bytes %s: at least -max-object-size (%s)", c.MaxFillBytes, c.MaxObjectSize)
 	case c.MaxHeaderBytes < 1<<10:
 		return fmt.Errorf("-max-header-bytes %s: at least 1KiB", c.MaxHeaderBytes)
 	}
@@ -173,12 +184,16 @@ func (c *config) validate() error {
 	for name, d := range map[string]time.Duration{
 		"origin-timeout": c.OriginTimeout, "origin-dial-timeout": c.OriginDialTimeout, "origin-header-timeout": c.OriginHeaderTime,
 		"read-header-timeout": c.ReadHeaderTimeout, "idle-timeout": c.IdleTimeout, "client-write-timeout": c.ClientWriteTime,
+		"fill-wait": c.FillWait,
 	} {
 		if d <= 0 {
 			return fmt.Errorf("-%s %s: must be positive", name, d)
 		}
 	}
-	for name, n := range map[string]int{"max-conns": c.MaxConns, "max-conns-per-ip": c.MaxConnsPerIP, "rate-burst": c.RateBurst} {
+	if c.MaxFills < 1 {
+		return fmt.Errorf("-max-fills %d: at least 1", c.MaxFills)
+	}
+	for name, n := range map[string]int{"origin-max-fills": c.OriginMaxFills, "max-conns": c.MaxConns, "max-conns-per-ip": c.MaxConnsPerIP, "rate-burst": c.RateBurst} {
 		if n < 0 {
 			return fmt.Errorf("-%s %d: must not be negative", name, n)
 		}
@@ -207,4 +222,13 @@ func (c *config) ignoreQuery() []string {
 		}
 	}
 	return out
+}
+
+// maxFillBytes is -max-fill-bytes, or 1/4 of -cache-size by default: fills in
+// flight then never hold more than a quarter of what the cache does.
+func (c *config) maxFillBytes() int64 {
+	if c.MaxFillBytes > 0 {
+		return int64(c.MaxFillBytes)
+	}
+	return max(int64(c.CacheSize)/4, int64(c.MaxObjectSize))
 }

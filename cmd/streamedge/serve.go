@@ -82,7 +82,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	u, _ := url.Parse(c.Origin)
 	var err error
 	a.oc, err = origin.New(origin.Config{URL: u, DialTimeout: c.OriginDialTimeout, ResponseHeaderTimeout: c.OriginHeaderTime,
-		Timeout: c.OriginTimeout, InsecureSkipVerify: c.OriginInsecure})
+		Timeout: c.OriginTimeout, InsecureSkipVerify: c.OriginInsecure, MaxFills: c.OriginMaxFills})
 	if err != nil {
 		return fmt.Errorf("-origin: %w", err)
 	}
@@ -100,6 +100,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError},
 		MaxObjectSize: int64(c.MaxObjectSize), PassTTL: c.PassTTL, ClientWriteTimeout: c.ClientWriteTime,
+		MaxFills: c.MaxFills, MaxFillBytes: c.maxFillBytes(), FillWait: c.FillWait,
 		Registry: a.reg, AccessLog: accessLog, Logger: a.log,
 	})
 	if err != nil {
