@@ -28,7 +28,7 @@ type metrics struct {
 	errorResponses   *prometheus.CounterVec // errors the edge answered itself, by failure label
 	// live manifests whose origin freshness was lowered for clients
 	liveFreshnessClamped prometheus.Counter
-	continuations    *prometheus.CounterVec // by result
+	continuations        *prometheus.CounterVec // by result
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
