@@ -4,8 +4,10 @@ go 1.26.8
 
 require (
 	github.com/VictoriaMetrics/fastcache v1.13.2
+	github.com/andybalholm/brotli v1.2.8
 	github.com/cespare/xxhash/v2 v2.3.0
 	github.com/grafov/m3u8 v0.12.1
+	github.com/klauspost/compress v1.20.4
 	github.com/prometheus/client_golang v1.25.0
 	github.com/zencoder/go-dash/v3 v3.0.3
 	golang.org/x/sync v0.25.0

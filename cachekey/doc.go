@@ -12,7 +12,7 @@
 // CloudFront's signed URL parameters (Expires, Policy, Signature, Key-Pair-Id)
 // and those the operator names with -ignore-query. The key is also the
 // request-target sent to the origin, so what is cached is exactly what was
-// fetched. The scheme, host and every header but the Accept-Encoding class (see
-// EncodingClass) are unkeyed and are never forwarded on a shared fill, which
+// fetched. The scheme, host and every header but the variant selectors (the
+// Accept-Encoding class and a bounded Origin; see package variant) are unkeyed and are never forwarded on a shared fill, which
 // keeps unkeyed input out of the cache.
 package cachekey

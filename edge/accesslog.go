@@ -19,6 +19,7 @@ type accessRecord struct {
 	DurationMS float64 `json:"duration_ms"`
 	Cache      string  `json:"cache"`
 	OriginMS   float64 `json:"origin_ms"`
+	Encoding   string  `json:"encoding,omitempty"` // Content-Encoding sent to the client
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

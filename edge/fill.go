@@ -13,6 +13,7 @@ import (
 	"github.com/streamedge/streamedge/manifest"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // Fill failures that are the origin's fault but not transport errors; readers
@@ -21,28 +22,30 @@ var (
 	ErrShortBody       = errors.New("origin body shorter than its Content-Length")
 	ErrTooBig          = errors.New("origin body larger than -max-object-size")
 	ErrInvalidManifest = errors.New("origin sent an invalid manifest")
+	ErrUndecodable     = errors.New("origin sent a manifest the edge cannot decode")
 )
 
 // fillSpec is what a fill needs, copied out of the request that started it so
 // the fill can outlive that request.
 type fillSpec struct {
-	key, fillKey, ae string
-	path             string
-	etag, lastMod    string        // validators of the stale copy, if any
-	stale            manifest.Info // the stale copy's facts (live playlist rule)
-	staleAge         time.Duration
-	hasStale         bool
+	key, fillKey  string
+	vary          variant.Request // the starting request's variant selectors
+	path          string
+	etag, lastMod string        // validators of the stale copy, if any
+	stale         manifest.Info // the stale copy's facts (live playlist rule)
+	staleAge      time.Duration
+	hasStale      bool
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
 type fillMeta struct {
-	meta   segments.Meta
-	varyAE bool   // stored per encoding class
-	ae     string // the class the fill fetched
+	meta segments.Meta
+	vary variant.Dims // what the response varies on
+	key  string       // the variant it is (of spec.vary); "" when none can be keyed
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, ae: x.ae, path: x.r.URL.Path}
+	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: x.r.URL.Path}
 	if stale != nil {
 		e := &stale.Entry
 		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
@@ -60,7 +63,8 @@ func (h *Handler) runFill(f *coalesce.Fill, spec fillSpec) {
 	defer cancel()
 	reqTime := h.now()
 	resp, err := h.origin.Fetch(ctx, origin.FillRequest{
-		Target: spec.key, AcceptEncoding: spec.ae, ETag: spec.etag, LastModified: spec.lastMod,
+		Target: spec.key, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
+		ETag: spec.etag, LastModified: spec.lastMod,
 	})
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))
@@ -117,8 +121,9 @@ func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Respons
 	}
 	meta := h.metaFor(in, pol, manifest.Info{})
 	hdr := keptHeader(resp.Header, pol)
+	dims, vk := fillVariant(spec, resp.Header, hdr)
 	head := &coalesce.Head{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
-		Reusable: pol.Store, Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}
+		Reusable: pol.Store, Source: resultMiss, Value: &fillMeta{meta: meta, vary: dims, key: vk}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
@@ -129,7 +134,7 @@ func (h *Handler) fillStream(f *coalesce.Fill, spec fillSpec, resp *http.Respons
 		return
 	}
 	if pol.Store {
-		h.put(spec, &segments.Entry{Meta: meta, Header: head.Header, Body: f.Body()}, pol)
+		h.put(spec, &segments.Entry{Meta: meta, Header: head.Header, Body: f.Body()}, dims)
 	}
 	f.Finish(nil)
 }

@@ -10,12 +10,20 @@ import (
 	"github.com/streamedge/streamedge/manifest"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
-// fillManifest reads a manifest whole and validates it before anyone sees it:
-// a truncated or unparsable manifest is never stored nor served as complete.
+// fillManifest reads a manifest whole, decodes its content coding and
+// validates it before anyone sees it: a truncated, undecodable or unparsable
+// manifest is never stored nor served as complete.
 func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Response, in freshness.Input) {
-	body, err := readBody(resp, h.cfg.MaxObjectSize)
+	raw, err := readBody(resp, h.cfg.MaxObjectSize)
+	if err != nil {
+		h.fillFailed(f, spec, err)
+		return
+	}
+	ce := resp.Header.Get("Content-Encoding")
+	body, err := h.decodeManifest(ce, raw)
 	if err != nil {
 		h.fillFailed(f, spec, err)
 		return
@@ -43,11 +51,16 @@ func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Respo
 	}
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
-	if pol.Store {
-		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: body}, pol)
+	dims, vk := fillVariant(spec, resp.Header, hdr)
+	if !variant.Acceptable(spec.vary.Class, ce) { // the class gets the decoded body
+		raw = body
+		variant.Decoded(hdr)
 	}
-	h.publish(f, &coalesce.Head{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(body)),
-		Reusable: pol.Store, Source: resultMiss, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, body)
+	if pol.Store {
+		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: raw}, dims)
+	}
+	h.publish(f, &coalesce.Head{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(raw)),
+		Reusable: pol.Store, Source: resultMiss, Value: &fillMeta{meta: meta, vary: dims, key: vk}}, raw)
 }
 
 // fillRevalidated handles a 304 to a conditional refresh: the stored copy gets
@@ -73,17 +86,19 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill, spec fillSpec, in freshness.
 			polHeader[k] = v
 		}
 	}
+	variant.KeepWeak(hdr, e.Header)
 	in.Status, in.Header = e.Status, polHeader
 	if e.Flags&segments.FlagManifest != 0 {
-		in.Manifest, _ = manifest.Parse(manifest.Detect(hdr.Get("Content-Type"), spec.path), e.Body)
+		in.Manifest = h.storedManifestInfo(hdr, spec.path, e.Body)
 	}
 	pol := freshness.Decide(in, h.cfg.Policy)
 	meta := h.metaFor(in, pol, in.Manifest)
+	dims, vk := fillVariant(spec, hdr, hdr)
 	if pol.Store {
-		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, pol)
+		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, dims)
 	}
 	h.publish(f, &coalesce.Head{Status: e.Status, Header: hdr, ContentLength: int64(len(e.Body)),
-		Reusable: pol.Store, Source: resultRefreshHit, Value: &fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, e.Body)
+		Reusable: pol.Store, Source: resultRefreshHit, Value: &fillMeta{meta: meta, vary: dims, key: vk}}, e.Body)
 }
 
 // publishStored serves the stored copy of key to the fill's readers.

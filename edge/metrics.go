@@ -25,6 +25,9 @@ type metrics struct {
 	regressions      prometheus.Counter
 	storeErrors      prometheus.Counter
 	abortedStreams   prometheus.Counter
+	decodes          *prometheus.CounterVec // manifests decoded, by coding
+	decodeFailures   *prometheus.CounterVec // by coding and reason
+	variantRefusals  prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -54,9 +57,17 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Entries the store refused (key or headers too big)."}),
 		abortedStreams: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_aborted_streams_total",
 			Help: "Client responses cut because their fill failed mid-body."}),
+		decodes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_manifest_decodes_total",
+			Help: "Content-coded manifests decoded for validation, by coding."}, []string{"coding"}),
+		decodeFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_manifest_decode_failures_total",
+			Help: "Content-coded manifests that did not decode within -max-object-size (failed fills), by coding and reason (too_big, corrupt, unsupported)."},
+			[]string{"coding", "reason"}),
+		variantRefusals: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_variant_refusals_total",
+			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
+		m.decodes, m.decodeFailures, m.variantRefusals,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_fills_in_flight",
@@ -106,6 +117,8 @@ func failReason(err error) string {
 		return "too_big"
 	case errors.Is(err, ErrInvalidManifest):
 		return "invalid_manifest"
+	case errors.Is(err, ErrUndecodable):
+		return "undecodable"
 	case errors.Is(err, origin.ErrTimeout):
 		return "timeout"
 	}

@@ -5,8 +5,8 @@
 // http.Transport serves every fill and every pass-through request: a keep-alive
 // pool sized for fan-out, and dial, TLS, response-header and total timeouts, so
 // no origin call can hang the edge. A fill request carries only what the edge
-// chooses (the key's path and query, the Accept-Encoding class, validators of a
-// stale copy, Via): never a client's conditional or Range headers, cookies or
+// chooses (the key's path and query, the Accept-Encoding class, the client's
+// Origin when it is a valid origin, validators of a stale copy, Via): never a client's conditional or Range headers, cookies or
 // other unkeyed input. Pass-through requests go through httputil.ReverseProxy on
 // the same transport, which strips hop-by-hop headers both ways.
 package origin
