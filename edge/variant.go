@@ -50,10 +50,12 @@ func (h *Handler) passVariant(x *exchange) {
 }
 
 // fillVariant is the variant decision for a fill's response: the dimensions
-// it varies on, announced in the stored header, and the key it is stored
-// under for the fill's request ("" when it cannot be stored for it).
+// it varies on (at least those its fill key was built with), announced in
+// the stored header, and the key it is stored under for the fill's request
+// ("" when it cannot be stored for it).
 func fillVariant(spec fillSpec, origin, stored http.Header) (variant.Dims, string) {
 	d, _ := variant.Of(origin) // freshness refused what is not shareable
+	d |= variant.KeyedOn(spec.key, spec.fillKey)
 	variant.Announce(stored, d)
 	if d == 0 {
 		return 0, spec.key

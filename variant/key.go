@@ -100,3 +100,21 @@ func (m *Marker) Admit(d Dims, req Request) (ok, changed bool) {
 	m.Origins = append(slices.Clip(m.Origins), req.Origin)
 	return true, true
 }
+
+// KeyedOn is the dimensions a variant key of base was built with (0 for base
+// itself). A fill on a variant key keeps them: an origin that varies without
+// saying so (gzip without Vary) answers the identity fill with no sign of it.
+func KeyedOn(base, key string) Dims {
+	var d Dims
+	if len(key) <= len(base) || key[:len(base)] != base {
+		return 0
+	}
+	suffix := key[len(base):]
+	if strings.HasPrefix(suffix, "\x00ae=") {
+		d |= AcceptEncoding
+	}
+	if strings.Contains(suffix, "\x00origin=") {
+		d |= Origin
+	}
+	return d
+}

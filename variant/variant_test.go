@@ -119,6 +119,12 @@ func TestKeyKeepsEncodingOnlyFormAndSeparatesOrigins(t *testing.T) {
 	if _, ok := Key("/a", Origin, Request{Origin: "bogus"}); ok {
 		t.Fatal("an invalid Origin was keyed")
 	}
+	both, _ := Key("/a", Origin|AcceptEncoding, Request{Class: Brotli, Origin: "https://a.example", OriginOK: true})
+	for k, want := range map[string]Dims{"/a": 0, a: Origin, both: Origin | AcceptEncoding, "/a\x00ae=": AcceptEncoding, "/b\x00ae=": 0} {
+		if got := KeyedOn("/a", k); got != want {
+			t.Errorf("KeyedOn(%q) = %v, want %v", k, got, want)
+		}
+	}
 }
 
 func TestMarkerBoundsOrigins(t *testing.T) {
