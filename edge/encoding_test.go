@@ -251,3 +251,32 @@ func TestUndecodableManifestIsAFailedFill(t *testing.T) {
 		})
 	}
 }
+
+// TestCodedBodyDecodedForItsClass: any object (not only manifests) an origin
+// sends in a coding the client's class cannot read is decoded whole for that
+// class; a class that can read it still gets the bytes streamed as sent.
+func TestCodedBodyDecodedForItsClass(t *testing.T) {
+	t.Parallel()
+	const text = "WEBVTT\n\n00:00.000 --> 00:02.000\nhello\n"
+	o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/vtt")
+		w.Header().Set("Cache-Control", "max-age=600")
+		w.Header().Set("Content-Encoding", "gzip") // whatever the request said
+		_, _ = w.Write(encode(t, "gzip", []byte(text)))
+	})
+	e := newTestEdge(t, o.URL, edgeOpts{})
+	for range 2 {
+		plain := e.get(t, "GET", "/sub.vtt")
+		if plain.body != text || plain.header.Get("Content-Encoding") != "" || plain.header.Get("Content-Length") != fmt.Sprint(len(text)) {
+			t.Fatalf("identity client got %q (Content-Length %q) %q", plain.header.Get("Content-Encoding"),
+				plain.header.Get("Content-Length"), trunc(plain.body))
+		}
+		gz := e.get(t, "GET", "/sub.vtt", "Accept-Encoding", "gzip")
+		if decodeResponse(t, gz, "gzip") != text || gz.header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("gzip client got %q", gz.header.Get("Content-Encoding"))
+		}
+	}
+	if n := o.count("/sub.vtt"); n != 2 {
+		t.Fatalf("origin requests = %d, want 2 (one per class)", n)
+	}
+}

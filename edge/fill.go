@@ -22,7 +22,7 @@ var (
 	ErrShortBody       = errors.New("origin body shorter than its Content-Length")
 	ErrTooBig          = errors.New("origin body larger than -max-object-size")
 	ErrInvalidManifest = errors.New("origin sent an invalid manifest")
-	ErrUndecodable     = errors.New("origin sent a manifest the edge cannot decode")
+	ErrUndecodable     = errors.New("origin sent a body the edge cannot decode")
 )
 
 // fillSpec is what a fill needs, copied out of the request that started it so
@@ -79,6 +79,8 @@ func (h *Handler) runFill(f *coalesce.Fill, spec fillSpec) {
 		h.fillRevalidated(f, spec, in)
 	case manifest.Detect(resp.Header.Get("Content-Type"), spec.path) != manifest.None:
 		h.fillManifest(f, spec, resp, in)
+	case !variant.Acceptable(spec.vary.Class, resp.Header.Get("Content-Encoding")):
+		h.fillManifest(f, spec, resp, in) // a coding this class can't read: decoded whole, not streamed
 	default:
 		h.fillStream(f, spec, resp, in)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/streamedge/streamedge/variant"
 )
 
-// decodeManifest undoes a manifest's content coding so it can be parsed,
-// bounded by -max-object-size: a compression bomb or a corrupt body is a
+// decodeManifest undoes a manifest's content coding so it can be parsed (or a
+// body's the fill's class cannot read), bounded by -max-object-size: a compression bomb or a corrupt body is a
 // failed fill (ErrUndecodable), never stored.
 func (h *Handler) decodeManifest(contentEncoding string, raw []byte) ([]byte, error) {
 	if !variant.Encoded(contentEncoding) {

@@ -15,7 +15,9 @@ import (
 
 // fillManifest reads a manifest whole, decodes its content coding and
 // validates it before anyone sees it: a truncated, undecodable or unparsable
-// manifest is never stored nor served as complete.
+// manifest is never stored nor served as complete. Any other body in a coding
+// the fill's class cannot read (gzip to an identity fill) comes here too, to
+// be decoded whole.
 func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Response, in freshness.Input) {
 	raw, err := readBody(resp, h.cfg.MaxObjectSize)
 	if err != nil {
@@ -29,8 +31,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill, spec fillSpec, resp *http.Respo
 		return
 	}
 	var info manifest.Info
-	if resp.StatusCode == http.StatusOK {
-		format := manifest.Detect(resp.Header.Get("Content-Type"), spec.path)
+	if format := manifest.Detect(resp.Header.Get("Content-Type"), spec.path); resp.StatusCode == http.StatusOK && format != manifest.None {
 		if info, err = manifest.Parse(format, body); err != nil {
 			h.metrics.invalidManifests.Inc()
 			h.fillFailed(f, spec, fmt.Errorf("%w: %w", ErrInvalidManifest, err))

@@ -89,7 +89,7 @@ func (h *Handler) failed(x *exchange, err error, stale *segments.Hit) {
 	case errors.Is(err, ErrInvalidManifest):
 		msg = "502 invalid manifest from origin"
 	case errors.Is(err, ErrUndecodable):
-		msg = "502 undecodable manifest from origin"
+		msg = "502 undecodable response from origin"
 	case errors.Is(err, ErrShortBody):
 		msg = "502 truncated response from origin"
 	case errors.Is(err, ErrTooBig):
