@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -278,5 +279,42 @@ func TestCodedBodyDecodedForItsClass(t *testing.T) {
 	}
 	if n := o.count("/sub.vtt"); n != 2 {
 		t.Fatalf("origin requests = %d, want 2 (one per class)", n)
+	}
+}
+
+// syncBuffer is an access-log sink safe for the handler's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestAccessLogRecordsEncoding(t *testing.T) {
+	t.Parallel()
+	o := codingOrigin(t, func(ae string) string {
+		if strings.Contains(ae, "gzip") {
+			return "gzip"
+		}
+		return ""
+	}, true)
+	e := newTestEdge(t, o.URL, edgeOpts{})
+	var log syncBuffer
+	e.h.cfg.AccessLog = &log
+	e.get(t, "GET", "/a.m3u8", "Accept-Encoding", "gzip")
+	e.get(t, "GET", "/a.m3u8")
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"encoding":"gzip"`) || strings.Contains(lines[1], `"encoding"`) {
+		t.Fatalf("access log:\n%s", log.String())
 	}
 }
