@@ -3,6 +3,7 @@ package coding
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"testing"
 
 	"github.com/andybalholm/brotli"
@@ -112,4 +113,29 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decoded %d bytes past the %d limit", len(out), limit)
 		}
 	})
+}
+
+// TestDecodeBombAllocatesAboutTheLimit: a 256 MiB bomb decoded with a 1 MiB
+// limit allocates a few MiB, not the bomb.
+func TestDecodeBombAllocatesAboutTheLimit(t *testing.T) {
+	const limit = 1 << 20
+	for _, c := range []struct {
+		coding string
+		enc    func([]byte) []byte
+	}{{"gzip", gz}, {"br", br}, {"zstd", zst}} {
+		bomb := c.enc(make([]byte, 256<<20))
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := Decode(c.coding, bomb, limit)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooBig) {
+			t.Fatalf("%s: %v", c.coding, err)
+		}
+		alloc := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d KiB compressed, %.1f MiB allocated decoding with a 1 MiB limit", c.coding, len(bomb)>>10, float64(alloc)/(1<<20))
+		if alloc > 16<<20 {
+			t.Fatalf("%s bomb: %d bytes allocated for a %d-byte limit", c.coding, alloc, limit)
+		}
+	}
 }
