@@ -313,7 +313,12 @@ func TestAccessLogRecordsEncoding(t *testing.T) {
 	e.h.cfg.AccessLog = &log
 	e.get(t, "GET", "/a.m3u8", "Accept-Encoding", "gzip")
 	e.get(t, "GET", "/a.m3u8")
-	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	var lines []string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if lines = strings.Split(strings.TrimSpace(log.String()), "\n"); len(lines) == 2 {
+			break // each line is written after its response went out
+		}
+	}
 	if len(lines) != 2 || !strings.Contains(lines[0], `"encoding":"gzip"`) || strings.Contains(lines[1], `"encoding"`) {
 		t.Fatalf("access log:\n%s", log.String())
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
-	"github.com/streamedge/streamedge/variant"
 )
 
 const writeSlice = 256 << 10 // a write deadline is set per slice written
@@ -45,16 +44,8 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		h.pass(x)
 		return
 	}
-	if fm, ok := head.Value.(*fillMeta); ok && fm.vary != 0 {
-		switch vk, ok := variant.Key(x.key, fm.vary, x.vary); {
-		case ok && vk == fm.key: // this client's variant
-		case ok && fillKey == x.key:
-			h.fetch(x, vk, nil) // the object varies: fetch this client's variant
-			return
-		default: // not keyable, or the origin changed what it varies on mid-way
-			h.passVariant(x)
-			return
-		}
+	if h.answeredOtherVariant(x, fillKey, head) {
+		return
 	}
 	if head.Status >= 500 && stale != nil && canServeOnError(&stale.Entry.Meta, h.now()) {
 		h.serveEntry(x, &stale.Entry, resultStale)

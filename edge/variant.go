@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/variant"
 )
 
@@ -47,6 +48,27 @@ func (h *Handler) admitVariant(base string, d variant.Dims, req variant.Request,
 func (h *Handler) passVariant(x *exchange) {
 	h.metrics.variantRefusals.Inc()
 	h.pass(x)
+}
+
+// answeredOtherVariant handles a fill whose response turned out to be
+// another client's variant (the object varies, and this client's encoding
+// class or Origin differs from the fill's): it fetches this client's own
+// variant, or passes it through when its variant cannot be keyed (or the
+// origin changed what it varies on mid-way), and reports true.
+func (h *Handler) answeredOtherVariant(x *exchange, fillKey string, head *coalesce.Head) bool {
+	fm, ok := head.Value.(*fillMeta)
+	if !ok || fm.vary == 0 {
+		return false
+	}
+	switch vk, ok := variant.Key(x.key, fm.vary, x.vary); {
+	case ok && vk == fm.key:
+		return false // this client's variant
+	case ok && fillKey == x.key:
+		h.fetch(x, vk, nil)
+	default:
+		h.passVariant(x)
+	}
+	return true
 }
 
 // fillVariant is the variant decision for a fill's response: the dimensions
