@@ -36,6 +36,16 @@ func zst(b []byte) []byte {
 	return w.EncodeAll(b, nil)
 }
 
+// zstStream writes a frame without a content size and with a small window:
+// the decoder cannot refuse it up front and must stop at the limit.
+func zstStream(b []byte) []byte {
+	var buf bytes.Buffer
+	w, _ := zstd.NewWriter(&buf, zstd.WithWindowSize(256<<10))
+	_, _ = w.Write(b)
+	_ = w.Close()
+	return buf.Bytes()
+}
+
 func zl(b []byte) []byte {
 	var buf bytes.Buffer
 	w := zlib.NewWriter(&buf)
@@ -115,15 +125,15 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// TestDecodeBombAllocatesAboutTheLimit: a 256 MiB bomb decoded with a 1 MiB
+// TestDecodeBombAllocatesAboutTheLimit: a 64 MiB bomb decoded with a 1 MiB
 // limit allocates a few MiB, not the bomb.
 func TestDecodeBombAllocatesAboutTheLimit(t *testing.T) {
 	const limit = 1 << 20
 	for _, c := range []struct {
 		coding string
 		enc    func([]byte) []byte
-	}{{"gzip", gz}, {"br", br}, {"zstd", zst}} {
-		bomb := c.enc(make([]byte, 256<<20))
+	}{{"gzip", gz}, {"br", br}, {"zstd", zst}, {"zstd", zstStream}} { // zstd twice: sized frame, stream
+		bomb := c.enc(make([]byte, 64<<20))
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
