@@ -14,7 +14,7 @@
 // there: the edge does not check them, so only the origin can. Parameters are
 // sorted by name with a stable sort, so repeated ones keep their order. The key is also the
 // request-target sent to the origin, so what is cached is exactly what was
-// fetched. The scheme, host and every header but the Accept-Encoding class (see
-// EncodingClass) are unkeyed and are never forwarded on a shared fill, which
+// fetched. The scheme, host and every header but the variant selectors (the
+// Accept-Encoding class and a bounded Origin; see package variant) are unkeyed and are never forwarded on a shared fill, which
 // keeps unkeyed input out of the cache.
 package cachekey

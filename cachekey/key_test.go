@@ -65,25 +65,6 @@ func TestIgnoreAllQuery(t *testing.T) {
 	}
 }
 
-func TestEncodingClass(t *testing.T) {
-	tests := map[string]string{
-		"":                   "",
-		"gzip, deflate, br":  "br",
-		"gzip":               "gzip",
-		"br;q=0, gzip;q=0.5": "gzip",
-		"identity":           "",
-		"x-gzip":             "gzip",
-		"*":                  "",
-		"GZIP;q=1.0":         "gzip",
-		"gzip;q=0":           "",
-	}
-	for in, want := range tests {
-		if got := EncodingClass(in); got != want {
-			t.Errorf("EncodingClass(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func FuzzKey(f *testing.F) {
 	f.Add("/a/../b.ts", "b=1&a=2&CMCD=x")
 	f.Add("/%2e%2e/x", "")
@@ -112,19 +93,6 @@ func FuzzKey(f *testing.F) {
 		again, err := b.FromTarget(p, q)
 		if err != nil || again != key {
 			t.Fatalf("not idempotent: %q -> %q (%v)", key, again, err)
-		}
-	})
-}
-
-func FuzzEncodingClass(f *testing.F) {
-	for _, s := range []string{"gzip, deflate, br", "br;q=0, gzip;q=0.5", "*", "gzip;q=", ";;,,", "GZIP;Q=1"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, ae string) {
-		switch c := EncodingClass(ae); c {
-		case "", "gzip", "br":
-		default:
-			t.Fatalf("EncodingClass(%q) = %q: a class outside br/gzip/identity would split the cache", ae, c)
 		}
 	})
 }

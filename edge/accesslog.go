@@ -20,6 +20,7 @@ type accessRecord struct {
 	Cache      string  `json:"cache"`
 	OriginMS   float64 `json:"origin_ms"`
 	Error      string  `json:"error,omitempty"` // failure label of an error the edge answered itself
+	Encoding   string  `json:"encoding,omitempty"` // Content-Encoding sent to the client
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

@@ -9,7 +9,9 @@
 // stale-while-revalidate window is served while one background fill refreshes it.
 // Anything else joins the key's fill: media segments stream to every follower as
 // bytes arrive; manifests are read whole, validated and only then served and
-// stored; a 304 refreshes the stored copy without a body transfer; an origin
+// stored (a compressed one decoded first, bounded: package coding); a response
+// varying on Accept-Encoding or Origin is stored per variant (package
+// variant); a 304 refreshes the stored copy without a body transfer; an origin
 // failure serves a stale copy within stale-if-error, else 502/504. Responses that
 // must not be shared (private, no-store, Set-Cookie, other Vary) release the
 // waiting followers to fetch on their own and make the key pass-through for a

@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/streamedge/streamedge/variant"
 )
 
 // Cache results, as logged and counted; xcache maps them to X-Cache.
@@ -37,7 +39,7 @@ type exchange struct {
 	r         *http.Request
 	start     time.Time
 	key       string
-	ae        string // Accept-Encoding class
+	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string
 	failure   string // the failure label when the edge answered an error itself
 	fwd       string // why the request went to the origin (Cache-Status fwd), "" when it did not
@@ -66,7 +68,7 @@ func (h *Handler) finish(x *exchange) {
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r), Method: x.r.Method,
 			URI: x.r.RequestURI, Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
-			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure,
+			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
 		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/streamedge/streamedge/manifest"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // Fill failures that are the origin's fault but not transport errors; readers
@@ -22,6 +23,7 @@ var (
 	ErrShortBody       = failure.ErrShortBody
 	ErrTooBig          = failure.ErrTooBig
 	ErrInvalidManifest = failure.ErrInvalidManifest
+	ErrUndecodable     = failure.ErrUndecodable
 	ErrProtocol        = failure.ErrProtocol
 	// ErrFillBudget: the fill buffers hold -max-fill-bytes; a growing fill
 	// stops buffering (its viewers continue on their own, see continue.go).
@@ -31,24 +33,28 @@ var (
 // fillSpec is what a fill needs, copied out of the request that started it so
 // the fill can outlive that request.
 type fillSpec struct {
-	key, fillKey, ae string
-	path             string
-	etag, lastMod    string        // validators of the stale copy, if any
-	stale            manifest.Info // the stale copy's facts (live playlist rule)
-	staleAge         time.Duration
-	hasStale         bool
-	lease            *fillLease // the fill's slots and buffer bytes (set by runFill)
+	key, fillKey  string
+	vary          variant.Request // the starting request's variant selectors
+	path          string
+	etag, lastMod string        // validators of the stale copy, if any
+	stale         manifest.Info // the stale copy's facts (live playlist rule)
+	staleAge      time.Duration
+	hasStale      bool
+	lease         *fillLease // the fill's slots and buffer bytes (set by runFill)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
 type fillMeta struct {
-	meta   segments.Meta
-	varyAE bool   // stored per encoding class
-	ae     string // the class the fill fetched
+	meta segments.Meta
+	vary variant.Dims // what the response varies on
+	key  string       // the variant it is (of spec.vary); "" when none can be keyed
+	// class is the encoding class the fill fetched: a viewer continuing an
+	// outgrown fill (continue.go) asks the origin for the same bytes.
+	class string
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, ae: x.ae, path: x.r.URL.Path}
+	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: x.r.URL.Path}
 	if stale != nil {
 		e := &stale.Entry
 		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
@@ -78,7 +84,8 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	defer cancel()
 	reqTime := h.now()
 	resp, err := h.origin.Fetch(ctx, origin.FillRequest{
-		Target: spec.key, AcceptEncoding: spec.ae, ETag: spec.etag, LastModified: spec.lastMod,
+		Target: spec.key, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
+		ETag: spec.etag, LastModified: spec.lastMod,
 	})
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))
@@ -101,6 +108,8 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 		h.fillRevalidated(f, spec, in)
 	case manifest.Detect(resp.Header.Get("Content-Type"), spec.path) != manifest.None:
 		h.fillManifest(f, spec, resp, in)
+	case !variant.Acceptable(spec.vary.Class, resp.Header.Get("Content-Encoding")):
+		h.fillManifest(f, spec, resp, in) // a coding this class can't read: decoded whole, not streamed
 	default:
 		h.fillStream(f, spec, resp, in)
 	}
@@ -159,8 +168,9 @@ func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *ht
 	}
 	meta := h.metaFor(in, pol, manifest.Info{})
 	hdr := keptHeader(resp.Header, pol)
+	dims, vk := fillVariant(spec, resp.Header, hdr)
 	head := &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
-		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
@@ -171,7 +181,7 @@ func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *ht
 		return
 	}
 	if pol.Store {
-		h.put(spec, &segments.Entry{Meta: meta, Header: head.Header, Body: f.Body()}, pol)
+		h.put(spec, &segments.Entry{Meta: meta, Header: head.Header, Body: f.Body()}, dims)
 	}
 	f.Finish(nil)
 }

@@ -10,19 +10,28 @@ import (
 	"github.com/streamedge/streamedge/manifest"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
-// fillManifest reads a manifest whole and validates it before anyone sees it:
-// a truncated or unparsable manifest is never stored nor served as complete.
+// fillManifest reads a manifest whole, decodes its content coding and
+// validates it before anyone sees it: a truncated, undecodable or unparsable
+// manifest is never stored nor served as complete. Any other body in a coding
+// the fill's class cannot read (gzip to an identity fill) comes here too, to
+// be decoded whole.
 func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *http.Response, in freshness.Input) {
-	body, err := readBody(resp, h.cfg.MaxObjectSize)
+	raw, err := readBody(resp, h.cfg.MaxObjectSize)
+	if err != nil {
+		h.fillFailed(f, spec, err)
+		return
+	}
+	ce := resp.Header.Get("Content-Encoding")
+	body, err := h.decodeManifest(ce, raw)
 	if err != nil {
 		h.fillFailed(f, spec, err)
 		return
 	}
 	var info manifest.Info
-	if resp.StatusCode == http.StatusOK {
-		format := manifest.Detect(resp.Header.Get("Content-Type"), spec.path)
+	if format := manifest.Detect(resp.Header.Get("Content-Type"), spec.path); resp.StatusCode == http.StatusOK && format != manifest.None {
 		if info, err = manifest.Parse(format, body); err != nil {
 			h.metrics.invalidManifests.Inc()
 			h.fillFailed(f, spec, fmt.Errorf("%w: %w", ErrInvalidManifest, err))
@@ -44,11 +53,16 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
 	h.clampDownstream(pol, hdr)
-	if pol.Store {
-		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: body}, pol)
+	dims, vk := fillVariant(spec, resp.Header, hdr)
+	if !variant.Acceptable(spec.vary.Class, ce) { // the class gets the decoded body
+		raw = body
+		variant.Decoded(hdr)
 	}
-	h.publish(f, &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(body)),
-		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, body)
+	if pol.Store {
+		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: raw}, dims)
+	}
+	h.publish(f, &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(raw)),
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}, raw)
 }
 
 // fillRevalidated handles a 304 to a conditional refresh: the stored copy gets
@@ -69,9 +83,10 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill[fillMeta], spec fillSpec, in 
 			polHeader[k] = v
 		}
 	}
+	variant.KeepWeak(hdr, e.Header)
 	in.Status, in.Header = e.Status, polHeader
 	if e.Flags&segments.FlagManifest != 0 {
-		in.Manifest, _ = manifest.Parse(manifest.Detect(hdr.Get("Content-Type"), spec.path), e.Body)
+		in.Manifest = h.storedManifestInfo(hdr, spec.path, e.Body)
 	}
 	pol := freshness.Decide(in, h.cfg.Policy)
 	for _, f := range pol.StripFields {
@@ -79,11 +94,12 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill[fillMeta], spec fillSpec, in 
 	}
 	h.clampDownstream(pol, hdr) // the 304 may repeat the origin's max-age=3600
 	meta := h.metaFor(in, pol, in.Manifest)
+	dims, vk := fillVariant(spec, hdr, hdr)
 	if pol.Store {
-		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, pol)
+		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, dims)
 	}
 	h.publish(f, &coalesce.Head[fillMeta]{Status: e.Status, Header: hdr, ContentLength: int64(len(e.Body)),
-		Reusable: pol.Store, Source: resultRefreshHit, Value: fillMeta{meta: meta, varyAE: varies(pol, hdr), ae: spec.ae}}, e.Body)
+		Reusable: pol.Store, Source: resultRefreshHit, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}, e.Body)
 }
 
 // refreshedHeader is the stored header updated by a 304 (RFC 9111 §3.2,

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +16,7 @@ import (
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // Config wires the stages together.
@@ -45,6 +47,7 @@ type Handler struct {
 	group   *coalesce.Group[fillMeta]
 	passes  *passList
 	limits  *fillLimits
+	markers sync.Mutex // serialises variant-marker updates (Origin bound)
 	proxy   http.Handler
 	metrics *metrics
 	log     *slog.Logger
@@ -115,7 +118,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.badTarget(x, err)
 		return
 	}
-	x.key, x.ae = key, cachekey.EncodingClass(r.Header.Get("Accept-Encoding"))
+	x.key, x.vary = key, variant.FromRequest(r)
 	if r.Header.Get("Authorization") != "" || h.passes.has(key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return
@@ -125,7 +128,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveCached is the cacheable path: lookup, then hit, stale or fill.
 func (h *Handler) serveCached(x *exchange) {
-	hit, fillKey := h.lookup(x.key, x.ae)
+	hit, fillKey, ok := h.lookup(x.key, x.vary)
+	if !ok {
+		h.passVariant(x)
+		return
+	}
 	if hit != nil {
 		defer hit.Release()
 	}

@@ -4,34 +4,30 @@ import (
 	"time"
 
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
-// A response that varies on Accept-Encoding is stored once per encoding class
-// under a variant key; the plain key then holds a marker entry (status 0,
-// FlagVaryAcceptEncoding) that sends lookups to the variant.
-func variantKey(key, ae string) string { return key + "\x00ae=" + ae }
-
-func isVaryMarker(m *segments.Meta) bool {
-	return m.Status == 0 && m.Flags&segments.FlagVaryAcceptEncoding != 0
-}
-
-// lookup finds the entry for key in the client's encoding class. It returns
-// the key a fill for this request must use (the variant key once the object is
-// known to vary).
-func (h *Handler) lookup(key, ae string) (*segments.Hit, string) {
+// lookup finds the entry for key in the client's variant. It returns the key
+// a fill for this request must use (the variant key once the object is known
+// to vary), or false when the request must pass through (variant.Marker).
+func (h *Handler) lookup(key string, req variant.Request) (*segments.Hit, string, bool) {
 	hit, ok := h.store.Get(key)
 	if !ok {
-		return nil, key
+		return nil, key, true
 	}
-	if !isVaryMarker(&hit.Entry.Meta) {
-		return hit, key
+	m, isMarker := variant.ReadMarker(&hit.Entry)
+	if !isMarker {
+		return hit, key, true
 	}
 	hit.Release()
-	vk := variantKey(key, ae)
-	if v, ok := h.store.Get(vk); ok {
-		return v, vk
+	vk, ok := m.Lookup(key, req)
+	if !ok {
+		return nil, "", false
 	}
-	return nil, vk
+	if v, ok := h.store.Get(vk); ok {
+		return v, vk, true
+	}
+	return nil, vk, true
 }
 
 func isFresh(m *segments.Meta, now time.Time) bool {

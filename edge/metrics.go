@@ -29,6 +29,9 @@ type metrics struct {
 	// live manifests whose origin freshness was lowered for clients
 	liveFreshnessClamped prometheus.Counter
 	continuations        *prometheus.CounterVec // by result
+	decodes          *prometheus.CounterVec // manifests decoded, by coding
+	decodeFailures   *prometheus.CounterVec // by coding and reason
+	variantRefusals  prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -64,9 +67,17 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Live playlists and dynamic MPDs whose origin max-age, s-maxage or Expires promised clients more than the edge keeps them; lowered."}),
 		continuations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_fill_continuations_total",
 			Help: "Viewers of a fill that stopped buffering (past -max-object-size or -max-fill-bytes) that continued with their own origin request, by result (complete, failed)."}, []string{"result"}),
+		decodes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_manifest_decodes_total",
+			Help: "Content-coded bodies decoded: manifests (for validation) and bodies in a coding the client's class cannot read, by coding."}, []string{"coding"}),
+		decodeFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_manifest_decode_failures_total",
+			Help: "Content-coded bodies that did not decode within -max-object-size (failed fills), by coding and reason (too_big, corrupt, unsupported)."},
+			[]string{"coding", "reason"}),
+		variantRefusals: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_variant_refusals_total",
+			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
-		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.errorResponses, m.liveFreshnessClamped, m.continuations,
+		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
+		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",

@@ -47,8 +47,7 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		h.pass(x)
 		return
 	}
-	if fm := head.Value; fm.varyAE && fm.ae != x.ae && fillKey == x.key {
-		h.fetch(x, variantKey(x.key, x.ae), nil) // the object varies: fetch this client's encoding
+	if h.answeredOtherVariant(x, fillKey, head) {
 		return
 	}
 	x.fwdStatus, x.stored = head.Status, head.Reusable

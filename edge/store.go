@@ -7,6 +7,7 @@ import (
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/manifest"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // metaFor turns a policy decision into the stored entry's metadata.
@@ -41,26 +42,15 @@ func infoFromMeta(m *segments.Meta) manifest.Info {
 		MediaSequence: m.MediaSequence, Segments: int(m.Segments)}
 }
 
-// varies reports whether a response must be stored per encoding class: it says
-// Vary: Accept-Encoding, or it is content-encoded at all (an origin that
-// compresses without saying Vary would otherwise hand gzip to clients that
-// cannot read it).
-func varies(pol freshness.Policy, hdr http.Header) bool {
-	ce := strings.TrimSpace(hdr.Get("Content-Encoding"))
-	return pol.VaryAcceptEncoding || (ce != "" && !strings.EqualFold(ce, "identity"))
-}
-
-// put stores an entry (under its encoding variant when it varies).
-func (h *Handler) put(spec fillSpec, e *segments.Entry, pol freshness.Policy) {
+// put stores an entry, under its variant key when the response varies on d.
+func (h *Handler) put(spec fillSpec, e *segments.Entry, d variant.Dims) {
 	key := spec.key
-	if varies(pol, e.Header) {
-		e.Flags |= segments.FlagVaryAcceptEncoding
-		marker := &segments.Entry{Meta: segments.Meta{Flags: segments.FlagVaryAcceptEncoding, StoredAt: e.StoredAt}}
-		if err := h.store.Put(spec.key, marker); err != nil {
-			h.metrics.storeErrors.Inc()
+	if d != 0 {
+		vk, ok := h.admitVariant(spec.key, d, spec.vary, e.StoredAt)
+		if !ok {
 			return
 		}
-		key = variantKey(spec.key, spec.ae)
+		key = vk
 	}
 	if err := h.store.Put(key, e); err != nil {
 		h.metrics.storeErrors.Inc()

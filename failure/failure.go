@@ -13,6 +13,7 @@ var (
 	ErrShortBody         = errors.New("origin body shorter than its Content-Length")
 	ErrTooBig            = errors.New("origin body larger than -max-object-size")
 	ErrInvalidManifest   = errors.New("origin sent an invalid manifest")
+	ErrUndecodable       = errors.New("origin sent a body the edge cannot decode")
 	// ErrProtocol is a response the request cannot have asked for: 101 to a
 	// plain GET, 304 to an unconditional request, 206 without Range.
 	ErrProtocol = errors.New("origin response breaks the protocol")
@@ -54,6 +55,7 @@ var classes = []Class{
 	{ErrShortBody, http.StatusBadGateway, "502 truncated response from origin", "short_body", ""},
 	{ErrTooBig, http.StatusBadGateway, "502 object larger than the edge's limit", "too_big", ""},
 	{ErrInvalidManifest, http.StatusBadGateway, "502 invalid manifest from origin", "invalid_manifest", ""},
+	{ErrUndecodable, http.StatusBadGateway, "502 undecodable response from origin", "undecodable", ""},
 	{ErrProtocol, http.StatusBadGateway, "502 protocol error from origin", "protocol", ""},
 	{ErrBusy, http.StatusServiceUnavailable, "503 edge busy (fill limits), retry in 1s", "busy", "1"},
 	{ErrFillBudget, http.StatusServiceUnavailable, "503 edge busy (fill buffers full), retry in 1s", "fill_budget", "1"},

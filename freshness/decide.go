@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/streamedge/streamedge/manifest"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // Config holds the lifetimes used when the origin gives none.
@@ -43,7 +44,6 @@ type Policy struct {
 	StaleIfError         time.Duration
 	MustRevalidate       bool     // must-revalidate, proxy-revalidate or s-maxage: never serve stale unvalidated beyond the origin's own windows
 	NoCache              bool     // unqualified no-cache: stored, but revalidate before each use (TTL 0)
-	VaryAcceptEncoding   bool     // Vary lists Accept-Encoding (and nothing else)
 	StripFields          []string // header fields named by private="…" / no-cache="…": remove before storing
 }
 
@@ -52,8 +52,7 @@ type Policy struct {
 func Decide(in Input, cfg Config) Policy {
 	cc := ParseCacheControl(in.Header.Values("Cache-Control"))
 	p := Policy{Kind: kindOf(in), InitialAge: initialAge(in.Header, in.RequestTime, in.ResponseTime)}
-	varyOK, varyAE := parseVary(in.Header.Values("Vary"))
-	p.VaryAcceptEncoding = varyAE
+	_, varyOK := variant.ParseVary(in.Header.Values("Vary"))
 	if p.Reason = unshareable(in, cc, varyOK); p.Reason != "" {
 		return p
 	}

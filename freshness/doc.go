@@ -37,7 +37,8 @@
 //
 // Not stored and not shareable: no-store; unqualified private; Set-Cookie;
 // a request with Authorization unless the response has public, s-maxage or
-// must-revalidate; Vary naming anything but Accept-Encoding, or Vary: *.
+// must-revalidate; Vary naming anything but Accept-Encoding and Origin (the
+// dimensions package variant keys on), or Vary: *.
 // Header fields named by private="…" or no-cache="…" are listed in
 // Policy.StripFields for removal before storing.
 //

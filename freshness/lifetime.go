@@ -53,23 +53,6 @@ var defaultCacheable = map[int]bool{
 	200: true, 203: true, 204: true, 300: true, 301: true, 308: true, 405: true, 414: true, 501: true,
 }
 
-// parseVary reports whether a stored response can serve other clients (Vary
-// names nothing but Accept-Encoding) and whether Accept-Encoding is named.
-func parseVary(values []string) (ok, acceptEncoding bool) {
-	for _, v := range values {
-		for f := range strings.SplitSeq(v, ",") {
-			switch f = strings.TrimSpace(f); {
-			case f == "":
-			case strings.EqualFold(f, "Accept-Encoding"):
-				acceptEncoding = true
-			default:
-				return false, acceptEncoding
-			}
-		}
-	}
-	return true, acceptEncoding
-}
-
 // Kinds of response, for the default lifetime and for logs.
 const (
 	KindHLSLive     = "hls-live"     // HLS media playlist without ENDLIST, not VOD

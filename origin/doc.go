@@ -6,8 +6,9 @@
 // pool sized for fan-out, and dial, TLS, response-header and progress timeouts
 // (a body making no progress for Timeout is cut; a long one that keeps coming
 // is not), so no origin call can hang the edge. A fill request carries only
-// what the edge chooses (the key's path and query, the Accept-Encoding class, validators of a
-// stale copy, Via): never a client's conditional or Range headers, cookies or
+// what the edge chooses (the key's path and query, the Accept-Encoding class,
+// the client's Origin when it is a valid origin, validators of a stale copy,
+// Via): never a client's conditional or Range headers, cookies or
 // other unkeyed input. Pass-through requests go through httputil.ReverseProxy on
 // the same transport, which strips hop-by-hop headers both ways and tunnels a
 // protocol upgrade (WebSocket) once the origin answers 101; a tunnel is not

@@ -5,13 +5,16 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/streamedge/streamedge/variant"
 )
 
 // FillRequest is what a shared fill asks of the origin. It carries nothing a
-// client chose beyond the key and the Accept-Encoding class.
+// client chose beyond the key, the Accept-Encoding class and a valid Origin.
 type FillRequest struct {
 	Target         string // path?query, the cache key
-	AcceptEncoding string // "br", "gzip" or ""
+	AcceptEncoding string // the encoding class: "br", "gzip" or "" (variant.Class)
+	Origin         string // a valid serialized Origin (variant.ValidOrigin), or ""
 	ETag           string // validators of a stale copy: a conditional refresh
 	LastModified   string
 	// Offset > 0 asks for the body from that byte on (Range: bytes=Offset-):
@@ -31,13 +34,9 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 	h := req.Header
 	h.Set("User-Agent", c.cfg.UserAgent)
 	h.Set("Via", "1.1 "+c.cfg.Via)
-	switch fr.AcceptEncoding {
-	case "br":
-		h.Set("Accept-Encoding", "br, gzip")
-	case "gzip":
-		h.Set("Accept-Encoding", "gzip")
-	default:
-		h.Set("Accept-Encoding", "identity")
+	h.Set("Accept-Encoding", variant.FillAcceptEncoding(fr.AcceptEncoding))
+	if fr.Origin != "" {
+		h.Set("Origin", fr.Origin)
 	}
 	if fr.ETag != "" {
 		h.Set("If-None-Match", fr.ETag)

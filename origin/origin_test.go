@@ -37,7 +37,8 @@ func TestFetchSendsOnlyWhatTheEdgeChooses(t *testing.T) {
 		uri  string
 	}{
 		{"plain", FillRequest{Target: "/live/a.ts?x=1"},
-			map[string]string{"Accept-Encoding": "identity", "Via": "1.1 streamedge", "User-Agent": "streamedge", "If-None-Match": ""}, "/base/live/a.ts?x=1"},
+			map[string]string{"Accept-Encoding": "identity", "Via": "1.1 streamedge", "User-Agent": "streamedge", "If-None-Match": "", "Origin": ""}, "/base/live/a.ts?x=1"},
+		{"origin_forwarded", FillRequest{Target: "/cors.m3u8", Origin: "https://a.example"}, map[string]string{"Origin": "https://a.example"}, "/base/cors.m3u8"},
 		{"gzip_class", FillRequest{Target: "/t.txt", AcceptEncoding: "gzip"}, map[string]string{"Accept-Encoding": "gzip"}, "/base/t.txt"},
 		{"br_class", FillRequest{Target: "/t.txt", AcceptEncoding: "br"}, map[string]string{"Accept-Encoding": "br, gzip"}, "/base/t.txt"},
 		{"conditional", FillRequest{Target: "/c", ETag: `"v1"`, LastModified: "Wed, 21 Oct 2015 07:28:00 GMT"},
