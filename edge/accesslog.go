@@ -19,7 +19,7 @@ type accessRecord struct {
 	DurationMS float64 `json:"duration_ms"`
 	Cache      string  `json:"cache"`
 	OriginMS   float64 `json:"origin_ms"`
-	Error      string  `json:"error,omitempty"` // failure label of an error the edge answered itself
+	Error      string  `json:"error,omitempty"`    // failure label of an error the edge answered itself
 	Encoding   string  `json:"encoding,omitempty"` // Content-Encoding sent to the client
 }
 

@@ -29,9 +29,9 @@ type metrics struct {
 	// live manifests whose origin freshness was lowered for clients
 	liveFreshnessClamped prometheus.Counter
 	continuations        *prometheus.CounterVec // by result
-	decodes          *prometheus.CounterVec // manifests decoded, by coding
-	decodeFailures   *prometheus.CounterVec // by coding and reason
-	variantRefusals  prometheus.Counter
+	decodes              *prometheus.CounterVec // manifests decoded, by coding
+	decodeFailures       *prometheus.CounterVec // by coding and reason
+	variantRefusals      prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
