@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/streamedge/streamedge/bench/herdreport"
+	"github.com/streamedge/streamedge/internal/herdreport"
 	"slices"
 	"strconv"
 	"time"

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/streamedge/streamedge/bench/herdreport"
+	"github.com/streamedge/streamedge/internal/herdreport"
 	"os"
 	"path/filepath"
 	"strconv"

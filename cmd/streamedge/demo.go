@@ -14,8 +14,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/streamedge/streamedge/demopage"
 	"github.com/streamedge/streamedge/edge"
+	"github.com/streamedge/streamedge/internal/demopage"
 )
 
 // demoStreams are the demo origin's streams (bin/player-test origin, the
