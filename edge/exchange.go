@@ -19,6 +19,10 @@ const (
 	resultPass       = "pass"
 )
 
+// results is the one list of cache results: metrics, X-Cache values and the
+// access log all range over it.
+var results = []string{resultHit, resultMiss, resultCoalesced, resultRefreshHit, resultStale, resultError, resultPass}
+
 func xcache(result string) string {
 	switch result {
 	case resultHit, resultCoalesced:

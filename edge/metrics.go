@@ -88,7 +88,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Keys remembered as pass-through."}, func() float64 { return float64(h.passes.len()) }),
 	}
 	m.byResult = make(map[string]prometheus.Counter)
-	for _, r := range []string{resultHit, resultMiss, resultCoalesced, resultRefreshHit, resultStale, resultError, resultPass} {
+	for _, r := range results {
 		m.byResult[r] = m.requests.WithLabelValues(r) // resolved once: no label hashing per request
 	}
 	cs = append(cs, storeCollectors(h)...)

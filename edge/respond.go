@@ -241,7 +241,7 @@ var (
 	bytesValue   = []string{"bytes"}
 	xcacheValues = func() map[string][]string {
 		m := map[string][]string{}
-		for _, r := range []string{resultHit, resultMiss, resultCoalesced, resultRefreshHit, resultStale, resultError, resultPass} {
+		for _, r := range results {
 			m[r] = []string{xcache(r)}
 		}
 		return m
