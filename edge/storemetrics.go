@@ -20,6 +20,8 @@ func storeCollectors(h *Handler) []prometheus.Collector {
 			func() float64 { return float64(st.Stats().EvictedBytes) }),
 		counter("streamedge_cache_reinserts_total", "Hot entries re-inserted so FIFO eviction spares them.",
 			func() float64 { return float64(st.Stats().Reinserts) }),
+		counter("streamedge_cache_hot_reinserts_total", "Re-inserts written from the hot layer's copy (hits that never read fastcache).",
+			func() float64 { return float64(st.Stats().HotReinserts) }),
 		counter("streamedge_cache_lookups_total", "Store lookups.", func() float64 { return float64(st.Stats().Gets) }),
 		counter("streamedge_cache_lookup_misses_total", "Store lookups that found nothing usable.", func() float64 { return float64(st.Stats().Misses) }),
 		gauge("streamedge_cache_hot_bytes", "Bytes of the hot layer (most used entries served without a copy).",

@@ -135,6 +135,11 @@ func setWrittenAt(b []byte, at uint64) {
 	binary.LittleEndian.PutUint64(b[offWrittenAt:], at)
 }
 
+// writtenAt reads the written-at field of an encoded entry.
+func writtenAt(b []byte) uint64 {
+	return binary.LittleEndian.Uint64(b[offWrittenAt:])
+}
+
 // decodeEntry decodes b into e and returns the entry's written-at. Body
 // aliases b; the header block is copied. Every length is checked against b:
 // any inconsistency is ErrCorrupt, a foreign version ErrVersion.

@@ -9,6 +9,7 @@ import (
 type counters struct {
 	gets, hits, misses, puts, deletes atomic.Uint64
 	reinserts, reinsertSkips          atomic.Uint64
+	hotReinserts                      atomic.Uint64
 	corrupt, tooBigKey                atomic.Uint64
 	headersTooBig, tooBig             atomic.Uint64
 }
@@ -25,6 +26,7 @@ type Stats struct {
 	// The store's own.
 	Gets, Hits, Misses, Puts, Deletes uint64
 	Reinserts                         uint64 // hot entries written back to the front of the rings
+	HotReinserts                      uint64 // of which from the hot layer's copy (hits that never reach fastcache)
 	ReinsertSkips                     uint64 // re-inserts left to a concurrent hit, or to a newer Put/Delete
 	Corrupt                           uint64 // values that failed decoding (corrupt or foreign version)
 	TooBigKey                         uint64 // keys over MaxKeyLen (Put), plus fastcache refusals
@@ -68,6 +70,7 @@ func (s *Store) Stats() Stats {
 		Deletes:       s.n.deletes.Load(),
 		Reinserts:     s.n.reinserts.Load(),
 		ReinsertSkips: s.n.reinsertSkips.Load(),
+		HotReinserts:  s.n.hotReinserts.Load(),
 		Corrupt:       s.n.corrupt.Load(),
 		TooBigKey:     s.n.tooBigKey.Load() + fs.TooBigKeyErrors,
 		HeadersTooBig: s.n.headersTooBig.Load(),

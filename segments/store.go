@@ -152,6 +152,9 @@ func (s *Store) Get(key string) (*Hit, bool) {
 	}
 	if he := s.hot.get(key); he != nil {
 		h.Entry = he.e // shared, immutable; nothing to copy or decode
+		if s.due(he.at.Load()) {
+			s.reinsertHot(key, he)
+		}
 		s.n.hits.Add(1)
 		return h, true
 	}
@@ -176,7 +179,7 @@ func (s *Store) Get(key string) (*Hit, bool) {
 	if err != nil {
 		return s.miss(h, true)
 	}
-	if now := s.written.Load(); now > at && now-at > s.cfg.reinsertAfter {
+	if s.due(at) {
 		s.reinsert(key, h)
 	}
 	s.admitHot(i, epoch, key, h)
@@ -194,7 +197,7 @@ func (s *Store) admitHot(i int, epoch uint64, key string, h *Hit) {
 	if s.epochs[i].Load() != epoch {
 		return
 	}
-	if s.hot.admit(key, h.Entry, int64(cap(h.buf.b))) {
+	if s.hot.admit(key, h.Entry, h.buf.b, int64(cap(h.buf.b))) {
 		h.buf = nil
 	}
 }
@@ -206,6 +209,39 @@ func (s *Store) miss(h *Hit, corrupt bool) (*Hit, bool) {
 	s.n.misses.Add(1)
 	h.Release()
 	return nil, false
+}
+
+// due reports whether a value written at at is old enough, in bytes written
+// since, to be re-inserted on a hit.
+func (s *Store) due(at uint64) bool {
+	now := s.written.Load()
+	return now > at && now-at > s.cfg.reinsertAfter
+}
+
+// reinsertHot is reinsert for a hit served by the hot layer: the hot entry
+// keeps the encoded value, so it is written back even when fastcache has
+// already lost its copy (the hot layer outlives the rings' turnover, and
+// snapshots hold only what fastcache holds). The entry is still the key's
+// value when the hot layer holds it under the shard lock (every Put and
+// Delete removes it there). Concurrent readers only read the body, never the
+// written-at bytes patched here.
+func (s *Store) reinsertHot(key string, he *hotEntry) {
+	mu := s.shard(key)
+	if !mu.TryLock() {
+		s.n.reinsertSkips.Add(1)
+		return
+	}
+	defer mu.Unlock()
+	if !s.hot.holds(key, he) || !s.due(he.at.Load()) {
+		s.n.reinsertSkips.Add(1)
+		return
+	}
+	at := s.written.Add(footprint(len(key), len(he.enc)))
+	setWrittenAt(he.enc, at)
+	s.c.SetBig([]byte(key), he.enc)
+	he.at.Store(at)
+	s.n.reinserts.Add(1)
+	s.n.hotReinserts.Add(1)
 }
 
 // reinsert writes h's value back with a new written-at, unless another
