@@ -80,15 +80,15 @@ func (s *Store) Put(key string, e *Entry) error {
 		s.n.tooBigKey.Add(1)
 		return fmt.Errorf("%w: %d bytes (max %d)", ErrKeyTooLong, len(key), s.cfg.maxKeyLen)
 	}
-	if e == nil || e.Status < 0 || e.Status > maxStatus {
-		return fmt.Errorf("%w: nil entry or status out of [0, %d]", ErrInvalidEntry, maxStatus)
+	if e == nil || e.Status < 0 || e.Status > maxStatus || len(e.Facts) > MaxFactsBytes {
+		return fmt.Errorf("%w: nil entry, status out of [0, %d] or facts over %d bytes", ErrInvalidEntry, maxStatus, MaxFactsBytes)
 	}
 	hdrSize, err := validateHeader(e.Header, s.cfg.maxHeaderBytes)
 	if err != nil {
 		s.n.headersTooBig.Add(1)
 		return err
 	}
-	size := int64(fixedSize) + int64(hdrSize) + int64(len(e.Body))
+	size := int64(fixedSize) + int64(len(e.Facts)) + int64(hdrSize) + int64(len(e.Body))
 	if size > s.cfg.maxEntryBytes {
 		s.n.tooBig.Add(1)
 		return fmt.Errorf("%w: %d bytes (max %d)", ErrTooBig, size, s.cfg.maxEntryBytes)
