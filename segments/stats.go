@@ -51,6 +51,13 @@ type Stats struct {
 	HotEntries                       uint64
 	HotBytes                         uint64
 	HotHits, HotAdmits, HotEvictions uint64
+
+	// Hit copies outside the hot layer (Config.MaxSharedBytes): bytes and
+	// copies held (one per key being read, shared by its readers), copies
+	// loaded, hits that joined an existing copy, hits refused (misses)
+	// because a new copy would exceed the bound.
+	SharedBytes, SharedEntries              uint64
+	SharedLoads, SharedJoins, SharedRefused uint64
 }
 
 // Stats returns the current counters; fastcache's are summed over buckets.
@@ -80,6 +87,8 @@ func (s *Store) Stats() Stats {
 	if st.BytesWritten > st.Bytes {
 		st.EvictedBytes = st.BytesWritten - st.Bytes
 	}
+	st.SharedBytes, st.SharedEntries = uint64(max(s.shared.bytes.Load(), 0)), uint64(s.shared.entries())
+	st.SharedLoads, st.SharedJoins, st.SharedRefused = s.shared.loads.Load(), s.shared.joins.Load(), s.shared.refused.Load()
 	if s.hot != nil {
 		n, b := s.hot.stats()
 		st.HotEntries, st.HotBytes = uint64(n), uint64(b)

@@ -190,7 +190,8 @@ func TestReinsertDoesNotClobberNewerPut(t *testing.T) {
 	if err := s.Put("k", &Entry{Body: []byte("new")}); err != nil {
 		t.Fatal(err)
 	}
-	s.reinsert("k", h) // a hit on "old" that decided to re-insert
+	s.written.Add(s.cfg.reinsertAfter + 1)
+	s.reinsertShared("k", h.shared) // a hit on "old" that decided to re-insert
 	h.Release()
 	h = mustGet(t, s, "k")
 	defer h.Release()
