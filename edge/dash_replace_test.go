@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // dynamicMPD is a live MPD published sec seconds after a fixed instant.
@@ -60,9 +60,19 @@ func TestDynamicMPDNeverReplacedByOlder(t *testing.T) {
 	if n := o.count("/live/manifest.mpd"); n != 1+len(steps) {
 		t.Fatalf("origin requests = %d, want %d", n, 1+len(steps))
 	}
-	var m dto.Metric
-	if err := e.h.metrics.regressions.Write(&m); err != nil || m.GetCounter().GetValue() != 2 {
-		got := m.GetCounter().GetValue()
+	if got := counterValue(t, e.h.metrics.regressions); got != 2 {
 		t.Fatalf("regressions counted = %v, want 2", got)
 	}
+}
+
+// counterValue reads a counter through a registry of its own.
+func counterValue(t *testing.T, c prometheus.Counter) float64 {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(c)
+	mfs, err := reg.Gather()
+	if err != nil || len(mfs) != 1 || len(mfs[0].GetMetric()) != 1 {
+		t.Fatalf("gather: %v", err)
+	}
+	return mfs[0].GetMetric()[0].GetCounter().GetValue()
 }

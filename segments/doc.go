@@ -18,5 +18,12 @@
 // length; a missing, partially evicted, corrupt or foreign-version value is a
 // miss. Because fastcache evicts FIFO per bucket, a hit on an entry written
 // long ago (in bytes written since) re-inserts it, so hot objects survive a
-// flood of cold ones.
+// flood of cold ones; hits served from the hot layer or a shared copy
+// re-insert from that copy.
+//
+// Hits never copy per reader: the hot layer (hot.go) serves the most used
+// entries decoded and shared, and every other hit reads the one refcounted
+// copy of the stored value that its concurrent readers share (shared.go),
+// all such copies bounded in bytes (Config.MaxSharedBytes). A slow client
+// therefore pins at most a shared copy, whatever the number of clients.
 package segments
