@@ -30,7 +30,8 @@ type Config struct {
 	// MaxSharedBytes bounds the decoded copies that hits outside the hot
 	// layer read (one per key being read, shared by its readers; see
 	// sharedSet): it is the most memory slow readers can pin. A hit needing a
-	// copy beyond it is a miss. Default max(capacity/8, 2 × MaxEntryBytes).
+	// copy beyond it is a miss. Default max(capacity/8, 2 × MaxEntryBytes);
+	// never less than one MaxEntryBytes (rounded up to its buffer class).
 	MaxSharedBytes int64
 }
 
@@ -66,6 +67,7 @@ func (c Config) resolve() settings {
 	if s.maxSharedBytes <= 0 {
 		s.maxSharedBytes = max(s.capacity/8, 2*bufferSize(int(s.maxEntryBytes)))
 	}
+	s.maxSharedBytes = max(s.maxSharedBytes, bufferSize(int(s.maxEntryBytes))) // the largest entry can always be read
 	frac := c.ReinsertFraction
 	if frac <= 0 || math.IsNaN(frac) {
 		frac = defaultReinsertFraction

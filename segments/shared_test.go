@@ -49,7 +49,7 @@ func TestConcurrentHitsShareOneCopy(t *testing.T) {
 // Copies for distinct keys count against MaxSharedBytes; beyond it a hit is a
 // miss, and a released copy makes room again.
 func TestHitCopiesBounded(t *testing.T) {
-	s := newTestStore(t, Config{MaxBytes: 256 << 20, MaxSharedBytes: 8 << 20}) // two 4 MiB buffers
+	s := newTestStore(t, Config{MaxBytes: 256 << 20, MaxEntryBytes: 4 << 20, MaxSharedBytes: 8 << 20}) // two 4 MiB buffers
 	for i := range 3 {
 		putBig(t, s, fmt.Sprintf("/%d.ts", i), byte('a'+i))
 	}
