@@ -25,21 +25,18 @@ func (h *Handler) metaFor(in freshness.Input, pol freshness.Policy, info manifes
 	}
 	if info.Format != manifest.None {
 		m.Flags |= segments.FlagManifest
+		m.Facts = manifest.EncodeFacts(info) // opaque to the store
 	}
 	if info.Live {
 		m.Flags |= segments.FlagLive
-		m.MediaSequence, m.Segments, m.TargetDuration = info.MediaSequence, int32(info.Segments), info.TargetDuration
 	}
 	return m
 }
 
-// infoFromMeta recovers the live playlist facts of a stored entry.
+// infoFromMeta recovers the manifest facts of a stored entry (Info{} for
+// anything else, or facts lost to a format change).
 func infoFromMeta(m *segments.Meta) manifest.Info {
-	if m.Flags&segments.FlagLive == 0 || m.TargetDuration == 0 {
-		return manifest.Info{}
-	}
-	return manifest.Info{Format: manifest.HLS, Live: true, TargetDuration: m.TargetDuration,
-		MediaSequence: m.MediaSequence, Segments: int(m.Segments)}
+	return manifest.DecodeFacts(m.Facts)
 }
 
 // put stores an entry, under its variant key when the response varies on d.

@@ -6,29 +6,51 @@ import (
 	"github.com/streamedge/streamedge/manifest"
 )
 
-// ShouldReplace implements "a refresh never replaces a cached live playlist
-// with an older one". It returns false when both are live HLS media
-// playlists and fresh has a lower MediaSequence, or the same MediaSequence
-// with fewer Segments (a lagging origin or packager behind a load balancer),
-// unless cachedAge, how long the cached copy has been stored, exceeds
-// 3 × cached.TargetDuration (the encoder restarted and its sequence really
-// went back). It returns true otherwise.
+// dashRestartPeriod stands for the update period of a dynamic MPD without
+// MPD@minimumUpdatePeriod (the same 2 s as its default lifetime).
+const dashRestartPeriod = 2 * time.Second
+
+// ShouldReplace implements "a refresh never replaces a cached live manifest
+// with an older one" (a lagging origin or packager behind a load balancer).
+// It returns false when
+//
+//   - both are live HLS media playlists and fresh has a lower MediaSequence,
+//     or the same MediaSequence with fewer Segments, unless cachedAge, how
+//     long the cached copy has been stored, exceeds 3 × cached.TargetDuration;
+//   - both are dynamic DASH MPDs carrying MPD@publishTime and fresh was
+//     published before cached, unless cachedAge exceeds 3 × cached's
+//     MinimumUpdatePeriod (2 s without one).
+//
+// Past those ages the encoder is believed to have restarted and its sequence
+// or clock really went back. It returns true otherwise.
 func ShouldReplace(cached, fresh manifest.Info, cachedAge time.Duration) bool {
-	if !isLiveMedia(cached) || !isLiveMedia(fresh) {
-		return true
-	}
-	if cached.TargetDuration <= maxDuration/3 && cachedAge > 3*cached.TargetDuration {
-		return true
-	}
 	switch {
-	case fresh.MediaSequence < cached.MediaSequence:
-		return false
-	case fresh.MediaSequence == cached.MediaSequence && fresh.Segments < cached.Segments:
-		return false
+	case isLiveMedia(cached) && isLiveMedia(fresh):
+		return restarted(cached.TargetDuration, cachedAge) || !olderPlaylist(cached, fresh)
+	case isDynamicMPD(cached) && isDynamicMPD(fresh):
+		period := cached.MinimumUpdatePeriod
+		if period <= 0 {
+			period = dashRestartPeriod
+		}
+		return restarted(period, cachedAge) || !fresh.PublishTime.Before(cached.PublishTime)
 	}
 	return true
 }
 
+// restarted reports whether the cached copy is older than 3 update periods.
+func restarted(period, cachedAge time.Duration) bool {
+	return period <= maxDuration/3 && cachedAge > 3*period
+}
+
+func olderPlaylist(cached, fresh manifest.Info) bool {
+	return fresh.MediaSequence < cached.MediaSequence ||
+		fresh.MediaSequence == cached.MediaSequence && fresh.Segments < cached.Segments
+}
+
 func isLiveMedia(m manifest.Info) bool {
 	return m.Format == manifest.HLS && !m.Master && m.Live
+}
+
+func isDynamicMPD(m manifest.Info) bool {
+	return m.Format == manifest.DASH && m.Live && !m.PublishTime.IsZero()
 }

@@ -11,6 +11,12 @@ func live(seq uint64, segments int) manifest.Info {
 	return manifest.Info{Format: manifest.HLS, Live: true, TargetDuration: 6 * time.Second, MediaSequence: seq, Segments: segments}
 }
 
+// mpd is a dynamic MPD published sec seconds after a fixed instant.
+func mpd(sec int, mup time.Duration) manifest.Info {
+	return manifest.Info{Format: manifest.DASH, Live: true, MinimumUpdatePeriod: mup,
+		PublishTime: time.Date(2024, 5, 1, 10, 0, sec, 0, time.UTC)}
+}
+
 func TestShouldReplace(t *testing.T) {
 	vod := manifest.Info{Format: manifest.HLS, TargetDuration: 6 * time.Second, MediaSequence: 0, Segments: 3}
 	tests := []struct {
@@ -30,7 +36,18 @@ func TestShouldReplace(t *testing.T) {
 		{"vod_fresh_always_replaces", live(100, 5), vod, time.Second, true},
 		{"vod_cached_always_replaces", vod, live(0, 1), time.Second, true},
 		{"master_always_replaces", manifest.Info{Format: manifest.HLS, Master: true}, manifest.Info{Format: manifest.HLS, Master: true}, 0, true},
-		{"dash_always_replaces", manifest.Info{Format: manifest.DASH, Live: true}, manifest.Info{Format: manifest.DASH, Live: true}, 0, true},
+		{"dash_without_publish_time_replaces", manifest.Info{Format: manifest.DASH, Live: true}, manifest.Info{Format: manifest.DASH, Live: true}, 0, true},
+		{"dash_newer_publish_time_replaces", mpd(10, 2*time.Second), mpd(12, 0), time.Second, true},
+		{"dash_same_publish_time_replaces", mpd(10, 2*time.Second), mpd(10, 0), time.Second, true},
+		{"dash_older_publish_time_kept", mpd(10, 2*time.Second), mpd(8, 0), time.Second, false},
+		{"dash_older_publish_time_at_3x_update_period_kept", mpd(10, 2*time.Second), mpd(0, 0), 6 * time.Second, false},
+		{"dash_encoder_restart_after_3x_update_period_replaces", mpd(10, 2*time.Second), mpd(0, 0), 6*time.Second + 1, true},
+		{"dash_no_update_period_restart_after_3x_2s_replaces", mpd(10, 0), mpd(0, 0), 6*time.Second + 1, true},
+		{"dash_no_update_period_older_kept", mpd(10, 0), mpd(0, 0), 5 * time.Second, false},
+		{"dash_fresh_without_publish_time_replaces", mpd(10, 0), manifest.Info{Format: manifest.DASH, Live: true}, time.Second, true},
+		{"dash_static_fresh_replaces", mpd(10, 0), manifest.Info{Format: manifest.DASH}, time.Second, true},
+		{"dash_huge_update_period_no_overflow", mpd(10, maxDuration/2), mpd(0, 0), maxDuration, false},
+		{"hls_cached_dash_fresh_replaces", live(100, 5), mpd(0, 0), time.Second, true},
 		{"non_manifest_always_replaces", manifest.Info{}, manifest.Info{}, 0, true},
 		{"huge_target_duration_no_overflow",
 			manifest.Info{Format: manifest.HLS, Live: true, TargetDuration: maxDuration / 2, MediaSequence: 5}, live(1, 1), maxDuration, false},

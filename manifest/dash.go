@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/zencoder/go-dash/v3/mpd"
 )
@@ -18,6 +19,7 @@ var errNotMPD = errors.New("root element is not MPD")
 type mpdRoot struct {
 	Type                *string    `xml:"type,attr"`
 	MinimumUpdatePeriod *string    `xml:"minimumUpdatePeriod,attr"`
+	PublishTime         *string    `xml:"publishTime,attr"`
 	Periods             []struct{} `xml:"Period"`
 }
 
@@ -57,7 +59,25 @@ func classifyMPD(root mpdRoot) (Info, error) {
 		}
 		info.MinimumUpdatePeriod = mup
 	}
+	if root.PublishTime != nil {
+		info.PublishTime = parseXSDateTime(*root.PublishTime)
+	}
 	return info, nil
+}
+
+// parseXSDateTime parses an xs:dateTime such as 2024-05-01T10:00:00Z,
+// 2024-05-01T10:00:00.250+02:00 or 2024-05-01T10:00:00 (no zone: UTC), and
+// returns it in UTC. Anything else gives the zero time: publishTime only
+// orders refreshes, so an unparsable one disables that check instead of
+// refusing an MPD players accept.
+func parseXSDateTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil && validPublishTime(t.UTC()) {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
 }
 
 // decodeMPD decodes body into go-dash's mpd.MPD. When go-dash refuses a
@@ -67,7 +87,7 @@ func decodeMPD(body []byte) (mpdRoot, error) {
 	var m mpd.MPD
 	err := decodeRoot(body, &m)
 	if err == nil {
-		return mpdRoot{m.Type, m.MinimumUpdatePeriod, make([]struct{}, len(m.Periods))}, nil
+		return mpdRoot{m.Type, m.MinimumUpdatePeriod, m.PublishTime, make([]struct{}, len(m.Periods))}, nil
 	}
 	var syntax *xml.SyntaxError
 	if errors.As(err, &syntax) || errors.Is(err, errNotMPD) || errors.Is(err, io.EOF) {

@@ -6,9 +6,11 @@
 // response is a manifest (Content-Type first, then the path extension), and
 // Parse validates the body and extracts the few facts the freshness policy
 // needs: master or media, live or not, target duration, media sequence,
-// segment count, and the MPD minimumUpdatePeriod. The freshness package turns
-// an Info into a TTL, and uses it to refuse replacing a cached live playlist
-// with an older one.
+// segment count, the MPD minimumUpdatePeriod and publishTime. The freshness
+// package turns an Info into a TTL, and uses it to refuse replacing a cached
+// live playlist or dynamic MPD with an older one. EncodeFacts/DecodeFacts
+// (facts.go) are Info's versioned, bounded stored form: the object store
+// keeps that blob with the entry without interpreting it.
 //
 // Parse is deliberately a gate, not a full model: a body that fails it (an
 // HTML error page, a truncated or garbage body) must not be cached as a

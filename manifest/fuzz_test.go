@@ -24,6 +24,7 @@ func addTestdataSeeds(f *testing.F) {
 	}
 	f.Add([]byte("#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-KEY:METHOD=NONE\nfoo.ts\n"))
 	f.Add([]byte("<MPD type=\"dynamic\" minimumUpdatePeriod=\"PT0.5S\"><Period/></MPD>"))
+	f.Add([]byte("<MPD type=\"dynamic\" publishTime=\"2024-05-01T10:00:00.5+02:00\"><Period/></MPD>"))
 	f.Add([]byte("<html><body>502</body></html>"))
 	f.Add([]byte{})
 }
@@ -45,6 +46,9 @@ func FuzzParse(f *testing.F) {
 			} else {
 				valid++
 				checkInfo(t, format, info)
+				if got := DecodeFacts(EncodeFacts(info)); got != info {
+					t.Fatalf("facts round trip %+v -> %+v", info, got)
+				}
 			}
 			viaDetect, err2 := Parse(Detect(contentTypes[format], ""), body)
 			if viaDetect != info || (err == nil) != (err2 == nil) {
@@ -73,6 +77,9 @@ func checkInfo(t *testing.T, format Format, info Info) {
 	}
 	if format == DASH && (info.Master || info.TargetDuration != 0 || info.Segments != 0 || info.MediaSequence != 0) {
 		t.Fatalf("DASH info with HLS fields: %+v", info)
+	}
+	if (format == HLS || !info.Live) && !info.PublishTime.IsZero() {
+		t.Fatalf("PublishTime outside a dynamic MPD: %+v", info)
 	}
 	if format == HLS && info.MinimumUpdatePeriod != 0 {
 		t.Fatalf("HLS info with MinimumUpdatePeriod: %+v", info)

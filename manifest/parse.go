@@ -15,6 +15,7 @@ type Info struct {
 	MediaSequence       uint64        // HLS media playlist
 	Segments            int           // HLS media playlist: number of segments (including EXT-X-SKIP'ed ones)
 	MinimumUpdatePeriod time.Duration // DASH dynamic; 0 if absent
+	PublishTime         time.Time     // DASH dynamic: MPD@publishTime, UTC; zero if absent or unparsable
 }
 
 // ErrInvalid is wrapped by every error Parse returns.

@@ -36,7 +36,8 @@ func TestParseTestdata(t *testing.T) {
 		{"llhls_delta_counts_skipped_segments", "llhls_delta.m3u8", HLS,
 			Info{Format: HLS, Live: true, TargetDuration: 4 * time.Second, MediaSequence: 260, Segments: 8}},
 		{"ffmpeg_static_mpd", "static.mpd", DASH, Info{Format: DASH}},
-		{"dynamic_mpd_minimum_update_period", "dynamic.mpd", DASH, Info{Format: DASH, Live: true, MinimumUpdatePeriod: 2 * time.Second}},
+		{"dynamic_mpd_minimum_update_period_and_publish_time", "dynamic.mpd", DASH, Info{Format: DASH, Live: true,
+			MinimumUpdatePeriod: 2 * time.Second, PublishTime: time.Date(2024, 5, 1, 13, 0, 0, 0, time.UTC)}},
 		{"dynamic_mpd_with_types_go_dash_rejects", "dynamic_gpac.mpd", DASH,
 			Info{Format: DASH, Live: true, MinimumUpdatePeriod: 5 * time.Second}},
 	}

@@ -10,32 +10,42 @@ import (
 	"time"
 )
 
-// Entry value layout (little endian), version 1:
+// Entry value layout (little endian), version 2:
 //
 //	off  size  field
 //	0    3     magic "SEG"
 //	3    1     version
 //	4    8     written-at (bytes-written counter at the write; patched on re-insert)
 //	12   8×5   StoredAt, InitialAge, FreshUntil, SWRUntil, SIEUntil (unix ns / ns)
-//	52   8     MediaSequence
-//	60   8     TargetDuration (ns)
-//	68   4     Segments
-//	72   4     Flags
-//	76   4     Status
-//	80   4     header block length
-//	84   8     body length
-//	92   ...   header block: u16 pair count, then per pair u16 name length,
+//	52   4     Flags
+//	56   4     Status
+//	60   4     facts length (≤ MaxFactsBytes)
+//	64   4     header block length
+//	68   8     body length
+//	76   ...   facts: Meta.Facts, stored as given (the caller's versioned blob)
+//	...  ...   header block: u16 pair count, then per pair u16 name length,
 //	           u16 value length, name, value; names in ascending byte order
 //	           (a name's values are consecutive, in order); decode enforces it
 //	...  ...   body
+//
+// Version 1 (before the facts blob) had HLS playlist fields at fixed offsets;
+// its values, and snapshots holding them, decode as ErrVersion: misses.
 const (
-	formatVersion = 1
-	fixedSize     = 92
+	formatVersion = 2
+	fixedSize     = 76
 	offWrittenAt  = 4
+	offFlags      = 52
+	offStatus     = 56
+	offFactsLen   = 60
+	offHeaderLen  = 64
+	offBodyLen    = 68
 	maxStatus     = 999
 	// zeroTime encodes time.Time{} (whose UnixNano is undefined).
 	zeroTime = math.MinInt64
 )
+
+// MaxFactsBytes bounds Meta.Facts.
+const MaxFactsBytes = 255
 
 var magic = [3]byte{'S', 'E', 'G'}
 
@@ -88,8 +98,8 @@ func decodeTime(n int64) time.Time {
 	return time.Unix(0, n)
 }
 
-// appendEntry appends the encoding of e (header block of hdrSize bytes,
-// already validated) to dst.
+// appendEntry appends the encoding of e (header block of hdrSize bytes and
+// facts already validated) to dst.
 func appendEntry(dst []byte, e *Entry, hdrSize int, writtenAt uint64) []byte {
 	le := binary.LittleEndian
 	dst = append(dst, magic[:]...)
@@ -100,13 +110,12 @@ func appendEntry(dst []byte, e *Entry, hdrSize int, writtenAt uint64) []byte {
 	dst = le.AppendUint64(dst, uint64(encodeTime(e.FreshUntil)))
 	dst = le.AppendUint64(dst, uint64(encodeTime(e.SWRUntil)))
 	dst = le.AppendUint64(dst, uint64(encodeTime(e.SIEUntil)))
-	dst = le.AppendUint64(dst, e.MediaSequence)
-	dst = le.AppendUint64(dst, uint64(e.TargetDuration))
-	dst = le.AppendUint32(dst, uint32(e.Segments))
 	dst = le.AppendUint32(dst, uint32(e.Flags))
 	dst = le.AppendUint32(dst, uint32(e.Status))
+	dst = le.AppendUint32(dst, uint32(len(e.Facts)))
 	dst = le.AppendUint32(dst, uint32(hdrSize))
 	dst = le.AppendUint64(dst, uint64(len(e.Body)))
+	dst = append(dst, e.Facts...)
 	_, pairs := headerBlockSize(e.Header)
 	dst = le.AppendUint16(dst, uint16(pairs))
 	for _, name := range slices.Sorted(mapsKeys(e.Header)) {
@@ -135,9 +144,15 @@ func setWrittenAt(b []byte, at uint64) {
 	binary.LittleEndian.PutUint64(b[offWrittenAt:], at)
 }
 
+// writtenAt reads the written-at field of an encoded entry.
+func writtenAt(b []byte) uint64 {
+	return binary.LittleEndian.Uint64(b[offWrittenAt:])
+}
+
 // decodeEntry decodes b into e and returns the entry's written-at. Body
-// aliases b; the header block is copied. Every length is checked against b:
-// any inconsistency is ErrCorrupt, a foreign version ErrVersion.
+// aliases b; the facts and the header block are copied. Every length is
+// checked against b: any inconsistency is ErrCorrupt, a foreign version
+// ErrVersion.
 func decodeEntry(b []byte, e *Entry) (writtenAt uint64, err error) {
 	le := binary.LittleEndian
 	if len(b) < fixedSize || [3]byte(b[:3]) != magic {
@@ -146,30 +161,34 @@ func decodeEntry(b []byte, e *Entry) (writtenAt uint64, err error) {
 	if b[3] != formatVersion {
 		return 0, fmt.Errorf("%w: got %d, want %d", ErrVersion, b[3], formatVersion)
 	}
-	status := le.Uint32(b[76:])
-	hdrLen := uint64(le.Uint32(b[80:]))
-	bodyLen := le.Uint64(b[84:])
+	status := le.Uint32(b[offStatus:])
+	factsLen := uint64(le.Uint32(b[offFactsLen:]))
+	hdrLen := uint64(le.Uint32(b[offHeaderLen:]))
+	bodyLen := le.Uint64(b[offBodyLen:])
 	rest := uint64(len(b) - fixedSize)
-	if status > maxStatus || hdrLen < 2 || hdrLen > rest || bodyLen != rest-hdrLen {
-		return 0, fmt.Errorf("%w: status %d, header %d + body %d != %d", ErrCorrupt, status, hdrLen, bodyLen, rest)
+	if status > maxStatus || factsLen > MaxFactsBytes || hdrLen < 2 || factsLen+hdrLen > rest || bodyLen != rest-factsLen-hdrLen {
+		return 0, fmt.Errorf("%w: status %d, facts %d + header %d + body %d != %d", ErrCorrupt, status, factsLen, hdrLen, bodyLen, rest)
 	}
-	hdrEnd := fixedSize + int(hdrLen)
-	hdr, err := decodeHeader(b[fixedSize:hdrEnd])
+	hdrStart := fixedSize + int(factsLen)
+	hdrEnd := hdrStart + int(hdrLen)
+	hdr, err := decodeHeader(b[hdrStart:hdrEnd])
 	if err != nil {
 		return 0, err
 	}
+	var facts []byte
+	if factsLen > 0 {
+		facts = bytes.Clone(b[fixedSize:hdrStart])
+	}
 	*e = Entry{
 		Meta: Meta{
-			Status:         int(status),
-			StoredAt:       decodeTime(int64(le.Uint64(b[12:]))),
-			InitialAge:     time.Duration(le.Uint64(b[20:])),
-			FreshUntil:     decodeTime(int64(le.Uint64(b[28:]))),
-			SWRUntil:       decodeTime(int64(le.Uint64(b[36:]))),
-			SIEUntil:       decodeTime(int64(le.Uint64(b[44:]))),
-			MediaSequence:  le.Uint64(b[52:]),
-			TargetDuration: time.Duration(le.Uint64(b[60:])),
-			Segments:       int32(le.Uint32(b[68:])),
-			Flags:          Flags(le.Uint32(b[72:])),
+			Status:     int(status),
+			StoredAt:   decodeTime(int64(le.Uint64(b[12:]))),
+			InitialAge: time.Duration(le.Uint64(b[20:])),
+			FreshUntil: decodeTime(int64(le.Uint64(b[28:]))),
+			SWRUntil:   decodeTime(int64(le.Uint64(b[36:]))),
+			SIEUntil:   decodeTime(int64(le.Uint64(b[44:]))),
+			Flags:      Flags(le.Uint32(b[offFlags:])),
+			Facts:      facts,
 		},
 		Header: hdr,
 		Body:   b[hdrEnd:len(b):len(b)],

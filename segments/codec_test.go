@@ -13,16 +13,14 @@ func sampleEntry() *Entry {
 	t0 := time.Unix(1700000000, 123456789)
 	return &Entry{
 		Meta: Meta{
-			Status:         206,
-			StoredAt:       t0,
-			InitialAge:     3 * time.Second,
-			FreshUntil:     t0.Add(time.Minute),
-			SWRUntil:       t0.Add(2 * time.Minute),
-			SIEUntil:       t0.Add(time.Hour),
-			Flags:          FlagMustRevalidate | FlagManifest | FlagLive,
-			MediaSequence:  1<<40 + 7,
-			Segments:       -3,
-			TargetDuration: 6 * time.Second,
+			Status:     206,
+			StoredAt:   t0,
+			InitialAge: 3 * time.Second,
+			FreshUntil: t0.Add(time.Minute),
+			SWRUntil:   t0.Add(2 * time.Minute),
+			SIEUntil:   t0.Add(time.Hour),
+			Flags:      FlagMustRevalidate | FlagManifest | FlagLive,
+			Facts:      []byte("\x01opaque facts\x00"),
 		},
 		Header: http.Header{
 			"Content-Type":  {"video/mp2t"},
@@ -57,9 +55,12 @@ func assertEntryEqual(t *testing.T, got, want *Entry) {
 		}
 	}
 	g, w := got.Meta, want.Meta
-	g.StoredAt, g.FreshUntil, g.SWRUntil, g.SIEUntil = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	w.StoredAt, w.FreshUntil, w.SWRUntil, w.SIEUntil = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	if g != w {
+	if !bytes.Equal(g.Facts, w.Facts) {
+		t.Errorf("Facts = %q, want %q", g.Facts, w.Facts)
+	}
+	g.StoredAt, g.FreshUntil, g.SWRUntil, g.SIEUntil, g.Facts = time.Time{}, time.Time{}, time.Time{}, time.Time{}, nil
+	w.StoredAt, w.FreshUntil, w.SWRUntil, w.SIEUntil, w.Facts = time.Time{}, time.Time{}, time.Time{}, time.Time{}, nil
+	if !reflect.DeepEqual(g, w) {
 		t.Errorf("Meta = %+v, want %+v", g, w)
 	}
 	wantHdr := want.Header
@@ -108,6 +109,7 @@ func TestEntryRoundTrip(t *testing.T) {
 
 func TestDecodeEntryRejects(t *testing.T) {
 	valid := encode(t, sampleEntry(), 1)
+	hdrOff := fixedSize + len(sampleEntry().Facts)
 	mutate := func(f func(b []byte) []byte) []byte { return f(bytes.Clone(valid)) }
 	tests := []struct {
 		name string
@@ -120,11 +122,14 @@ func TestDecodeEntryRejects(t *testing.T) {
 		{"other_version", mutate(func(b []byte) []byte { b[3] = formatVersion + 1; return b }), ErrVersion},
 		{"truncated_body", valid[:len(valid)-1], ErrCorrupt},
 		{"extra_byte", append(bytes.Clone(valid), 0), ErrCorrupt},
-		{"body_length_huge", mutate(func(b []byte) []byte { b[91] = 0xff; return b }), ErrCorrupt},
-		{"header_length_beyond_value", mutate(func(b []byte) []byte { b[83] = 0x7f; return b }), ErrCorrupt},
-		{"status_out_of_range", mutate(func(b []byte) []byte { b[77] = 0xff; return b }), ErrCorrupt},
-		{"header_pair_count_too_high", mutate(func(b []byte) []byte { b[fixedSize]++; return b }), ErrCorrupt},
-		{"header_name_length_overrun", mutate(func(b []byte) []byte { b[fixedSize+3] = 0xff; return b }), ErrCorrupt},
+		{"version_1_value_is_a_miss", mutate(func(b []byte) []byte { b[3] = 1; return b }), ErrVersion},
+		{"body_length_huge", mutate(func(b []byte) []byte { b[offBodyLen+7] = 0xff; return b }), ErrCorrupt},
+		{"header_length_beyond_value", mutate(func(b []byte) []byte { b[offHeaderLen+3] = 0x7f; return b }), ErrCorrupt},
+		{"facts_length_over_bound", mutate(func(b []byte) []byte { b[offFactsLen+1] = 1; return b }), ErrCorrupt},
+		{"facts_length_beyond_value", mutate(func(b []byte) []byte { b[offFactsLen+3] = 0x7f; return b }), ErrCorrupt},
+		{"status_out_of_range", mutate(func(b []byte) []byte { b[offStatus+1] = 0xff; return b }), ErrCorrupt},
+		{"header_pair_count_too_high", mutate(func(b []byte) []byte { b[hdrOff]++; return b }), ErrCorrupt},
+		{"header_name_length_overrun", mutate(func(b []byte) []byte { b[hdrOff+3] = 0xff; return b }), ErrCorrupt},
 		{"header_names_not_sorted", encodeRaw(t, [][2]string{{"A", "1"}, {"B", "2"}, {"A", "3"}}), ErrCorrupt},
 	}
 	for _, tt := range tests {
@@ -147,7 +152,7 @@ func encodeRaw(t *testing.T, pairs [][2]string) []byte {
 		blk = append(blk, byte(len(p[0])), 0, byte(len(p[1])), 0)
 		blk = append(blk, p[0]+p[1]...)
 	}
-	b[80] = byte(len(blk))
+	b[offHeaderLen] = byte(len(blk))
 	return append(b, blk...)
 }
 
@@ -168,17 +173,18 @@ func FuzzDecodeEntry(f *testing.F) {
 	f.Add(encode(f, &Entry{}, 0))
 	f.Add(encode(f, &Entry{Header: http.Header{"A": {"1", "2"}, "B": {""}}, Body: []byte("x")}, 1))
 	f.Add([]byte{})
-	f.Add([]byte("SEG\x01"))
+	f.Add([]byte("SEG\x02"))
+	f.Add(encode(f, &Entry{Meta: Meta{Facts: bytes.Repeat([]byte{7}, MaxFactsBytes)}}, 3))
 	f.Add(bytes.Repeat([]byte{0xff}, fixedSize+8))
-	f.Add(append([]byte("SEG\x01"), make([]byte, fixedSize)...))
+	f.Add(append([]byte("SEG\x02"), make([]byte, fixedSize)...))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var e Entry
 		if _, err := decodeEntry(b, &e); err != nil {
 			return
 		}
 		hdr, _ := headerBlockSize(e.Header)
-		if fixedSize+hdr+len(e.Body) > len(b) {
-			t.Fatalf("decoded %d header + %d body bytes from %d", hdr, len(e.Body), len(b))
+		if fixedSize+len(e.Facts)+hdr+len(e.Body) > len(b) || len(e.Facts) > MaxFactsBytes {
+			t.Fatalf("decoded %d facts + %d header + %d body bytes from %d", len(e.Facts), hdr, len(e.Body), len(b))
 		}
 		if len(e.Body) > 0 && &e.Body[len(e.Body)-1] != &b[len(b)-1] {
 			t.Fatal("body does not alias the tail of the input")

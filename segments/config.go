@@ -27,6 +27,12 @@ type Config struct {
 	// Go heap and served without a copy (see hotSet). 0 disables it. It is
 	// memory on top of MaxBytes: a caller with one budget splits it.
 	HotBytes int64
+	// MaxSharedBytes bounds the decoded copies that hits outside the hot
+	// layer read (one per key being read, shared by its readers; see
+	// sharedSet): it is the most memory slow readers can pin. A hit needing a
+	// copy beyond it is a miss. Default max(capacity/8, 2 × MaxEntryBytes);
+	// never less than one MaxEntryBytes (rounded up to its buffer class).
+	MaxSharedBytes int64
 }
 
 // settings are the resolved, immutable parameters of a Store.
@@ -36,6 +42,7 @@ type settings struct {
 	maxHeaderBytes int    //
 	maxEntryBytes  int64  //
 	reinsertAfter  uint64 // bytes written since an entry's write that trigger a re-insert on hit
+	maxSharedBytes int64  //
 }
 
 func (c Config) resolve() settings {
@@ -56,6 +63,11 @@ func (c Config) resolve() settings {
 		s.maxEntryBytes = s.capacity / 16
 	}
 	s.maxEntryBytes = min(s.maxEntryBytes, s.capacity/2, math.MaxInt32)
+	s.maxSharedBytes = c.MaxSharedBytes
+	if s.maxSharedBytes <= 0 {
+		s.maxSharedBytes = max(s.capacity/8, 2*bufferSize(int(s.maxEntryBytes)))
+	}
+	s.maxSharedBytes = max(s.maxSharedBytes, bufferSize(int(s.maxEntryBytes))) // the largest entry can always be read
 	frac := c.ReinsertFraction
 	if frac <= 0 || math.IsNaN(frac) {
 		frac = defaultReinsertFraction

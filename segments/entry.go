@@ -16,18 +16,20 @@ const (
 	FlagLive
 )
 
-// Meta is the fixed-size part of an entry.
+// Meta is the metadata part of an entry.
 type Meta struct {
-	Status         int
-	StoredAt       time.Time // response time; unix-nanosecond precision is kept
-	InitialAge     time.Duration
-	FreshUntil     time.Time
-	SWRUntil       time.Time // stale-while-revalidate allowed until
-	SIEUntil       time.Time // stale-if-error allowed until
-	Flags          Flags
-	MediaSequence  uint64 // live HLS playlist facts, for the "never replace with older" rule
-	Segments       int32
-	TargetDuration time.Duration
+	Status     int
+	StoredAt   time.Time // response time; unix-nanosecond precision is kept
+	InitialAge time.Duration
+	FreshUntil time.Time
+	SWRUntil   time.Time // stale-while-revalidate allowed until
+	SIEUntil   time.Time // stale-if-error allowed until
+	Flags      Flags
+	// Facts is an opaque blob (at most MaxFactsBytes) the caller keeps with
+	// the entry: the edge stores a manifest's facts (manifest.Info's own
+	// versioned encoding). The store never interprets it; a decoded Facts
+	// is a copy, so it may be kept after Hit.Release.
+	Facts []byte
 }
 
 // Entry is one stored response.

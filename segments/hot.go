@@ -32,6 +32,8 @@ type hotSet struct {
 type hotEntry struct {
 	key  string
 	e    Entry
+	enc  []byte        // the encoded value e was decoded from (e.Body aliases its tail)
+	at   atomic.Uint64 // its written-at; a re-insert from the hot layer advances it
 	size int64
 	ref  atomic.Bool
 	slot int
@@ -61,12 +63,14 @@ func (h *hotSet) get(key string) *hotEntry {
 	return he
 }
 
-// admit adds an entry (which the set now owns) unless it is too big.
-func (h *hotSet) admit(key string, e Entry, size int64) bool {
+// admit adds an entry decoded from enc (which the set now owns) unless it is
+// too big.
+func (h *hotSet) admit(key string, e Entry, enc []byte, size int64) bool {
 	if h == nil || size > h.maxEntry {
 		return false
 	}
-	he := &hotEntry{key: key, e: e, size: size}
+	he := &hotEntry{key: key, e: e, enc: enc, size: size}
+	he.at.Store(writtenAt(enc))
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.removeLocked(key)
@@ -81,6 +85,14 @@ func (h *hotSet) admit(key string, e Entry, size int64) bool {
 		h.compactLocked()
 	}
 	return true
+}
+
+// holds reports whether he is still key's entry. Under the key's shard lock
+// that means no Put or Delete replaced the value he was decoded from.
+func (h *hotSet) holds(key string, he *hotEntry) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.m[key] == he
 }
 
 // remove drops key (a Put or Delete replaced it).

@@ -34,6 +34,14 @@ func classFor(n int) int {
 	return c
 }
 
+// bufferSize is the capacity get(n) returns.
+func bufferSize(n int) int64 {
+	if c := classFor(n); c >= 0 {
+		return 1 << (c + minClassShift)
+	}
+	return int64(n)
+}
+
 // get returns a buffer with capacity ≥ n and length 0.
 func (p *bufferPool) get(n int) *buffer {
 	c := classFor(n)

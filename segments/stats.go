@@ -9,6 +9,7 @@ import (
 type counters struct {
 	gets, hits, misses, puts, deletes atomic.Uint64
 	reinserts, reinsertSkips          atomic.Uint64
+	hotReinserts                      atomic.Uint64
 	corrupt, tooBigKey                atomic.Uint64
 	headersTooBig, tooBig             atomic.Uint64
 }
@@ -25,6 +26,7 @@ type Stats struct {
 	// The store's own.
 	Gets, Hits, Misses, Puts, Deletes uint64
 	Reinserts                         uint64 // hot entries written back to the front of the rings
+	HotReinserts                      uint64 // of which from the hot layer's copy (hits that never reach fastcache)
 	ReinsertSkips                     uint64 // re-inserts left to a concurrent hit, or to a newer Put/Delete
 	Corrupt                           uint64 // values that failed decoding (corrupt or foreign version)
 	TooBigKey                         uint64 // keys over MaxKeyLen (Put), plus fastcache refusals
@@ -49,6 +51,13 @@ type Stats struct {
 	HotEntries                       uint64
 	HotBytes                         uint64
 	HotHits, HotAdmits, HotEvictions uint64
+
+	// Hit copies outside the hot layer (Config.MaxSharedBytes): bytes and
+	// copies held (one per key being read, shared by its readers), copies
+	// loaded, hits that joined an existing copy, hits refused (misses)
+	// because a new copy would exceed the bound.
+	SharedBytes, SharedEntries              uint64
+	SharedLoads, SharedJoins, SharedRefused uint64
 }
 
 // Stats returns the current counters; fastcache's are summed over buckets.
@@ -68,6 +77,7 @@ func (s *Store) Stats() Stats {
 		Deletes:       s.n.deletes.Load(),
 		Reinserts:     s.n.reinserts.Load(),
 		ReinsertSkips: s.n.reinsertSkips.Load(),
+		HotReinserts:  s.n.hotReinserts.Load(),
 		Corrupt:       s.n.corrupt.Load(),
 		TooBigKey:     s.n.tooBigKey.Load() + fs.TooBigKeyErrors,
 		HeadersTooBig: s.n.headersTooBig.Load(),
@@ -77,6 +87,8 @@ func (s *Store) Stats() Stats {
 	if st.BytesWritten > st.Bytes {
 		st.EvictedBytes = st.BytesWritten - st.Bytes
 	}
+	st.SharedBytes, st.SharedEntries = uint64(max(s.shared.bytes.Load(), 0)), uint64(s.shared.entries())
+	st.SharedLoads, st.SharedJoins, st.SharedRefused = s.shared.loads.Load(), s.shared.joins.Load(), s.shared.refused.Load()
 	if s.hot != nil {
 		n, b := s.hot.stats()
 		st.HotEntries, st.HotBytes = uint64(n), uint64(b)

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 
 	"github.com/VictoriaMetrics/fastcache"
-	"github.com/cespare/xxhash/v2"
 )
 
 var (
@@ -47,6 +46,10 @@ type Store struct {
 	// a replaced value never resurfaces from the hot layer.
 	hot    *hotSet
 	epochs [lockShards]atomic.Uint64
+
+	// shared holds the one decoded copy per key that every hit outside the
+	// hot layer reads (see sharedSet), bounded by Config.MaxSharedBytes.
+	shared *sharedSet
 }
 
 // New returns an empty store bounded by cfg.
@@ -57,7 +60,7 @@ func New(cfg Config) *Store {
 }
 
 func newStore(set settings, hotBytes int64) *Store {
-	return &Store{cfg: set, seed: maphash.MakeSeed(), hot: newHotSet(hotBytes)}
+	return &Store{cfg: set, seed: maphash.MakeSeed(), hot: newHotSet(hotBytes), shared: newSharedSet(set.maxSharedBytes)}
 }
 
 func (s *Store) shardOf(key string) int {
@@ -68,10 +71,12 @@ func (s *Store) shard(key string) *sync.Mutex {
 	return &s.mu[s.shardOf(key)]
 }
 
-// written marks a write to key under its shard lock: the hot layer drops it.
+// written marks a write to key under its shard lock: the hot layer and the
+// shared copies drop it.
 func (s *Store) wrote(i int, key string) {
 	s.epochs[i].Add(1)
 	s.hot.remove(key)
+	s.shared.remove(i, key)
 }
 
 // Put stores e under key, replacing any previous entry. e is not retained.
@@ -80,15 +85,15 @@ func (s *Store) Put(key string, e *Entry) error {
 		s.n.tooBigKey.Add(1)
 		return fmt.Errorf("%w: %d bytes (max %d)", ErrKeyTooLong, len(key), s.cfg.maxKeyLen)
 	}
-	if e == nil || e.Status < 0 || e.Status > maxStatus {
-		return fmt.Errorf("%w: nil entry or status out of [0, %d]", ErrInvalidEntry, maxStatus)
+	if e == nil || e.Status < 0 || e.Status > maxStatus || len(e.Facts) > MaxFactsBytes {
+		return fmt.Errorf("%w: nil entry, status out of [0, %d] or facts over %d bytes", ErrInvalidEntry, maxStatus, MaxFactsBytes)
 	}
 	hdrSize, err := validateHeader(e.Header, s.cfg.maxHeaderBytes)
 	if err != nil {
 		s.n.headersTooBig.Add(1)
 		return err
 	}
-	size := int64(fixedSize) + int64(hdrSize) + int64(len(e.Body))
+	size := int64(fixedSize) + int64(len(e.Facts)) + int64(hdrSize) + int64(len(e.Body))
 	if size > s.cfg.maxEntryBytes {
 		s.n.tooBig.Add(1)
 		return fmt.Errorf("%w: %d bytes (max %d)", ErrTooBig, size, s.cfg.maxEntryBytes)
@@ -108,15 +113,17 @@ func (s *Store) Put(key string, e *Entry) error {
 	return nil
 }
 
-// Hit is a successful lookup. Entry.Body aliases a pooled buffer: it is valid
-// until Release. Header and Meta may be kept after Release.
+// Hit is a successful lookup. Entry.Body aliases a buffer shared with the
+// key's other concurrent readers (read-only): it is valid until Release.
+// Header and Meta may be kept after Release; Header must not be modified.
 type Hit struct {
 	Entry Entry
 
-	key  []byte
-	meta []byte
-	buf  *buffer
-	s    *Store
+	key    []byte
+	meta   []byte
+	buf    *buffer      // a buffer being loaded (owned until published)
+	shared *sharedEntry // the copy this hit references
+	s      *Store
 }
 
 // Release returns the hit's buffers to the store. The hit and its Body must
@@ -126,6 +133,12 @@ func (h *Hit) Release() {
 	if h.buf != nil {
 		s.bufs.put(h.buf)
 		h.buf = nil
+	}
+	if h.shared != nil {
+		if free := s.shared.release(h.shared); free != nil {
+			s.bufs.put(free)
+		}
+		h.shared = nil
 	}
 	h.Entry = Entry{}
 	s.hits.Put(h)
@@ -139,7 +152,15 @@ func (h *Hit) Release() {
 // capacity, clamped as explained in reinsertAfter, writes the same bytes back
 // with a new written-at: hot entries keep moving to the front of the rings.
 // Only one of the concurrent hits on a key re-inserts, and only if no Put or
-// Delete replaced the entry meanwhile; other hits copy nothing.
+// Delete replaced the entry meanwhile; other hits copy nothing. Hits served
+// by the hot layer or a shared copy re-insert from their copy, so a hot
+// object stays in fastcache (and in snapshots) even when no hit reads it
+// there.
+//
+// A hit is served from the hot layer, else from the key's shared copy (one
+// per stored value, loaded by the first concurrent reader, see sharedSet). A
+// hit that needs a new copy while copies hold Config.MaxSharedBytes is a
+// miss.
 func (s *Store) Get(key string) (*Hit, bool) {
 	s.n.gets.Add(1)
 	if len(key) > s.cfg.maxKeyLen {
@@ -152,10 +173,16 @@ func (s *Store) Get(key string) (*Hit, bool) {
 	}
 	if he := s.hot.get(key); he != nil {
 		h.Entry = he.e // shared, immutable; nothing to copy or decode
+		if s.due(he.at.Load()) {
+			s.reinsertHot(key, he)
+		}
 		s.n.hits.Add(1)
 		return h, true
 	}
 	i := s.shardOf(key)
+	if se := s.shared.join(i, key); se != nil {
+		return s.joined(h, key, se)
+	}
 	epoch := s.epochs[i].Load()
 	h.key = append(h.key[:0], key...)
 	// The 16-byte SetBig meta value (hash, length) sizes the buffer.
@@ -167,19 +194,55 @@ func (s *Store) Get(key string) (*Hit, bool) {
 	if n < fixedSize || n > uint64(s.cfg.maxEntryBytes) {
 		return s.miss(h, true)
 	}
-	h.buf = s.bufs.get(int(n))
+	se, leader := s.shared.lead(i, key, bufferSize(int(n)))
+	switch {
+	case se == nil:
+		return s.miss(h, false) // hit copies at their bound
+	case !leader:
+		return s.joined(h, key, se)
+	}
+	return s.load(h, i, epoch, key, int(n), se)
+}
+
+// load copies key's value (n bytes) out of fastcache for the shared copy se
+// this hit leads, and publishes it to the readers waiting on se.
+func (s *Store) load(h *Hit, i int, epoch uint64, key string, n int, se *sharedEntry) (*Hit, bool) {
+	h.buf = s.bufs.get(n)
 	h.buf.b = s.c.GetBig(h.buf.b[:0], h.key)
 	if len(h.buf.b) == 0 {
-		return s.miss(h, false) // evicted meanwhile, or a piece is gone
+		return s.failLoad(h, se, false) // evicted meanwhile, or a piece is gone
 	}
 	at, err := decodeEntry(h.buf.b, &h.Entry)
 	if err != nil {
-		return s.miss(h, true)
+		return s.failLoad(h, se, true)
 	}
-	if now := s.written.Load(); now > at && now-at > s.cfg.reinsertAfter {
+	if s.due(at) {
 		s.reinsert(key, h)
 	}
-	s.admitHot(i, epoch, key, h)
+	s.admitHot(i, epoch, key, h) // takes h.buf when admitted
+	s.shared.publish(se, h.Entry, h.buf)
+	h.buf, h.shared = nil, se
+	s.n.hits.Add(1)
+	return h, true
+}
+
+func (s *Store) failLoad(h *Hit, se *sharedEntry, corrupt bool) (*Hit, bool) {
+	s.shared.fail(se)
+	h.shared = se // released with h
+	return s.miss(h, corrupt)
+}
+
+// joined serves h from the copy se another reader loads or loaded.
+func (s *Store) joined(h *Hit, key string, se *sharedEntry) (*Hit, bool) {
+	h.shared = se
+	<-se.ready // a memory copy in progress, not I/O
+	if !se.ok {
+		return s.miss(h, false)
+	}
+	h.Entry = se.e
+	if se.buf != nil && s.due(se.at.Load()) {
+		s.reinsertShared(key, se)
+	}
 	s.n.hits.Add(1)
 	return h, true
 }
@@ -194,7 +257,7 @@ func (s *Store) admitHot(i int, epoch uint64, key string, h *Hit) {
 	if s.epochs[i].Load() != epoch {
 		return
 	}
-	if s.hot.admit(key, h.Entry, int64(cap(h.buf.b))) {
+	if s.hot.admit(key, h.Entry, h.buf.b, int64(cap(h.buf.b))) {
 		h.buf = nil
 	}
 }
@@ -206,26 +269,6 @@ func (s *Store) miss(h *Hit, corrupt bool) (*Hit, bool) {
 	s.n.misses.Add(1)
 	h.Release()
 	return nil, false
-}
-
-// reinsert writes h's value back with a new written-at, unless another
-// goroutine holds the key's shard (it is re-inserting or replacing) or the
-// stored value is no longer the one h read.
-func (s *Store) reinsert(key string, h *Hit) {
-	mu := s.shard(key)
-	if !mu.TryLock() {
-		s.n.reinsertSkips.Add(1)
-		return
-	}
-	defer mu.Unlock()
-	h.meta = s.c.Get(h.meta[:0], h.key)
-	if len(h.meta) != 16 || binary.BigEndian.Uint64(h.meta) != xxhash.Sum64(h.buf.b) {
-		s.n.reinsertSkips.Add(1)
-		return
-	}
-	setWrittenAt(h.buf.b, s.written.Add(footprint(len(h.key), len(h.buf.b))))
-	s.c.SetBig(h.key, h.buf.b)
-	s.n.reinserts.Add(1)
 }
 
 // Delete removes key. Its chunks are reclaimed as the rings wrap.
@@ -249,6 +292,7 @@ func (s *Store) Reset() {
 	}
 	s.c.Reset()
 	s.hot.reset()
+	s.shared.reset()
 	for i := range s.mu {
 		s.epochs[i].Add(1)
 		s.mu[i].Unlock()

@@ -87,6 +87,7 @@ func TestPutRejects(t *testing.T) {
 		{"nil_entry", "k", nil, ErrInvalidEntry},
 		{"status_negative", "k", &Entry{Meta: Meta{Status: -1}}, ErrInvalidEntry},
 		{"status_over_999", "k", &Entry{Meta: Meta{Status: 1000}}, ErrInvalidEntry},
+		{"facts_over_bound", "k", &Entry{Meta: Meta{Facts: make([]byte, MaxFactsBytes+1)}}, ErrInvalidEntry},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +111,7 @@ func TestGetCorruptIsMiss(t *testing.T) {
 		value   []byte
 		corrupt bool // counted in Stats.Corrupt (vs an ordinary miss)
 	}{
-		{"flipped_length_byte", func() []byte { b := bytes.Clone(valid); b[84] ^= 0x10; return b }(), true},
+		{"flipped_length_byte", func() []byte { b := bytes.Clone(valid); b[offBodyLen] ^= 0x10; return b }(), true},
 		{"truncated", valid[:len(valid)-3], true},
 		{"other_version", func() []byte { b := bytes.Clone(valid); b[3] = 9; return b }(), true},
 		{"garbage", []byte("not an entry at all, but long enough to be read as one ................................"), true},
@@ -189,7 +190,8 @@ func TestReinsertDoesNotClobberNewerPut(t *testing.T) {
 	if err := s.Put("k", &Entry{Body: []byte("new")}); err != nil {
 		t.Fatal(err)
 	}
-	s.reinsert("k", h) // a hit on "old" that decided to re-insert
+	s.written.Add(s.cfg.reinsertAfter + 1)
+	s.reinsertShared("k", h.shared) // a hit on "old" that decided to re-insert
 	h.Release()
 	h = mustGet(t, s, "k")
 	defer h.Release()
