@@ -23,4 +23,24 @@
 // continued by each viewer from its own offset (continue.go). Errors the edge
 // answers itself go through package failure (status, body, label). The
 // package knows nothing of fastcache; segments knows nothing of handlers.
+//
+// One file per stage, in request order:
+//
+//	handler.go      New, ServeHTTP: method, key, pass-through or the cached path
+//	exchange.go     one request's state; cache results; access log and metrics at the end
+//	lookup.go       store lookup (variants), freshness checks, Age
+//	variant.go      which variant a request and a fill's response are (package variant)
+//	fetch.go        join or start the key's fill; answer a failed one (stale or failure)
+//	fill.go         the fill itself: origin fetch, protocol checks, streaming body
+//	fill_manifest.go, fill_decode.go   manifests read whole, decoded, validated
+//	revalidate.go   a 304 refreshing the stored copy
+//	fill_limits.go  fill slots and buffer bytes
+//	continue.go     viewers of a fill that outgrew its buffer continue on their own
+//	store.go        policy → stored metadata; put under the right variant
+//	headers.go      which origin headers are kept, refreshed, clamped for clients
+//	respond.go      writing an entry or a fill to the client: headers, 304, ranges, body
+//	conditional.go  If-None-Match / If-Modified-Since against the stored validators
+//	cachestatus.go  the RFC 9211 Cache-Status value
+//	pass.go, passlist.go   pass-through (and upgrades) and the keys that must pass
+//	metrics.go, storemetrics.go, stats.go, accesslog.go   observability
 package edge

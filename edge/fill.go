@@ -215,3 +215,23 @@ func copyToFill(f *coalesce.Fill[fillMeta], body io.Reader, limit int64) (int64,
 		}
 	}
 }
+
+// publishStored serves the stored copy of key to the fill's readers.
+func (h *Handler) publishStored(f *coalesce.Fill[fillMeta], key, source string) bool {
+	hit, ok := h.store.Get(key)
+	if !ok {
+		return false
+	}
+	defer hit.Release()
+	e := &hit.Entry
+	h.publish(f, &coalesce.Head[fillMeta]{Status: e.Status, Header: e.Header, ContentLength: int64(len(e.Body)),
+		Reusable: true, Source: source, Value: fillMeta{meta: e.Meta}}, e.Body)
+	return true
+}
+
+// publish hands a whole body to the readers and ends the fill.
+func (h *Handler) publish(f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta], body []byte) {
+	f.SetHead(head, len(body))
+	f.Append(body)
+	f.Finish(nil)
+}

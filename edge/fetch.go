@@ -1,0 +1,85 @@
+package edge
+
+import (
+	"net/http"
+
+	"github.com/streamedge/streamedge/failure"
+	"github.com/streamedge/streamedge/segments"
+)
+
+// fetch joins (or starts) the key's fill and answers from it.
+func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
+	f, leader := h.group.Join(fillKey, h.filler(x, fillKey, stale), func() bool { return h.storedFresh(fillKey) })
+	if f == nil { // a fill stored the object between our lookup and the election
+		if hit, ok := h.store.Get(fillKey); ok {
+			defer hit.Release()
+			h.serveEntry(x, &hit.Entry, resultHit)
+			return
+		}
+		f, leader = h.group.Join(fillKey, h.filler(x, fillKey, stale), nil)
+	}
+	if !leader {
+		x.result = resultCoalesced
+	}
+	x.fwd = fwdMiss
+	if stale != nil {
+		x.fwd = fwdStale
+	}
+	t0 := h.now()
+	head, err := f.Head(x.r.Context())
+	if leader {
+		x.originDur = h.now().Sub(t0)
+	}
+	if err != nil {
+		if x.r.Context().Err() == nil {
+			h.failed(x, err, stale)
+		}
+		return
+	}
+	if head.Pass {
+		h.pass(x)
+		return
+	}
+	if h.answeredOtherVariant(x, fillKey, head) {
+		return
+	}
+	x.fwdStatus, x.stored = head.Status, head.Reusable
+	if head.Status >= 500 && stale != nil && canServeOnError(&stale.Entry.Meta, h.now()) {
+		x.stored = false
+		h.serveEntry(x, &stale.Entry, resultStale)
+		return
+	}
+	if head.Source == resultRefreshHit || head.Source == resultStale {
+		x.result = head.Source
+	}
+	switch head.Source {
+	case resultRefreshHit:
+		x.fwdStatus = http.StatusNotModified
+	case resultStale: // the origin's answer was older than the stored copy: not stored
+		x.stored = false
+	}
+	h.serveFill(x, f, head)
+}
+
+// storedFresh reports whether key now holds a fresh entry.
+func (h *Handler) storedFresh(key string) bool {
+	hit, ok := h.store.Get(key)
+	if !ok {
+		return false
+	}
+	defer hit.Release()
+	return isFresh(&hit.Entry.Meta, h.now())
+}
+
+// failed answers a fill that produced no response: the stale copy within
+// stale-if-error, else 502/504 with a one-line body.
+func (h *Handler) failed(x *exchange, err error, stale *segments.Hit) {
+	c := failure.Classify(err)
+	if stale != nil && canServeOnError(&stale.Entry.Meta, h.now()) {
+		x.failure = c.Label // Cache-Status detail: why the stale copy was served
+		h.serveEntry(x, &stale.Entry, resultStale)
+		return
+	}
+	x.result = resultError
+	h.plainError(x, c)
+}
