@@ -14,7 +14,7 @@ type result struct {
 	URL string `json:"url"`
 	sim.Report
 	OriginRequests *int64   `json:"origin_requests,omitempty"`
-	OriginOffload  *float64 `json:"origin_offload,omitempty"` // origin requests ÷ player requests
+	OriginOffload  *float64 `json:"origin_offload,omitempty"` // share of player requests the origin was spared: 1 − origin ÷ player
 }
 
 // execute runs the players with a progress line and gathers origin stats.
@@ -54,8 +54,8 @@ func (r *result) addOrigin(ctx context.Context, p *originProbe, before int64) er
 	n := after - before
 	r.OriginRequests = &n
 	if r.Requests > 0 {
-		ratio := float64(n) / float64(r.Requests)
-		r.OriginOffload = &ratio
+		offload := max(0, 1-float64(n)/float64(r.Requests))
+		r.OriginOffload = &offload
 	}
 	return nil
 }

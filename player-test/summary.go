@@ -33,7 +33,7 @@ func printSummary(w io.Writer, r result) {
 		row("origin requests", "%d", *r.OriginRequests)
 	}
 	if r.OriginOffload != nil {
-		row("origin offload", "%.4f (origin requests ÷ player requests)", *r.OriginOffload)
+		row("origin offload", "%.4f (share of player requests the origin was spared: 1 − origin ÷ player)", *r.OriginOffload)
 	}
 	_ = tw.Flush()
 }
