@@ -35,7 +35,8 @@ type ceilingResult struct {
 	Herd  *herdResult  `json:"herd_hot"`
 	HTTPS *httpsResult `json:"https,omitempty"`
 	Error string       `json:"error,omitempty"`
-	// CPUBusy is the machine's CPU use just before the phase (other work).
+	// CPUBusy is the machine's CPU use by other work just before the
+	// phase, or before its HTTPS part if higher.
 	CPUBusy float64 `json:"cpu_busy_before"`
 }
 
@@ -77,6 +78,7 @@ func benchCeiling(ctx context.Context, cfg config, lib string, cf *certFiles) *c
 	res.Herd.Report, res.Herd.Error = rep, errString(err)
 	logHerd(name, res.Herd)
 	if cf != nil {
+		res.CPUBusy = max(res.CPUBusy, waitQuiet(ctx, cfg, name+" HTTPS"))
 		// fasthttp speaks HTTP/1.1 only: no h2 figure.
 		res.HTTPS = httpsHits(ctx, cfg, name, "https://"+tlsAddr, *cf, lib == "net/http")
 	}
@@ -117,8 +119,12 @@ func hitsPhase(ctx context.Context, cfg config, name, base string, client *http.
 			res.Error = errString(err)
 			return res
 		}
-		logf("%s: %s %.0f req/s, p99 %.1f ms, errors %d, origin requests %d",
-			name, p.path, r.ReqPerSec, r.P99MS, r.errorsTotal(), r.OriginRequests)
+		p99 := "n/a" // h2load prints no percentiles
+		if r.P99MS > 0 {
+			p99 = fmt.Sprintf("%.1f ms", r.P99MS)
+		}
+		logf("%s: %s %.0f req/s, p99 %s, errors %d, origin requests %d",
+			name, p.path, r.ReqPerSec, p99, r.errorsTotal(), r.OriginRequests)
 	}
 	return res
 }

@@ -89,11 +89,11 @@ func TestTargetsJudgeStreamedgeAgainstTheBestPeer(t *testing.T) {
 		t.Errorf("no target %q", prefix)
 	}
 	yes, no := true, false
-	check("1 KiB hit req/s", "0.66× nginx (66 vs 100)", &no)
+	check("1 KiB hit req/s", "0.66× nginx (66.0 vs 100.0)", &no)
 	check("2 MiB hit throughput", "0.68× varnish (1500 vs 2200)", &no)
 	check("cold herd: 1 origin request", "1", &yes)
-	check("herd first-body-byte p99", "1.33× varnish (1200 vs 900)", &no)
-	check("HTTPS/1.1 1 KiB", "not measured", nil)
+	check("herd first-body-byte p99", "1.33× varnish (1200 vs 900.0)", &no)
+	check("HTTPS/1.1 1 KiB", "no streamedge figure (see the table)", nil)
 	check("live 10 players, max-age=1", "0 stalls, 0 errors, 1.00 per segment", &yes)
 	check("live 10 players, max-age=3600", "3 stalls, 0 errors, 1.20 per segment", &no)
 	check("peak RSS", "1.30", &no)

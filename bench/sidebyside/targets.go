@@ -58,25 +58,34 @@ func vsOthers(r tableRow, others []string, goal string) target {
 	}
 	switch {
 	case se == nil || r.Key == "":
-		tg.Got = "not measured"
+		tg.Got = "no streamedge figure (see the table)"
 		return tg
 	case name == "":
-		tg.Got = fmt.Sprintf("%g (no peer figure)", *se)
+		tg.Got = fmt.Sprintf("%s, no peer figure", num(*se))
 		return tg
 	}
 	met := better*(*se-best) >= 0
 	tg.Met = &met
 	if best == 0 {
-		tg.Got = fmt.Sprintf("%g vs %s %g", *se, name, best)
+		tg.Got = fmt.Sprintf("%s vs %s %s", num(*se), name, num(best))
 		return tg
 	}
-	tg.Got = fmt.Sprintf("%.2f× %s (%.0f vs %.0f)", *se/best, name, *se, best)
+	tg.Got = fmt.Sprintf("%.2f× %s (%s vs %s)", *se/best, name, num(*se), num(best))
 	return tg
+}
+
+// num prints req/s without decimals and milliseconds with one, so that
+// two close figures that decide a verdict do not print alike.
+func num(v float64) string {
+	if v >= 1000 || v <= -1000 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
 }
 
 // bounded is met when streamedge's figure is ≤ limit.
 func bounded(r tableRow, limit float64, format, goal string) target {
-	tg := target{Goal: goal, Got: "not measured"}
+	tg := target{Goal: goal, Got: "no streamedge figure (see the table)"}
 	if se := r.Values["streamedge"]; se != nil {
 		met := *se <= limit
 		tg.Met, tg.Got = &met, fmt.Sprintf(format, *se)
@@ -87,7 +96,7 @@ func bounded(r tableRow, limit float64, format, goal string) target {
 // liveTarget needs 0 stalls, 0 player errors and ≤ 1.005 origin requests
 // per segment (1.00 as printed).
 func liveTarget(rows map[string]tableRow, prefix, goal string) target {
-	tg := target{Goal: goal, Got: "not measured"}
+	tg := target{Goal: goal, Got: "no streamedge figure (see the table)"}
 	st, er, ps := rows[prefix+"stalls"].Values["streamedge"], rows[prefix+"errors"].Values["streamedge"],
 		rows[prefix+"per_segment"].Values["streamedge"]
 	if st == nil || er == nil || ps == nil {
