@@ -121,3 +121,29 @@ func mustTLSConfig(t *testing.T, cf certFiles) *tls.Config {
 	}
 	return &tls.Config{Certificates: []tls.Certificate{pair}, NextProtos: []string{"h2", "http/1.1"}}
 }
+
+// TestHTTPSSkipsStreamedgeWithoutTLSFlag: a streamedge build without
+// -tls-listen gets a "skipped" HTTPS result and nothing is started (no
+// origin: its port is never opened); Varnish and ATS get none.
+func TestHTTPSSkipsStreamedgeWithoutTLSFlag(t *testing.T) {
+	dir := t.TempDir()
+	fake := "#!/bin/sh\necho 'Usage of serve:' >&2\necho '  -listen string' >&2\nexit 2\n"
+	if err := os.WriteFile(filepath.Join(dir, "streamedge"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cf, err := makeCert(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config{Bin: dir, Work: dir, PortBase: 1}
+	res := peerHTTPS(t.Context(), cfg, "streamedge", &cf)
+	if res == nil || !strings.Contains(res.Skipped, "-tls-listen") || res.H1 != nil || res.Error != "" {
+		t.Fatalf("streamedge without TLS: %+v", res)
+	}
+	if res := peerHTTPS(t.Context(), cfg, "nginx", nil); res == nil || res.Skipped == "" {
+		t.Fatalf("no certificate: %+v", res)
+	}
+	if res := peerHTTPS(t.Context(), cfg, "varnish", &cf); res != nil {
+		t.Fatalf("varnish: %+v, want no HTTPS phase", res)
+	}
+}
