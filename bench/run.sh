@@ -4,7 +4,7 @@
 # bench` runs after the Go benchmarks). Knobs: BENCH_PEERS,
 # BENCH_FANOUT_PLAYERS, BENCH_FANOUT_SECONDS, BENCH_WRK_SECONDS,
 # BENCH_QUICK=1, BENCH_OUT, BENCH_APPEND, BENCH_PORT_BASE, BENCH_HERD_CLIENTS,
-# BENCH_QUIET_WAIT, BENCH_KEEP_WORK.
+# BENCH_QUIET_WAIT, BENCH_KEEP_WORK, BENCH_CACHE_MB, BENCH_HTTPS, BENCH_H2_STREAMS.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,6 +23,14 @@ if ! command -v wrk >/dev/null 2>&1; then
 	echo "bench: installing wrk ..." >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 ||
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+fi
+# h2load (Debian nghttp2-client) is the HTTP/2 client of the HTTPS phase;
+# without it the HTTP/2 rows are skipped.
+if [ "${BENCH_HTTPS:-1}" = 1 ] && ! command -v h2load >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+	echo "bench: installing h2load (nghttp2-client) ..." >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-client >/dev/null 2>&1 ||
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nghttp2-client >/dev/null 2>&1; } ||
+		echo "bench: nghttp2-client not installed: no HTTP/2 figures" >&2
 fi
 for s in start stop; do
 	[ -x "$peers_dir/$s" ] || { echo "bench: $peers_dir/$s not found (set BENCH_PEERS_DIR)" >&2; exit 1; }
@@ -57,7 +65,7 @@ cleanup() {
 		done <"$work/children"
 	fi
 	# The peers run under setsid: stop them even if sidebyside could not.
-	for p in nginx varnish ats; do
+	for p in nginx nginx-tls varnish ats; do
 		if [ -f "$work/$p/peer.pid" ]; then "$peers_dir/stop" "$work/$p" >/dev/null 2>&1 || true; fi
 	done
 	if [ "$keep" = 1 ] || [ "$rc" -ne 0 ]; then

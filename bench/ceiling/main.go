@@ -1,8 +1,10 @@
 // Command ceiling is the throughput ceiling for a Go edge on this machine:
-// a minimal net/http server that loads the benchmark objects from the
-// origin once, at start, and then serves them from memory.
+// a minimal server that loads the benchmark objects from the origin once,
+// at start, and then serves them from memory, with net/http or with
+// github.com/valyala/fasthttp (-lib), over HTTP and, with -tls-listen, over
+// HTTPS too (net/http: HTTP/1.1 and HTTP/2 by ALPN; fasthttp: HTTP/1.1).
 //
-//	ceiling -listen 127.0.0.1:21082 -origin http://127.0.0.1:21081 \
+//	ceiling -lib fasthttp -listen 127.0.0.1:21082 -origin http://127.0.0.1:21081 \
 //	    -paths /synthetic/1KiB/bench-hit.m3u8,/synthetic/2MiB/bench-hit.ts
 package main
 
@@ -14,7 +16,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 )
 
 type object struct {
@@ -23,13 +24,21 @@ type object struct {
 	length      string
 }
 
+// tlsFiles is the optional HTTPS listener.
+type tlsFiles struct{ listen, cert, key string }
+
 func main() {
-	listen := flag.String("listen", "127.0.0.1:21082", "address to serve on")
+	lib := flag.String("lib", "net/http", "server library: net/http or fasthttp")
+	listen := flag.String("listen", "127.0.0.1:21082", "address to serve HTTP on")
 	origin := flag.String("origin", "", "origin base URL the objects are loaded from (required)")
 	paths := flag.String("paths", "", "comma-separated paths to load and serve (required)")
+	var tf tlsFiles
+	flag.StringVar(&tf.listen, "tls-listen", "", "address to serve HTTPS on (needs -tls-cert, -tls-key)")
+	flag.StringVar(&tf.cert, "tls-cert", "", "PEM certificate chain for -tls-listen")
+	flag.StringVar(&tf.key, "tls-key", "", "PEM private key for -tls-listen")
 	flag.Parse()
-	if *origin == "" || *paths == "" {
-		log.Fatal("ceiling: -origin and -paths are required")
+	if *origin == "" || *paths == "" || (tf.listen != "" && (tf.cert == "" || tf.key == "")) {
+		log.Fatal("ceiling: -origin and -paths are required; -tls-listen needs -tls-cert and -tls-key")
 	}
 	objects := map[string]object{}
 	for p := range strings.SplitSeq(*paths, ",") {
@@ -39,21 +48,14 @@ func main() {
 		}
 		objects[p] = o
 	}
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, ok := objects[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		hd := w.Header()
-		hd["Content-Type"] = []string{o.contentType}
-		hd["Content-Length"] = []string{o.length}
-		if r.Method != http.MethodHead {
-			_, _ = w.Write(o.body)
-		}
-	})
-	srv := &http.Server{Addr: *listen, Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	log.Fatal(srv.ListenAndServe())
+	switch *lib {
+	case "net/http":
+		log.Fatal(serveNetHTTP(objects, *listen, tf))
+	case "fasthttp":
+		log.Fatal(serveFastHTTP(objects, *listen, tf))
+	default:
+		log.Fatalf("ceiling: -lib %q: want net/http or fasthttp", *lib)
+	}
 }
 
 func load(u string) (object, error) {
@@ -70,4 +72,16 @@ func load(u string) (object, error) {
 		return object{}, fmt.Errorf("GET %s: %w", u, err)
 	}
 	return object{b, resp.Header.Get("Content-Type"), strconv.Itoa(len(b))}, nil
+}
+
+// both runs serve on the HTTP listener and, if set, the HTTPS one; it
+// returns the first error.
+func both(plain func() error, secure func() error, tf tlsFiles) error {
+	if tf.listen == "" {
+		return plain()
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- plain() }()
+	go func() { errc <- secure() }()
+	return <-errc
 }

@@ -1,8 +1,10 @@
 // Command herd measures a cold herd: it opens -clients TCP connections to
 // the server of -url first, then releases one GET per connection at the
-// same instant and reports, as JSON, each client's time to first byte and
-// to the last byte (from the release), statuses, cache headers and whether
-// every body was identical.
+// same instant and reports, as JSON, the distribution of each client's time
+// (from the release) to the first body byte and to the last byte (the body
+// complete: its length checked against Content-Length), the first response
+// byte (headers) for reference, statuses, cache headers and whether every
+// body was identical.
 //
 //	herd -url http://127.0.0.1:21080/synthetic/2MiB/herd-1.ts -clients 500 -json out.json
 package main

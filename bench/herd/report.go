@@ -16,7 +16,7 @@ func summarize(u string, rs []result) report {
 	rep := report{URL: u, Clients: len(rs), ErrorKinds: map[string]int{},
 		Statuses: map[string]int{}, CacheHeaders: map[string]int{}}
 	crcs := map[uint32]bool{}
-	var ttfb, total []time.Duration
+	var header, firstBody, total []time.Duration
 	for _, r := range rs {
 		rep.BodyBytes += r.bytes
 		if r.status != 0 {
@@ -33,10 +33,10 @@ func summarize(u string, rs []result) report {
 		}
 		rep.OK++
 		crcs[r.crc] = true
-		ttfb, total = append(ttfb, r.ttfb), append(total, r.total)
+		header, firstBody, total = append(header, r.header), append(firstBody, r.firstBody), append(total, r.total)
 	}
 	rep.DistinctBodies = len(crcs)
-	rep.TTFBMS, rep.TotalMS = distOf(ttfb), distOf(total)
+	rep.HeaderMS, rep.FirstBodyMS, rep.TotalMS = distOf(header), distOf(firstBody), distOf(total)
 	return rep
 }
 

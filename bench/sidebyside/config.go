@@ -27,6 +27,9 @@ type config struct {
 	WrkConns      int           `json:"wrk_connections"`
 	HerdClients   int           `json:"herd_clients"`
 	HerdLatency   time.Duration `json:"herd_origin_latency_ns"`
+	CacheMB       int           `json:"cache_mb"`   // every cache's bound: streamedge -cache-size, the peers' CACHE_MB
+	HTTPS         bool          `json:"https"`      // phase (e): HTTPS hits (nginx, streamedge, ceilings)
+	H2Streams     int           `json:"h2_streams"` // h2load -m: concurrent streams per connection
 	PortBase      int           `json:"port_base"`
 	QuietWait     time.Duration `json:"quiet_wait_ns"`
 	Out           string        `json:"-"`
@@ -59,6 +62,8 @@ func loadConfig() (config, error) {
 		{"BENCH_HERD_CLIENTS", 500, &c.HerdClients, 1, 10000},
 		{"BENCH_PORT_BASE", 21000, &c.PortBase, 1024, 32768 - 100},
 		{"BENCH_QUIET_WAIT", 60, &quiet, 0, 3600},
+		{"BENCH_CACHE_MB", 1024, &c.CacheMB, 128, 1 << 20},
+		{"BENCH_H2_STREAMS", 1, &c.H2Streams, 1, 1000},
 	}
 	for _, v := range ints {
 		if *v.dst, err = envInt(v.env, v.def, v.low, v.high); err != nil {
@@ -66,6 +71,7 @@ func loadConfig() (config, error) {
 		}
 	}
 	c.WrkWarm, c.QuietWait = warm, time.Duration(quiet)*time.Second
+	c.HTTPS = envOr("BENCH_HTTPS", "1") == "1"
 	c.FanoutRamp = (time.Duration(c.FanoutSeconds) * time.Second / 6).Round(time.Second)
 	c.Peers = strings.Fields(envOr("BENCH_PEERS", strings.Join(knownPeers, " ")))
 	for _, p := range c.Peers {
@@ -106,15 +112,21 @@ func envInt(k string, def, low, high int) (int, error) {
 }
 
 // Ports: all on 127.0.0.1, below the ephemeral range.
-func (c config) peerPort() int    { return c.PortBase + 80 }
-func (c config) originPort() int  { return c.PortBase + 81 }
-func (c config) ceilingPort() int { return c.PortBase + 82 }
-func (c config) adminPort() int   { return c.PortBase + 90 }
+func (c config) peerPort() int       { return c.PortBase + 80 }
+func (c config) originPort() int     { return c.PortBase + 81 }
+func (c config) ceilingPort() int    { return c.PortBase + 82 }
+func (c config) ceilingTLSPort() int { return c.PortBase + 83 }
+func (c config) peerTLSPort() int    { return c.PortBase + 84 }
+func (c config) adminPort() int      { return c.PortBase + 90 }
 
 func (c config) summary() string {
-	return fmt.Sprintf("peers %q; wrk -t%d -c%d -d%ds (warm %ds); herd %d clients, origin latency %v; "+
-		"fan-out %d players × %ds (ramp %v); ports %d-%d",
-		strings.Join(c.Peers, " "), c.WrkThreads, c.WrkConns, c.WrkSeconds, c.WrkWarm,
+	https := "HTTPS off"
+	if c.HTTPS {
+		https = fmt.Sprintf("HTTPS: wrk (HTTP/1.1) and h2load -m%d (HTTP/2), same -t -c -d", c.H2Streams)
+	}
+	return fmt.Sprintf("peers %q; cache %d MiB; wrk -t%d -c%d -d%ds (warm %ds); %s; herd %d clients, "+
+		"origin latency %v; fan-out %d players × %ds (ramp %v); ports %d-%d",
+		strings.Join(c.Peers, " "), c.CacheMB, c.WrkThreads, c.WrkConns, c.WrkSeconds, c.WrkWarm, https,
 		c.HerdClients, c.HerdLatency, c.FanoutPlayers, c.FanoutSeconds, c.FanoutRamp,
 		c.peerPort(), c.adminPort())
 }

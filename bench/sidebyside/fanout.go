@@ -55,6 +55,7 @@ type fanoutResult struct {
 	Offload           float64            `json:"origin_requests_per_player_request"`
 	Error             string             `json:"error,omitempty"`
 	Edge              map[string]float64 `json:"streamedge_metrics,omitempty"`
+	Memory            *memSample         `json:"memory,omitempty"` // the cache's, at the end of the run
 }
 
 func fanoutPhase(ctx context.Context, cfg config, peer string, maxAge time.Duration) *fanoutResult {
@@ -70,12 +71,12 @@ func fanoutPhase(ctx context.Context, cfg config, peer string, maxAge time.Durat
 		return res
 	}
 	defer origin.stop()
-	stopPeer, err := startPeer(ctx, cfg, peer, tag)
+	p, err := startPeer(ctx, cfg, peer, tag)
 	if err != nil {
 		res.Error = errString(err)
 		return res
 	}
-	defer stopPeer()
+	defer p.stop()
 	logf("%s: fan-out of %d players for %ds, live playlists max-age %s", peer, cfg.FanoutPlayers,
 		cfg.FanoutSeconds, res.LiveMaxAge)
 	if err := runPlayers(ctx, cfg, peer, tag, res); err != nil {
@@ -83,10 +84,11 @@ func fanoutPhase(ctx context.Context, cfg config, peer string, maxAge time.Durat
 		return res
 	}
 	res.Edge = edgeMetrics(ctx, cfg, peer)
-	p := res.Player
+	res.Memory = sampleMem(p.pids())
+	pr := res.Player
 	logf("%s: %d player requests, origin %d (media playlists %.2f/s, %.2f per segment), "+
-		"stalls %d, errors %d, stale playlists %d", peer, p.Requests, res.OriginRequests,
-		res.PlaylistRPS, res.PerSegment, p.Stalls, p.Errors, p.StalePlaylists)
+		"stalls %d, errors %d, stale playlists %d", peer, pr.Requests, res.OriginRequests,
+		res.PlaylistRPS, res.PerSegment, pr.Stalls, pr.Errors, pr.StalePlaylists)
 	return res
 }
 

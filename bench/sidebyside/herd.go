@@ -23,6 +23,16 @@ type herdResult struct {
 	Report          *herdReport        `json:"report,omitempty"`
 	Error           string             `json:"error,omitempty"`
 	Edge            map[string]float64 `json:"streamedge_metrics,omitempty"`
+	Memory          *memSample         `json:"memory,omitempty"` // the cache's, at the end of the phase
+}
+
+func logHerd(name string, res *herdResult) {
+	if r := res.Report; r != nil {
+		logf("%s: herd origin requests %d, ok %d/%d, distinct bodies %d; first body byte p50/p99/max "+
+			"%.0f/%.0f/%.0f ms, last byte %.0f/%.0f/%.0f ms (headers p99 %.0f ms)", name, res.OriginRequests,
+			r.OK, r.Clients, r.DistinctBodies, r.FirstBodyMS.P50, r.FirstBodyMS.P99, r.FirstBodyMS.Max,
+			r.TotalMS.P50, r.TotalMS.P99, r.TotalMS.Max, r.HeaderMS.P99)
+	}
 }
 
 // herdPhase: a slow origin, a cold peer, and a never-requested object.
@@ -35,12 +45,12 @@ func herdPhase(ctx context.Context, cfg config, peer string) *herdResult {
 		return res
 	}
 	defer origin.stop()
-	stopPeer, err := startPeer(ctx, cfg, peer, "herd")
+	p, err := startPeer(ctx, cfg, peer, "herd")
 	if err != nil {
 		res.Error = errString(err)
 		return res
 	}
-	defer stopPeer()
+	defer p.stop()
 	logf("%s: herd of %d on %s (origin latency %v)", peer, cfg.HerdClients, res.Path, cfg.HerdLatency)
 	res.Report, err = runHerd(ctx, cfg, fmt.Sprintf("http://127.0.0.1:%d%s", cfg.peerPort(), res.Path), peer)
 	res.Error = errString(err)
@@ -50,11 +60,8 @@ func herdPhase(ctx context.Context, cfg config, peer string) *herdResult {
 		res.Error = errString(err)
 	}
 	res.Edge = edgeMetrics(ctx, cfg, peer)
-	if r := res.Report; r != nil {
-		logf("%s: herd origin requests %d, ok %d/%d, TTFB p50/p99/max %.0f/%.0f/%.0f ms, total %.0f/%.0f/%.0f ms",
-			peer, res.OriginRequests, r.OK, r.Clients, r.TTFBMS.P50, r.TTFBMS.P99, r.TTFBMS.Max,
-			r.TotalMS.P50, r.TotalMS.P99, r.TotalMS.Max)
-	}
+	res.Memory = sampleMem(p.pids())
+	logHerd(peer, res)
 	return res
 }
 

@@ -1,10 +1,13 @@
 // Command sidebyside runs the side-by-side benchmark behind `make bench`
 // (through bench/run.sh): the test origin, then each cache in BENCH_PEERS
 // in front of it, one at a time, through four phases — warmed hit
-// throughput (wrk), a cold herd (bench/herd), and a live fan-out of
-// simulated players with the origin's default max-age=1 playlists and with
-// max-age=3600 ones (player-test run). It prints one table, writes every
-// figure as JSON to BENCH_OUT and appends the table to BENCHMARKS.md.
+// throughput (wrk), HTTPS hit throughput (wrk and h2load; nginx and
+// streamedge), a cold herd (bench/herd: first body byte and last byte), and
+// a live fan-out of simulated players with the origin's default max-age=1
+// playlists and with max-age=3600 ones (player-test run), beside two Go
+// ceilings (bench/ceiling: net/http and fasthttp). It prints one table and
+// the issue's targets, writes every figure as JSON to BENCH_OUT and appends
+// both to BENCHMARKS.md.
 // Configuration is by environment; see bench/README.md.
 package main
 
@@ -39,12 +42,25 @@ func run(ctx context.Context, cfg config) error {
 		Peers: map[string]*peerResult{}}
 	logf("machine: %s", res.Machine.String())
 	logf("config: %s", cfg.summary())
-	res.Ceiling = benchCeiling(ctx, cfg)
+	if cfg.HTTPS {
+		cf, err := makeCert(cfg.Work)
+		if err != nil {
+			logf("HTTPS phase off: %v", err)
+		} else {
+			res.Cert = &cf
+		}
+	}
+	for _, lib := range ceilingLibs {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		res.Ceilings = append(res.Ceilings, benchCeiling(ctx, cfg, lib, res.Cert))
+	}
 	for _, name := range cfg.Peers {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		res.Peers[name] = benchPeer(ctx, cfg, name)
+		res.Peers[name] = benchPeer(ctx, cfg, name, res.Cert)
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -53,10 +69,13 @@ func run(ctx context.Context, cfg config) error {
 	res.Machine.LoadAvg = append(res.Machine.LoadAvg, loadAvg())
 	logf("load average at start %s, at end %s", res.Machine.LoadAvg[0], res.Machine.LoadAvg[1])
 	res.Table = buildTable(cfg, &res)
+	res.Targets = evalTargets(cfg, res.Table)
 	fmt.Println()
 	fmt.Print(res.Table.markdown())
 	fmt.Println()
 	fmt.Print(res.Table.footnotes())
+	fmt.Println()
+	fmt.Print(targetsMarkdown(res.Targets))
 	if err := writeJSON(cfg.Out, &res); err != nil {
 		return err
 	}

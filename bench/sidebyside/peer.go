@@ -16,15 +16,18 @@ type results struct {
 	Finished time.Time              `json:"finished"`
 	Machine  machine                `json:"machine"`
 	Config   config                 `json:"config"`
-	Ceiling  *ceilingResult         `json:"ceiling"`
+	Ceilings []*ceilingResult       `json:"ceilings"` // net/http, fasthttp
+	Cert     *certFiles             `json:"tls_cert,omitempty"`
 	Peers    map[string]*peerResult `json:"peers"`
 	Table    table                  `json:"table"`
+	Targets  []target               `json:"targets"`
 }
 
-// peerResult holds one cache's four phases; each starts it cold.
+// peerResult holds one cache's phases; each starts it cold.
 type peerResult struct {
 	Version  string        `json:"version"`
 	Hits     *hitsResult   `json:"hits"`
+	HTTPS    *httpsResult  `json:"https,omitempty"` // nginx and streamedge only
 	Herd     *herdResult   `json:"herd"`
 	Live     *fanoutResult `json:"live_max_age_1"`
 	LiveLong *fanoutResult `json:"live_max_age_3600"`
@@ -32,19 +35,33 @@ type peerResult struct {
 	CPUBusy map[string]float64 `json:"cpu_busy_before_phase"`
 }
 
-func benchPeer(ctx context.Context, cfg config, name string) *peerResult {
+func benchPeer(ctx context.Context, cfg config, name string, cf *certFiles) *peerResult {
 	res := &peerResult{Version: peerVersion(cfg, name), CPUBusy: map[string]float64{}}
 	logf("== %s %s", name, res.Version)
 	res.CPUBusy["hits"] = waitQuiet(ctx, cfg, name)
 	res.Hits = peerHits(ctx, cfg, name)
+	if tlsPeers[name] {
+		res.CPUBusy["https"] = waitQuiet(ctx, cfg, name)
+		res.HTTPS = peerHTTPS(ctx, cfg, name, cf)
+	}
 	res.CPUBusy["herd"] = waitQuiet(ctx, cfg, name)
 	res.Herd = herdPhase(ctx, cfg, name)
 	res.CPUBusy["live_max_age_1"] = waitQuiet(ctx, cfg, name)
 	res.Live = fanoutPhase(ctx, cfg, name, 0)
 	res.CPUBusy["live_max_age_3600"] = waitQuiet(ctx, cfg, name)
 	res.LiveLong = fanoutPhase(ctx, cfg, name, time.Hour)
-	for phase, e := range map[string]string{"hits": res.Hits.Error, "herd": res.Herd.Error,
-		"live max-age=1": res.Live.Error, "live max-age=3600": res.LiveLong.Error} {
+	errs := map[string]string{"hits": res.Hits.Error, "herd": res.Herd.Error,
+		"live max-age=1": res.Live.Error, "live max-age=3600": res.LiveLong.Error}
+	if h := res.HTTPS; h != nil {
+		errs["https"] = h.Error
+		if h.H1 != nil && h.H1.Error != "" {
+			errs["https/1.1"] = h.H1.Error
+		}
+		if h.H2 != nil && h.H2.Error != "" {
+			errs["http/2"] = h.H2.Error
+		}
+	}
+	for phase, e := range errs {
 		if e != "" {
 			logf("%s: %s phase FAILED: %s", name, phase, e)
 		}
@@ -59,13 +76,14 @@ func peerHits(ctx context.Context, cfg config, name string) *hitsResult {
 		return &hitsResult{Error: errString(err)}
 	}
 	defer origin.stop()
-	stopPeer, err := startPeer(ctx, cfg, name, "hits")
+	peer, err := startPeer(ctx, cfg, name, "hits")
 	if err != nil {
 		return &hitsResult{Error: errString(err)}
 	}
-	defer stopPeer()
-	res := hitsPhase(ctx, cfg, name, fmt.Sprintf("http://127.0.0.1:%d", cfg.peerPort()))
+	defer peer.stop()
+	res := hitsPhase(ctx, cfg, name, fmt.Sprintf("http://127.0.0.1:%d", cfg.peerPort()), httpClient, runWrk)
 	res.Edge = edgeMetrics(ctx, cfg, name)
+	res.Memory = sampleMem(peer.pids())
 	return res
 }
 

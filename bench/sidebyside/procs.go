@@ -79,11 +79,11 @@ func command(ctx context.Context, argv ...string) *exec.Cmd {
 var httpClient = &http.Client{Timeout: 10 * time.Second}
 
 // waitHTTP polls url until it gets any HTTP answer (bounded by timeout).
-func waitHTTP(ctx context.Context, url string, timeout time.Duration) error {
+func waitHTTP(ctx context.Context, client *http.Client, url string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := httpClient.Do(req)
+		resp, err := client.Do(req)
 		if err == nil {
 			resp.Body.Close()
 			return nil
@@ -103,43 +103,55 @@ func startOrigin(ctx context.Context, cfg config, tag string, flags ...string) (
 	if err != nil {
 		return nil, err
 	}
-	if err := waitHTTP(ctx, "http://"+addr+"/_stats", 15*time.Second); err != nil {
+	if err := waitHTTP(ctx, httpClient, "http://"+addr+"/_stats", 15*time.Second); err != nil {
 		p.stop()
 		return nil, fmt.Errorf("origin: %w", err)
 	}
 	return p, nil
 }
 
-// startPeer starts one cache in front of the origin (cold) and returns
-// its stop function.
-func startPeer(ctx context.Context, cfg config, name, tag string) (func(), error) {
+// running is a started cache: how to stop it and which processes it is
+// (for RSS).
+type running struct {
+	stop func()
+	pids func() []int
+}
+
+// startPeer starts one cache in front of the origin (cold); extra flags go
+// to streamedge only.
+func startPeer(ctx context.Context, cfg config, name, tag string, extra ...string) (*running, error) {
 	port, origin := strconv.Itoa(cfg.peerPort()), fmt.Sprintf("127.0.0.1:%d", cfg.originPort())
 	if name == "streamedge" {
-		p, err := startProc(name, filepath.Join(cfg.Work, "streamedge-"+tag+".log"),
-			filepath.Join(cfg.Bin, "streamedge"), "serve", "-origin", "http://"+origin,
-			"-listen", "127.0.0.1:"+port, "-admin", fmt.Sprintf("127.0.0.1:%d", cfg.adminPort()),
-			"-access-log", "off", "-log-level", "warn", "-drain-timeout", "2s")
+		argv := append([]string{filepath.Join(cfg.Bin, "streamedge"), "serve", "-origin", "http://" + origin,
+			"-listen", "127.0.0.1:" + port, "-admin", fmt.Sprintf("127.0.0.1:%d", cfg.adminPort()),
+			"-cache-size", fmt.Sprintf("%dMiB", cfg.CacheMB),
+			"-access-log", "off", "-log-level", "warn", "-drain-timeout", "2s"}, extra...)
+		p, err := startProc(name, filepath.Join(cfg.Work, "streamedge-"+tag+".log"), argv...)
 		if err != nil {
 			return nil, err
 		}
-		if err := waitHTTP(ctx, "http://127.0.0.1:"+port+"/", 30*time.Second); err != nil {
+		if err := waitHTTP(ctx, httpClient, "http://127.0.0.1:"+port+"/", 30*time.Second); err != nil {
 			p.stop()
 			return nil, fmt.Errorf("streamedge: %w", err)
 		}
-		return p.stop, nil
+		return &running{stop: p.stop, pids: func() []int { return []int{p.cmd.Process.Pid} }}, nil
 	}
 	dir := filepath.Join(cfg.Work, name)
 	cmd := command(ctx, filepath.Join(cfg.PeersDir, "start"), name, port, origin, dir)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("CACHE_MB=%d", cfg.CacheMB))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if _, err := cmd.Output(); err != nil {
 		return nil, fmt.Errorf("start %s: %w: %s", name, err, tail(stderr.String(), 600))
 	}
-	return func() {
-		out, err := exec.Command(filepath.Join(cfg.PeersDir, "stop"), dir).CombinedOutput()
-		if err != nil {
-			logf("stop %s: %v: %s", name, err, out)
-		}
+	return &running{
+		stop: func() {
+			out, err := exec.Command(filepath.Join(cfg.PeersDir, "stop"), dir).CombinedOutput()
+			if err != nil {
+				logf("stop %s: %v: %s", name, err, out)
+			}
+		},
+		pids: func() []int { return groupPIDs(filepath.Join(dir, "peer.pid")) },
 	}, nil
 }
 

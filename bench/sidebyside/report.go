@@ -30,11 +30,15 @@ test origin (` + "`player-test origin`" + `). Client, cache and origin share the
 within one run, not absolute figures across machines. Each phase starts the cache cold.
 
 - **Hits**: ` + "`wrk --latency`" + ` on a warmed 1 KiB playlist and a warmed 2 MiB segment. The ceiling
-  column is a minimal Go net/http server with the bytes in memory (bench/ceiling).
+  columns are minimal Go servers with the bytes in memory (bench/ceiling): net/http and
+  fasthttp v1.78.0.
+- **HTTPS hits**: the same over TLS on one certificate made for the run: HTTP/1.1 with wrk, HTTP/2
+  with h2load; nginx with an HTTPS listener on the peers' settings, streamedge ` + "`-tls-listen`" + `,
+  the ceilings.
 - **Cold herd**: bench/herd opens all connections first, then releases one GET each at the same
   instant for a never-requested 2 MiB object; the origin answers after 300 ms. Times run from the
-  release; "origin requests" is the origin's count for that object (1 = fully coalesced). The
-  ceiling's herd is hot.
+  release to each client's first body byte and last byte (headers for reference only); "origin
+  requests" is the origin's count for that object (1 = fully coalesced). The ceilings' herd is hot.
 - **Live**: ` + "`player-test run`" + ` players on /live/hls_ts/master.m3u8 (3 renditions, 2 s segments),
   starts ramped over the first sixth of the run, once with the origin's default ` + "`max-age=1`" + `
   on live playlists and once with ` + "`max-age=3600`" + ` (a misconfigured origin). Origin
@@ -97,14 +101,17 @@ func runBlock(res *results) string {
 		strings.Join(res.Machine.LoadAvg, " / "), 100*maxBusy(res))
 	b.WriteString(res.Table.markdown())
 	b.WriteString("\n" + res.Table.footnotes())
+	if len(res.Targets) > 0 {
+		b.WriteString("\n" + targetsMarkdown(res.Targets))
+	}
 	return b.String()
 }
 
 // maxBusy is the highest CPU use by other work measured before a phase.
 func maxBusy(res *results) float64 {
 	m := 0.0
-	if res.Ceiling != nil {
-		m = res.Ceiling.CPUBusy
+	for _, c := range res.Ceilings {
+		m = max(m, c.CPUBusy)
 	}
 	for _, p := range res.Peers {
 		for _, v := range p.CPUBusy {

@@ -13,51 +13,76 @@ type table struct {
 }
 
 type tableRow struct {
+	Key     string              `json:"key"`
 	Measure string              `json:"measure"`
 	Better  string              `json:"better"` // "higher", "lower" or ""
 	Values  map[string]*float64 `json:"values"`
 	Cells   []string            `json:"cells"`
-	Ratio   string              `json:"ratio"` // streamedge ÷ best peer
+	Ratio   string              `json:"ratio"`         // streamedge ÷ best peer
+	Ceiling string              `json:"ratio_ceiling"` // streamedge ÷ best Go ceiling
 }
 
-// measure is one row: how to read it from a peer and from the ceiling.
+// measure is one row: how to read it from a peer and from a ceiling, and
+// (optionally) what to print when there is no figure ("err" by default).
 type measure struct {
-	name     string
-	better   int // +1 higher is better, -1 lower is better, 0 no verdict
-	decimals int
-	peer     func(*peerResult) (float64, bool)
-	ceiling  func(*ceilingResult) (float64, bool)
+	key       string
+	name      string
+	better    int // +1 higher is better, -1 lower is better, 0 no verdict
+	decimals  int
+	peer      func(*peerResult) (float64, bool)
+	ceiling   func(*ceilingResult) (float64, bool)
+	peerNA    func(*peerResult) string
+	ceilingNA func(*ceilingResult) string
 }
 
 func buildTable(cfg config, res *results) table {
-	t := table{Columns: append([]string{"ceiling"}, cfg.Peers...)}
+	var ceilings []string
+	byCol := map[string]*ceilingResult{}
+	for _, c := range res.Ceilings {
+		ceilings = append(ceilings, c.column())
+		byCol[c.column()] = c
+	}
+	t := table{Columns: append(ceilings, cfg.Peers...)}
 	for _, m := range measures(cfg) {
-		row := tableRow{Measure: m.name, Values: map[string]*float64{},
+		row := tableRow{Key: m.key, Measure: m.name, Values: map[string]*float64{},
 			Better: map[int]string{1: "higher", -1: "lower"}[m.better]}
 		for _, col := range t.Columns {
-			v, ok := 0.0, false
-			switch {
-			case col == "ceiling" && m.ceiling != nil && res.Ceiling != nil:
-				v, ok = m.ceiling(res.Ceiling)
-			case col != "ceiling" && res.Peers[col] != nil:
-				v, ok = m.peer(res.Peers[col])
-			}
-			cell := "—"
-			if ok {
-				row.Values[col] = &v
-				cell = fmt.Sprintf("%.*f", m.decimals, v)
-			} else if col != "ceiling" || m.ceiling != nil {
-				cell = "err"
-			}
-			row.Cells = append(row.Cells, cell)
+			row.Cells = append(row.Cells, cell(m, col, byCol[col], res.Peers[col], row.Values))
 		}
 		row.Ratio = ratio(m, row.Values, cfg.Peers)
+		row.Ceiling = "—"
+		if m.ceiling != nil {
+			row.Ceiling = ratio(m, row.Values, append(ceilings, "streamedge"))
+		}
 		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
 
-// ratio is streamedge's value ÷ the best other peer's, with a verdict.
+// cell is one column's figure (recorded in vals) or why there is none.
+func cell(m measure, col string, c *ceilingResult, p *peerResult, vals map[string]*float64) string {
+	v, ok, na := 0.0, false, "err"
+	switch {
+	case c != nil && m.ceiling == nil:
+		return "—"
+	case c != nil:
+		if v, ok = m.ceiling(c); !ok && m.ceilingNA != nil {
+			na = m.ceilingNA(c)
+		}
+	case p != nil:
+		if v, ok = m.peer(p); !ok && m.peerNA != nil {
+			na = m.peerNA(p)
+		}
+	}
+	if !ok {
+		return na
+	}
+	vals[col] = &v
+	return fmt.Sprintf("%.*f", m.decimals, v)
+}
+
+// ratio is streamedge's value ÷ the best of the others (peers, or
+// ceilings), with a verdict.
 func ratio(m measure, vals map[string]*float64, peers []string) string {
 	se := vals["streamedge"]
 	if se == nil || m.better == 0 {
@@ -93,20 +118,29 @@ func ratio(m measure, vals map[string]*float64, peers []string) string {
 
 func (t table) markdown() string {
 	var b strings.Builder
-	b.WriteString("| measure | " + strings.Join(t.Columns, " | ") + " | streamedge ÷ best peer |\n")
-	b.WriteString("|---" + strings.Repeat("|---:", len(t.Columns)) + "|---|\n")
+	b.WriteString("| measure | " + strings.Join(t.Columns, " | ") + " | streamedge ÷ best peer | streamedge ÷ best Go ceiling |\n")
+	b.WriteString("|---" + strings.Repeat("|---:", len(t.Columns)) + "|---|---|\n")
 	for _, r := range t.Rows {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", r.Measure, strings.Join(r.Cells, " | "), r.Ratio)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.Measure, strings.Join(r.Cells, " | "), r.Ratio, r.Ceiling)
 	}
 	return b.String()
 }
 
 // footnotes explain the rows (printed under the table).
 func (t table) footnotes() string {
-	return `↑ higher is better, ↓ lower is better. "—": does not apply; "err": the phase failed (see the JSON).
-Ratio: streamedge's figure ÷ the best of the other peers (better/worse/≈ within 5 %).
-Ceiling: minimal Go net/http server with the bytes in memory; its herd is hot (no origin).
+	return `↑ higher is better, ↓ lower is better. "—": does not apply; "err": the phase failed (see the JSON);
+"skip": not run (streamedge without -tls-listen); "no h2": the server offered no HTTP/2 (ALPN).
+Ratios: streamedge's figure ÷ the best of the other peers, and ÷ the best Go ceiling (better/worse/≈
+within 5 %). Ceilings: minimal Go servers with the bytes in memory (bench/ceiling), net/http and
+fasthttp v1.78.0 (HTTP/1.1 only: no HTTP/2 figure); their herd is hot (no origin).
+HTTPS: one ECDSA P-256 certificate for every server; nginx with an HTTPS listener (ssl http2) on
+the peers' settings; HTTP/1.1 by wrk, HTTP/2 by h2load; Varnish and ATS are not measured ("—").
+Herd: times from the release of all requests, per client; first body byte = the first non-empty
+read of the body (what a player can use); last byte = the body complete, its length checked; the
+header byte is shown for reference only (a server can send headers early and the body late).
 Live rows: origin media-playlist req/s = origin requests for …/index.m3u8 (all renditions) ÷ run
 seconds; origin requests per segment = origin segment requests ÷ distinct segments requested.
+Memory: peak RSS (VmHWM) at the end of each phase, summed over the cache's processes, the highest
+phase; every cache is bounded to the same size (streamedge -cache-size, the peers' CACHE_MB).
 `
 }

@@ -1,7 +1,10 @@
 // Package herdreport is the JSON contract between bench/herd, which runs a
 // cold herd and writes the report, and bench/sidebyside, which reads it into
 // the side-by-side table. Times are milliseconds from the release of all
-// requests.
+// requests, per client: the first body byte (what a player can use) and
+// the last byte (the body complete and verified) are the results; the
+// first response byte (the status line) is kept for reference only, since a
+// server that sends its headers early and the body late looks fast there.
 package herdreport
 
 // Report is one herd's result.
@@ -15,10 +18,11 @@ type Report struct {
 	CacheHeaders   map[string]int `json:"cache_headers"`
 	DistinctBodies int            `json:"distinct_bodies"` // CRC-32C of the 200 bodies; 1 = all identical
 	BodyBytes      int64          `json:"body_bytes"`
-	TTFBMS         Dist           `json:"ttfb_ms"`
-	TotalMS        Dist           `json:"total_ms"`
-	ConnectAllMS   float64        `json:"connect_all_ms"` // opening every connection, before the release
-	WallMS         float64        `json:"wall_ms"`        // release to the last client done
+	HeaderMS       Dist           `json:"header_ms"`          // first response byte (status line): reference only
+	FirstBodyMS    Dist           `json:"first_body_byte_ms"` // first non-empty read of the body
+	TotalMS        Dist           `json:"total_ms"`           // last byte: body complete, length checked
+	ConnectAllMS   float64        `json:"connect_all_ms"`     // opening every connection, before the release
+	WallMS         float64        `json:"wall_ms"`            // release to the last client done
 }
 
 // Dist summarizes the successful clients' times.
