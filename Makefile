@@ -5,7 +5,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 PKGS     := ./...
 
-.PHONY: all build demo test vet fmt-check unit fuzz bench clean test-browser test-faults
+.PHONY: all build demo test test-deps vet fmt-check unit fuzz bench clean test-browser test-faults
 
 all: build
 
@@ -38,7 +38,11 @@ fmt-check:
 vet:
 	$(GO) vet $(PKGS)
 
-unit:
+# Debian packages the tests need beyond Go (nginx), installed when missing.
+test-deps:
+	scripts/test-deps.sh
+
+unit: test-deps
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
 
 # Fault-injection suite: the real binaries in front of a faulty test origin
