@@ -249,20 +249,28 @@ func TestHTTPSOnlyWithListenOff(t *testing.T) {
 }
 
 // TestSIGHUPReloadKeepsOpenConnections: SIGHUP swaps the certificate for new
-// connections, an HTTP/2 connection opened before keeps serving, and a bad
-// pair is refused, logged and counted while the current one serves on.
+// connections (TCP and QUIC), HTTP/2 and HTTP/3 connections opened before
+// keep serving, and a bad pair is refused, logged and counted while the
+// current one serves on.
 func TestSIGHUPReloadKeepsOpenConnections(t *testing.T) {
-	e := startTLSEdge(t, 0, "-http3=false")
-	old := e.client("a.test", true)
-	if resp, _ := fetch(t, old, "https://"+e.tlsAddr+"/1.ts"); resp.TLS.PeerCertificates[0].SerialNumber.Int64() != 1 {
-		t.Fatal("not the first certificate")
+	e := startTLSEdge(t, 0)
+	old, oldH3 := e.client("a.test", true), e.h3client("a.test")
+	for _, c := range []*http.Client{old, oldH3} {
+		if resp, _ := fetch(t, c, "https://"+e.tlsAddr+"/1.ts"); resp.TLS.PeerCertificates[0].SerialNumber.Int64() != 1 {
+			t.Fatalf("%s: not the first certificate", resp.Proto)
+		}
 	}
 	e.ca.Issue(t, "a", 11, "a.test") // renewed in place
 	hup(t)
 	waitFor(t, "the renewed certificate on a new connection", func() bool { return newSerial(t, e) == 11 })
-	resp, _ := fetch(t, old, "https://"+e.tlsAddr+"/2.ts")
-	if resp.StatusCode != 200 || resp.TLS.PeerCertificates[0].SerialNumber.Int64() != 1 {
-		t.Fatalf("the connection opened before the reload: %d, serial %d", resp.StatusCode, resp.TLS.PeerCertificates[0].SerialNumber)
+	for _, c := range []*http.Client{old, oldH3} {
+		resp, _ := fetch(t, c, "https://"+e.tlsAddr+"/2.ts")
+		if resp.StatusCode != 200 || resp.TLS.PeerCertificates[0].SerialNumber.Int64() != 1 {
+			t.Fatalf("%s connection opened before the reload: %d, serial %d", resp.Proto, resp.StatusCode, resp.TLS.PeerCertificates[0].SerialNumber)
+		}
+	}
+	if resp, _ := fetch(t, e.h3client("a.test"), "https://"+e.tlsAddr+"/3.ts"); resp.TLS.PeerCertificates[0].SerialNumber.Int64() != 11 {
+		t.Fatal("a new QUIC connection did not get the renewed certificate")
 	}
 	if err := os.WriteFile(e.a.CertFile, []byte("-----BEGIN CERTIFICATE-----\ntruncated"), 0o600); err != nil {
 		t.Fatal(err)
