@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 
 	"github.com/streamedge/streamedge/limits"
@@ -25,6 +26,8 @@ type tlsFront struct {
 	srv   *http.Server
 	h3    *tlsfront.HTTP3
 	stop  chan struct{} // ends the SIGHUP loop
+	hup   chan os.Signal
+	once  sync.Once
 }
 
 // newTLSFront binds -tls-listen (TCP, and UDP on the same port) and loads the
@@ -76,6 +79,7 @@ func (f *tlsFront) close() {
 	if f == nil {
 		return
 	}
+	f.stopReloads()
 	f.ln.Close()
 	if f.h3 != nil {
 		_ = f.h3.Close() // after a drain, a no-op
@@ -129,13 +133,11 @@ func (a *app) startFront(plain *http.Server, errc chan<- error) func(context.Con
 	if f.h3 != nil {
 		go func() { errc <- f.h3.Serve() }()
 	}
-	f.stop = make(chan struct{})
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	go f.reloadOn(hup, a.front, a.log)
+	f.stop, f.hup = make(chan struct{}), make(chan os.Signal, 1)
+	signal.Notify(f.hup, syscall.SIGHUP)
+	go f.reloadOn(f.hup, a.front, a.log)
 	return func(ctx context.Context) {
-		signal.Stop(hup)
-		close(f.stop)
+		f.stopReloads()
 		if err := f.srv.Shutdown(ctx); err != nil {
 			a.log.Warn("HTTPS drain cut short", "err", err)
 		}
@@ -145,6 +147,17 @@ func (a *app) startFront(plain *http.Server, errc chan<- error) func(context.Con
 			}
 		}
 	}
+}
+
+// stopReloads ends the SIGHUP loop, once (at the drain, or at close when the
+// server stopped on an error).
+func (f *tlsFront) stopReloads() {
+	f.once.Do(func() {
+		if f.stop != nil {
+			signal.Stop(f.hup)
+			close(f.stop)
+		}
+	})
 }
 
 // reloadOn re-reads the certificates on each signal until f.stop. A bad set
