@@ -150,6 +150,14 @@ func TestHTTPSAndHTTP2ServeTheCacheAsWired(t *testing.T) {
 	if v := metric(t, e.running, `streamedge_requests_by_protocol_total{proto="HTTP/2.0"}`); v != 2 {
 		t.Fatalf("HTTP/2 requests counted: %v, want 2", v)
 	}
+	// No h2c: HTTP/2 with prior knowledge on the plain listener is refused.
+	p := new(http.Protocols)
+	p.SetUnencryptedHTTP2(true)
+	h2c := &http.Client{Transport: &http.Transport{Protocols: p}, Timeout: 5 * time.Second}
+	if resp, err := h2c.Get(e.edge + "/h2c.ts"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("h2c on -listen answered %s %d", resp.Proto, resp.StatusCode)
+	}
 }
 
 func TestSNIChoosesTheCertificateAsWired(t *testing.T) {
