@@ -3,6 +3,8 @@ package tlsfront
 import (
 	"net/http"
 	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // AltSvc advertises HTTP/3 on port (h3=":PORT"; ma=86400) on every response
@@ -28,7 +30,7 @@ func CountProtocol(m *Metrics, next http.Handler) http.Handler {
 	})
 }
 
-func (m *Metrics) protoCounter(r *http.Request) interface{ Inc() } {
+func (m *Metrics) protoCounter(r *http.Request) prometheus.Counter {
 	switch {
 	case r.ProtoMajor == 1 && r.ProtoMinor == 0:
 		return m.byProto[0]

@@ -88,8 +88,9 @@ func (s *HTTP3) Close() error {
 // H3_EXCESSIVE_LOAD; a connection's place is released when it ends.
 type cappedListener struct {
 	*quic.EarlyListener
-	max, n int64
-	m      *Metrics
+	max int64
+	n   atomic.Int64
+	m   *Metrics
 }
 
 func (l *cappedListener) Accept(ctx context.Context) (*quic.Conn, error) {
@@ -98,11 +99,11 @@ func (l *cappedListener) Accept(ctx context.Context) (*quic.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		if atomic.AddInt64(&l.n, 1) <= l.max {
-			context.AfterFunc(c.Context(), func() { atomic.AddInt64(&l.n, -1) })
+		if l.n.Add(1) <= l.max {
+			context.AfterFunc(c.Context(), func() { l.n.Add(-1) })
 			return c, nil
 		}
-		atomic.AddInt64(&l.n, -1)
+		l.n.Add(-1)
 		l.m.quicRefusal()
 		_ = c.CloseWithError(quic.ApplicationErrorCode(http3.ErrCodeExcessiveLoad), "too many connections")
 	}

@@ -331,7 +331,7 @@ func TestTLSListenerKeepsTheConnectionLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idle.Close()
-	time.Sleep(50 * time.Millisecond) // accepted and counted
+	waitFor(t, "the silent connection admitted", func() bool { return metric(t, e.running, "streamedge_client_connections") == 1 })
 	if _, err := e.client("a.test", true).Get("https://" + e.tlsAddr + "/x.ts"); err == nil {
 		t.Fatal("a second connection from the same IP was served")
 	}
