@@ -46,8 +46,8 @@ func NewCA(t testing.TB) *CA {
 	return ca
 }
 
-// Pair is a certificate and key file for the names, valid from notBefore
-// to notAfter, with serial as its serial number.
+// Pair is the certificate and key files Issue wrote, and the certificate's
+// serial number (what a test compares to tell certificates apart).
 type Pair struct {
 	CertFile, KeyFile string
 	Serial            int64
