@@ -12,6 +12,7 @@ import (
 type accessRecord struct {
 	Time       string  `json:"time"`
 	Client     string  `json:"client"`
+	Proto      string  `json:"proto"` // HTTP/1.1, HTTP/2.0, HTTP/3.0
 	Method     string  `json:"method"`
 	URI        string  `json:"uri"`
 	Status     int     `json:"status"`

@@ -70,7 +70,7 @@ func (h *Handler) finish(x *exchange) {
 	h.metrics.request(x.result, x.w.bytes)
 	if h.cfg.AccessLog != nil {
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
-			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r), Method: x.r.Method,
+			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r), Proto: x.r.Proto, Method: x.r.Method,
 			URI: x.r.RequestURI, Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
 		})

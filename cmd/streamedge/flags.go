@@ -53,6 +53,10 @@ type config struct {
 	MaxURILength      int
 	RateLimit         float64
 	RateBurst         int
+	TLSListen         string
+	TLSCerts          fileList
+	TLSKeys           fileList
+	HTTP3             bool
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -69,7 +73,7 @@ func defaults() config {
 		MaxFills: edge.DefaultMaxFills, FillWait: edge.DefaultFillWait,
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
-		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength,
+		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
 	}
 }
 
@@ -107,7 +111,11 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve; the demo origin for demo)")
-	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on")
+	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on over plain HTTP (\"off\": HTTPS only, on -tls-listen)")
+	fs.StringVar(&c.TLSListen, "tls-listen", c.TLSListen, "address to serve HTTPS on: HTTP/1.1 and HTTP/2 over TCP, HTTP/3 over UDP on the same port (empty: off)")
+	fs.Var(&c.TLSCerts, "tls-cert", "PEM certificate chain for -tls-listen; repeat the flag or separate with commas for several, chosen by SNI (the first is the default)")
+	fs.Var(&c.TLSKeys, "tls-key", "PEM private key of each -tls-cert, in the same order")
+	fs.BoolVar(&c.HTTP3, "http3", c.HTTP3, "also serve HTTP/3 (QUIC) on the -tls-listen port over UDP, advertised by Alt-Svc")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
@@ -206,6 +214,9 @@ func (c *config) validate() error {
 	}
 	if c.Pprof != "auto" && c.Pprof != "on" && c.Pprof != "off" {
 		return fmt.Errorf("-pprof %q: want auto, on or off", c.Pprof)
+	}
+	if err := c.validateTLS(); err != nil {
+		return err
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {

@@ -24,6 +24,7 @@ import (
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/tlsfront"
 )
 
 // wrapper lets the demo put its page in front of the edge handler.
@@ -33,7 +34,9 @@ type wrapper = func(h *edge.Handler, reg *prometheus.Registry) http.Handler
 type app struct {
 	cfg      config
 	log      *slog.Logger
-	ln       net.Listener // clients
+	ln       net.Listener // clients; nil with -listen off
+	tls      *tlsFront    // -tls-listen: HTTPS, HTTP/2, HTTP/3 (front.go); nil when off
+	front    *tlsfront.Metrics
 	adminLn  net.Listener // nil when -admin off
 	oc       *origin.Client
 	store    *segments.Store
@@ -61,14 +64,20 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer, ready func(e
 func newApp(c config, stdout, stderr io.Writer, wrap []wrapper) (*app, error) {
 	a := &app{cfg: c, log: newLogger(c.LogLevel, stderr), closeLog: func() {}}
 	var err error
-	if a.ln, err = listen("-listen", c.Listen); err != nil {
-		return nil, err
+	if c.Listen != "off" {
+		if a.ln, err = listen("-listen", c.Listen); err != nil {
+			return nil, err
+		}
 	}
 	if c.Admin != "" && c.Admin != "off" {
 		if a.adminLn, err = listen("-admin", c.Admin); err != nil {
-			a.ln.Close()
+			a.close()
 			return nil, err
 		}
+	}
+	if a.tls, err = newTLSFront(c); err != nil {
+		a.close()
+		return nil, err
 	}
 	if err := a.wire(stdout, wrap); err != nil {
 		a.close()
@@ -115,8 +124,10 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	// The limits come first, so the demo page is limited too; the admin
 	// listener is not.
 	a.handler = limits.Handler(a.limits, lm, wrapEdge(h, a.reg, wrap))
-	a.ln = limits.Listener(a.ln, a.limits, lm)
-	return nil
+	if a.ln != nil {
+		a.ln = limits.Listener(a.ln, a.limits, lm)
+	}
+	return a.wireFront(lm) // TLS listener, Alt-Svc, requests by protocol
 }
 
 // storeConfig splits -cache-size between fastcache (the store of record) and
@@ -135,8 +146,11 @@ func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) e
 	c := a.cfg
 	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
 		MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(), ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
-	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(a.ln) }()
+	errc := make(chan error, 4)
+	if a.ln != nil {
+		go func() { errc <- srv.Serve(a.ln) }()
+	}
+	stopFront := a.startFront(srv, errc)
 	var admin *http.Server
 	if a.adminLn != nil {
 		admin = &http.Server{Handler: a.adminMux(), ReadHeaderTimeout: 5 * time.Second}
@@ -146,10 +160,10 @@ func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) e
 	defer stopSaving()
 	go a.saver.every(saveCtx, c.CacheSaveInterval)
 	a.ready.Store(true)
-	a.log.Info("streamedge serving", "listen", a.ln.Addr().String(), "origin", c.Origin, "admin", a.adminAddr(),
+	a.log.Info("streamedge serving", "listen", a.edgeAddr(), "tls_listen", a.tls.addr(), "origin", c.Origin, "admin", a.adminAddr(),
 		"cache_size", c.CacheSize.String(), "version", version)
 	if ready != nil {
-		ready(a.ln.Addr().String(), a.adminAddr())
+		ready(a.edgeAddr(), a.adminAddr())
 	}
 	select {
 	case <-ctx.Done():
@@ -163,6 +177,7 @@ func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) e
 	if err := srv.Shutdown(sctx); err != nil {
 		a.log.Warn("drain cut short", "err", err)
 	}
+	stopFront(sctx)
 	stopSaving()
 	a.saver.save()
 	if admin != nil {
@@ -179,7 +194,10 @@ func (a *app) adminAddr() string {
 }
 
 func (a *app) close() {
-	a.ln.Close()
+	if a.ln != nil {
+		a.ln.Close()
+	}
+	a.tls.close()
 	if a.adminLn != nil {
 		a.adminLn.Close()
 	}
