@@ -29,6 +29,7 @@ var hopHeaders = []string{
 	"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
 	"Te", "Trailer", "Transfer-Encoding", "Upgrade",
 	"Set-Cookie", "Date", "Age", "Content-Length", "X-Cache", "Via", "Accept-Ranges",
+	"Alt-Svc", // the origin's alternative services are not the edge's (the edge advertises its own)
 }
 
 // keptHeader is storedHeader less the fields the origin named in

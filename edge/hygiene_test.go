@@ -218,3 +218,26 @@ func TestHitHeadersAllocateNothing(t *testing.T) {
 		}
 	}
 }
+
+// An origin's Alt-Svc names the origin's own alternative services (its
+// HTTP/3 port, say): it is never stored nor passed to clients, whose
+// alternatives are the edge's (advertised by the front end).
+func TestOriginAltSvcNeverReachesClients(t *testing.T) {
+	t.Parallel()
+	o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=600")
+		w.Header().Set("Alt-Svc", `h3=":9443"; ma=86400`)
+		fmt.Fprint(w, "x")
+	})
+	e := newTestEdge(t, o.URL, edgeOpts{})
+	for _, step := range []struct{ name, method, cache string }{
+		{"miss", "GET", "Miss"}, {"hit", "GET", "Hit"}, {"pass_through", "POST", "Miss"},
+	} {
+		waitFor(t, func() bool { return e.h.group.InFlight() == 0 })
+		r := e.get(t, step.method, "/alt.ts")
+		wantCache(t, r, step.cache)
+		if got := r.header.Values("Alt-Svc"); len(got) != 0 {
+			t.Fatalf("%s: the origin's Alt-Svc reached the client: %q", step.name, got)
+		}
+	}
+}

@@ -28,6 +28,7 @@ func (c *Client) PassThrough(log *slog.Logger, onError func(*http.Request, error
 		},
 		ModifyResponse: func(r *http.Response) error {
 			r.Header.Add("Via", "1.1 "+c.cfg.Via)
+			r.Header.Del("Alt-Svc") // the origin's ports are not the edge's
 			return nil
 		},
 		FlushInterval: -1, // stream as bytes arrive
