@@ -41,7 +41,7 @@ func TestFillFloodBounded(t *testing.T) {
 	go func() {
 		defer close(sampled)
 		for {
-			peakConns.Store(max(peakConns.Load(), int64(establishedTo(t, port))))
+			peakConns.Store(max(peakConns.Load(), int64(establishedTo(t, pid, port))))
 			peakRSS.Store(max(peakRSS.Load(), rssBytes(t, pid)))
 			select {
 			case <-stop:
@@ -123,10 +123,12 @@ func rssBytes(t *testing.T, pid int) int64 {
 	return 0
 }
 
-// establishedTo counts ESTABLISHED loopback TCP connections whose remote port
-// is port: the edge's connections to the origin (clients talk to the edge's
-// port, never the origin's).
-func establishedTo(t *testing.T, port int) int {
+// establishedTo counts the ESTABLISHED loopback TCP connections of process
+// pid whose remote port is port: the edge's connections to the origin
+// (clients talk to the edge's port, never the origin's). Only pid's own
+// sockets count, so other processes on the machine cannot skew the figure.
+func establishedTo(t *testing.T, pid, port int) int {
+	mine := socketInodes(pid)
 	f, err := os.Open("/proc/net/tcp")
 	if err != nil {
 		t.Fatal(err)
@@ -137,9 +139,24 @@ func establishedTo(t *testing.T, port int) int {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
-		if len(fields) > 3 && fields[3] == "01" && strings.HasSuffix(fields[2], want) { // remote address, state 01
+		// remote address, state 01 (ESTABLISHED), inode
+		if len(fields) > 9 && fields[3] == "01" && strings.HasSuffix(fields[2], want) && mine[fields[9]] {
 			n++
 		}
 	}
 	return n
+}
+
+// socketInodes returns the inodes of pid's open sockets.
+func socketInodes(pid int) map[string]bool {
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	ents, _ := os.ReadDir(dir)
+	inodes := make(map[string]bool, len(ents))
+	for _, e := range ents {
+		link, err := os.Readlink(dir + "/" + e.Name())
+		if ino, ok := strings.CutPrefix(link, "socket:["); ok {
+			inodes[strings.TrimSuffix(ino, "]")] = err == nil
+		}
+	}
+	return inodes
 }
