@@ -39,7 +39,8 @@ type Config struct {
 type Client struct {
 	cfg       Config
 	transport *http.Transport
-	fills     *semaphore.Weighted // nil: no cap of the origin's own
+	fills     *semaphore.Weighted       // nil: no cap of the origin's own
+	prepare   func(*http.Request) error // last step before a fill is sent (S3 signing), may be nil
 }
 
 // New validates cfg and builds the transport.

@@ -2,6 +2,7 @@ package origin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -46,6 +47,11 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 	}
 	if fr.Offset > 0 {
 		h.Set("Range", "bytes="+strconv.FormatInt(fr.Offset, 10)+"-")
+	}
+	if c.prepare != nil {
+		if err := c.prepare(req); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
 	}
 	resp, err := roundTripIdle(c.transport, req, c.cfg.Timeout)
 	if err != nil {
