@@ -55,6 +55,9 @@ func (v *validator) settings(at path, s *BehaviorSettings) {
 		v.add(at.key("origin"), "unknown origin %q (known: %s)", s.Origin, v.known(true))
 	}
 	v.methods(at.key("allowed_methods"), s.AllowedMethods)
+	if len(s.AllowedMethods) > 3 && v.reachesS3(s.Origin) {
+		v.add(at.key("allowed_methods"), "%q reaches an S3 origin, which serves [GET, HEAD] or [GET, HEAD, OPTIONS] (the edge signs fills, not uploads)", s.Origin)
+	}
 	v.cachePolicy(at.key("cache_policy"), &s.CachePolicy)
 	v.originRequest(at.key("origin_request"), &s.OriginRequest)
 	if s.Media.Prefetch > MaxPrefetch {
@@ -66,6 +69,14 @@ func (v *validator) settings(at path, s *BehaviorSettings) {
 	if p := s.ResponseHeadersPolicy; p != "" && v.f.ResponseHeadersPolicies[p] == nil {
 		v.add(at.key("response_headers_policy"), "unknown response headers policy %q (known: %s)", p, orNone(sortedKeys(v.f.ResponseHeadersPolicies)))
 	}
+}
+
+// reachesS3: the name is an S3 origin or a group with one.
+func (v *validator) reachesS3(name string) bool {
+	if g := v.f.OriginGroups[name]; g != nil {
+		return v.f.S3Origins[g.Primary] != nil || v.f.S3Origins[g.Secondary] != nil
+	}
+	return v.f.S3Origins[name] != nil
 }
 
 func (v *validator) methods(at path, ms []string) {

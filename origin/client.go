@@ -33,6 +33,9 @@ type Config struct {
 	InsecureSkipVerify    bool
 	Via                   string // pseudonym in Via (default "streamedge")
 	UserAgent             string // sent on fills (default "streamedge")
+	// AddHeaders are set on every origin request, fills and pass-through
+	// (e.g. a secret the origin checks); never framing or hop-by-hop headers.
+	AddHeaders http.Header
 }
 
 // Client fetches from one origin.

@@ -33,6 +33,9 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 		return nil, err
 	}
 	h := req.Header
+	for k, vs := range c.cfg.AddHeaders {
+		h[k] = vs
+	}
 	h.Set("User-Agent", c.cfg.UserAgent)
 	h.Set("Via", "1.1 "+c.cfg.Via)
 	h.Set("Accept-Encoding", variant.FillAcceptEncoding(fr.AcceptEncoding))
