@@ -232,3 +232,34 @@ func TestGroupHealthMetricsAndPing(t *testing.T) {
 		t.Errorf("Ping with both down: %v", err)
 	}
 }
+
+// TestGroupConcurrentFills: many fills at once while the primary fails and
+// recovers all get an answer from a healthy member (run with -race).
+func TestGroupConcurrentFills(t *testing.T) {
+	p, s := newTestOrigin(t, "a"), newTestOrigin(t, "b")
+	clock := &fakeClock{t: time.Unix(1000, 0)}
+	g := newTestGroup(t, p, s, nil, nil, clock)
+	p.status.Store(503)
+	var wg sync.WaitGroup
+	var bad atomic.Int32
+	for i := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i == 32 {
+				p.status.Store(200)
+				clock.Add(time.Minute)
+			}
+			if code, _ := groupGet(t, g); code != 200 {
+				bad.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if bad.Load() != 0 {
+		t.Fatalf("%d fills without a 200", bad.Load())
+	}
+	if h := g.Health(); len(h) != 2 || h[1].Failures != 0 {
+		t.Fatalf("health %+v", h)
+	}
+}
