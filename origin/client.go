@@ -33,13 +33,17 @@ type Config struct {
 	InsecureSkipVerify    bool
 	Via                   string // pseudonym in Via (default "streamedge")
 	UserAgent             string // sent on fills (default "streamedge")
+	// AddHeaders are set on every origin request, fills and pass-through
+	// (e.g. a secret the origin checks); never framing or hop-by-hop headers.
+	AddHeaders http.Header
 }
 
 // Client fetches from one origin.
 type Client struct {
 	cfg       Config
 	transport *http.Transport
-	fills     *semaphore.Weighted // nil: no cap of the origin's own
+	fills     *semaphore.Weighted       // nil: no cap of the origin's own
+	prepare   func(*http.Request) error // last step before a fill is sent (S3 signing), may be nil
 }
 
 // New validates cfg and builds the transport.

@@ -13,4 +13,12 @@
 // the same transport, which strips hop-by-hop headers both ways and tunnels a
 // protocol upgrade (WebSocket) once the origin answers 101; a tunnel is not
 // bounded by the exchange timeout. Failures become statuses in package failure.
+//
+// Two origin kinds of CloudFront's are built here but not yet wired into the
+// edge (package config describes them; the edge takes one Client today):
+// NewS3 is a Client whose fills are SigV4-signed S3 GetObject requests
+// (aws-sdk-go-v2's signer; path-style or virtual-hosted; keys static or from
+// the AWS chain), and Group is a primary and a secondary Client with
+// failover for fills on connection errors, timeouts and configured statuses,
+// the failed primary skipped for a back-off, per-member health and metrics.
 package origin

@@ -2,6 +2,7 @@ package origin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,6 +33,9 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 		return nil, err
 	}
 	h := req.Header
+	for k, vs := range c.cfg.AddHeaders {
+		h[k] = vs
+	}
 	h.Set("User-Agent", c.cfg.UserAgent)
 	h.Set("Via", "1.1 "+c.cfg.Via)
 	h.Set("Accept-Encoding", variant.FillAcceptEncoding(fr.AcceptEncoding))
@@ -46,6 +50,11 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 	}
 	if fr.Offset > 0 {
 		h.Set("Range", "bytes="+strconv.FormatInt(fr.Offset, 10)+"-")
+	}
+	if c.prepare != nil {
+		if err := c.prepare(req); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
 	}
 	resp, err := roundTripIdle(c.transport, req, c.cfg.Timeout)
 	if err != nil {

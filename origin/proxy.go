@@ -24,6 +24,9 @@ func (c *Client) PassThrough(log *slog.Logger, onError func(*http.Request, error
 			pr.SetURL(&base)
 			pr.SetXForwarded()
 			pr.Out.Host = base.Host
+			for k, vs := range c.cfg.AddHeaders {
+				pr.Out.Header[k] = vs
+			}
 			pr.Out.Header.Add("Via", "1.1 "+c.cfg.Via)
 		},
 		ModifyResponse: func(r *http.Response) error {
