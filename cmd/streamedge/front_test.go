@@ -325,7 +325,9 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // limits listener (a connection over -max-conns-per-ip is refused) and a
 // client that never finishes its handshake is cut after -read-header-timeout.
 func TestTLSListenerKeepsTheConnectionLimits(t *testing.T) {
-	e := startTLSEdge(t, 0, "-http3=false", "-max-conns-per-ip", "1", "-read-header-timeout", "500ms")
+	// 2s: long enough that the second client connects while the silent one
+	// is still admitted, even on a loaded machine.
+	e := startTLSEdge(t, 0, "-http3=false", "-max-conns-per-ip", "1", "-read-header-timeout", "2s")
 	idle, err := net.Dial("tcp", e.tlsAddr) // a slowloris: connects, never says hello
 	if err != nil {
 		t.Fatal(err)

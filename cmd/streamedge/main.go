@@ -4,6 +4,7 @@
 //
 //	streamedge serve -origin http://packager:8080 [flags]
 //	streamedge demo  [flags]     the edge and the demo page in front of the demo origin (make demo)
+//	streamedge check -config edge.yaml   validate a configuration file (serving from it comes next)
 //	streamedge version
 package main
 
@@ -27,6 +28,7 @@ const usage = `streamedge: a streaming-media (HLS/DASH) edge cache
 Usage:
   streamedge serve -origin URL [flags]   serve the origin's media through the cache
   streamedge demo [-origin URL] [flags]   the demo page and the demo origin (bin/player-test origin) through the cache
+  streamedge check -config FILE         validate an edge.yaml (line:column for every problem)
   streamedge version                     print the version
 
 Run 'streamedge serve -h' for the flags.
@@ -76,6 +78,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, version)\n", args[0])
+	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, check, version)\n", args[0])
 	return errUsage
 }
