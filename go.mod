@@ -5,6 +5,8 @@ go 1.26.8
 require (
 	github.com/VictoriaMetrics/fastcache v1.13.2
 	github.com/andybalholm/brotli v1.2.8
+	github.com/armon/go-radix v1.0.0
+	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign v1.9.16
 	github.com/cespare/xxhash/v2 v2.3.0
 	github.com/grafov/m3u8 v0.12.1
@@ -17,7 +19,7 @@ require (
 )
 
 require (
-	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
+	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/golang/snappy v1.0.0 // indirect
 	github.com/kylelemons/godebug v1.1.0 // indirect
