@@ -89,6 +89,17 @@ func TestSDKSignedCookiesAccepted(t *testing.T) {
 	get(t, srv.URL+"/live/index.m3u8", canned...).wantOK(t, "canned cookie")
 	get(t, srv.URL+"/live/other.m3u8", canned...).wantDenied(t, "canned cookie on another path", ReasonResource)
 
+	// CloudFront's canned cookies (CloudFront-Expires): the SDK's canned
+	// policy signs them; the verifier rebuilds the policy from the URL.
+	sig, _, err := sign.NewCannedPolicy(srv.URL+"/live/index.m3u8", hour).Sign(k.rsaA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expiresCookies := []*http.Cookie{{Name: CookieExpires, Value: strconv.FormatInt(hour.Unix(), 10)},
+		{Name: CookieSignature, Value: string(sig)}, {Name: CookieKeyPairID, Value: keyA}}
+	get(t, srv.URL+"/live/index.m3u8", expiresCookies...).wantOK(t, "CloudFront-Expires cookie")
+	get(t, srv.URL+"/live/index.m3u8?x=1", expiresCookies...).wantDenied(t, "CloudFront-Expires cookie, other URL", ReasonBadSignature)
+
 	custom, err := cs.SignWithPolicy(customPolicy("http*://127.0.0.1:*/show/*", hour, nil, "127.0.0.1/32"))
 	if err != nil {
 		t.Fatal(err)
