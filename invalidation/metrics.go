@@ -3,7 +3,9 @@ package invalidation
 import "github.com/prometheus/client_golang/prometheus"
 
 // Metrics are the package's Prometheus series, a prometheus.Collector for the
-// wiring to register; a nil *Metrics counts nothing.
+// wiring to register; a nil *Metrics counts nothing. The records and floor
+// gauges describe one Set: give each Set its own Metrics (the edge has one
+// Set per cache).
 type Metrics struct {
 	records   prometheus.Gauge
 	floor     prometheus.Gauge
