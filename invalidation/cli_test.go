@@ -57,6 +57,16 @@ func TestAWSCLIInvalidations(t *testing.T) {
 		!strings.Contains(string(out), `"Id": "`+inv.Id+`"`) {
 		t.Fatalf("list-invalidations: %v %s", err, out)
 	}
+	// The CLI's paginator follows NextMarker: page by page it lists every one.
+	for _, ref := range []string{"go-1", "go-2"} {
+		if _, _, err := h.set.Create(ref, []string{"/" + ref}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err = cli(env, "list-invalidations", "--distribution-id", testDist, "--page-size", "1"); err != nil ||
+		strings.Count(string(out), `"Status": "Completed"`) != 3 {
+		t.Fatalf("list-invalidations --page-size 1: %v %s", err, out)
+	}
 	euWest := append(env[:2:2], "AWS_DEFAULT_REGION=eu-west-1") // botocore signs with the client's region
 	if out, err = cli(euWest, "get-invalidation", "--distribution-id", testDist, "--id", inv.Id); err != nil {
 		t.Fatalf("get-invalidation signed for eu-west-1: %v %s", err, out)
@@ -74,7 +84,7 @@ func TestAWSCLIInvalidations(t *testing.T) {
 	if h.set.Len() != before {
 		t.Fatal("a wrongly signed CLI call changed the Set")
 	}
-	if n, _ := h.set.List("", 10); len(n) != 1 {
-		t.Fatalf("%d invalidations after the refused call, want 1", len(n))
+	if n, _ := h.set.List("", 10); len(n) != 3 {
+		t.Fatalf("%d invalidations after the refused call, want 3", len(n))
 	}
 }

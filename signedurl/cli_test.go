@@ -51,6 +51,9 @@ func TestAWSCLISignedURLs(t *testing.T) {
 		t.Fatalf("CLI made no custom URL: %s", custom)
 	}
 	get(t, custom).wantOK(t, "CLI custom with IP and start")
+	withQuery := cliSign(srv.URL+"/live/a.ts?token=1", "--ip-address", "127.0.0.1/32")
+	get(t, withQuery).wantOK(t, "CLI custom, resource with a plain query")
+	get(t, strings.Replace(withQuery, "token=1", "token=2", 1)).wantDenied(t, "CLI custom, other query", ReasonResource)
 	get(t, cliSign(srv.URL+"/live/a.ts", "--ip-address", "203.0.113.0/24")).wantDenied(t, "CLI custom wrong IP", ReasonIP)
 	get(t, cliSign(srv.URL+"/live/a.ts", "--date-greater-than", soon)).wantDenied(t, "CLI custom not yet valid", ReasonNotYetValid)
 	get(t, strings.Replace(custom, "index.m3u8", "x.m3u8", 1)).wantDenied(t, "CLI custom on another path", ReasonResource)
