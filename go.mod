@@ -5,9 +5,11 @@ go 1.26.8
 require (
 	github.com/VictoriaMetrics/fastcache v1.13.2
 	github.com/andybalholm/brotli v1.2.8
+	github.com/armon/go-radix v1.0.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/config v1.33.19
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.1
+	github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign v1.9.16
 	github.com/cespare/xxhash/v2 v2.3.0
 	github.com/goccy/go-yaml v1.19.2
 	github.com/grafov/m3u8 v0.12.1

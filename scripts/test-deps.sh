@@ -2,12 +2,15 @@
 # Installs the Debian packages `make test` needs beyond Go (idempotent):
 #   nginx  the real origin of edge.TestNginxGzipOriginThroughEdge (gzip_types)
 #          and the config check of the HTTPS benchmark phase.
+#   awscli the real `aws cloudfront` client of the signedurl and invalidation
+#          tests (sign, create-invalidation, get/list, wait).
 # The package's system service is kept from starting (a temporary
 # policy-rc.d), so nothing listens on port 80 afterwards. Without root, a
 # missing package is only reported: the tests that need it skip.
 set -eu
 missing=""
 [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+[ -x /usr/bin/aws ] || missing="$missing awscli"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "test-deps: missing:$missing (not root: the tests that need them skip)" >&2
