@@ -88,7 +88,8 @@
 // CAN-BLOCK-RELOAD=YES, PART-HOLD-BACK = 3 × PART-TARGET, CAN-SKIP-UNTIL=12,
 // CAN-SKIP-DATERANGES=YES. _HLS_msn[/_HLS_part] holds the request until the
 // playlist has that segment or part (part past a segment's last = part 0
-// of the next), at most 3 × TD (then 503); 400 for _HLS_part without
+// of the next), at most 3 × TD (then 503, a guard: valid requests are never
+// that far ahead); 400 for _HLS_part without
 // _HLS_msn, non-decimal values, an MSN more than two past the last
 // segment, or a part beyond the Advance Part Limit (3/PART-TARGET).
 // _HLS_skip=YES|v2 answers a delta update (EXT-X-SKIP for the segments
