@@ -33,12 +33,19 @@ func TestE2ELLHLSPlaysPartsNearTheLiveEdge(t *testing.T) {
 	}{
 		{"hints and delta updates", PlayerConfig{}, true, true},
 		{"blocking reloads only", PlayerConfig{LowLatency: LLOn, LLNoHints: true, LLNoSkip: true}, false, false},
+		{"segments only (-no-ll)", PlayerConfig{LowLatency: LLOff}, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			const players = 4
 			srv, q := llOrigin(t) // one each: held requests of a run may end after it
 			rep := runLLE2E(t, srv.URL+"/live/llhls/master.m3u8", players, 5*time.Second, tc.cfg)
 			checkHealthy(t, rep, players)
+			if tc.cfg.LowLatency == LLOff {
+				if rep.LLParts != 0 || q.blocking.Load() != 0 || rep.Segments == 0 {
+					t.Errorf("-no-ll: %d parts, %d blocking reloads, %d segments", rep.LLParts, q.blocking.Load(), rep.Segments)
+				}
+				return
+			}
 			if q.blocking.Load() < players*6 || (q.skip.Load() > 0) != tc.skip || (q.held.Load() > 0) != tc.hints {
 				t.Errorf("requests: %d blocking, %d delta, %d parts held; want delta %v, hints %v",
 					q.blocking.Load(), q.skip.Load(), q.held.Load(), tc.skip, tc.hints)

@@ -208,6 +208,23 @@ func TestLLPreloadHintStreamsThePartWhenPublished(t *testing.T) {
 	}
 }
 
+func TestLLHintWithAnOpenRangeIsAnsweredWhole(t *testing.T) {
+	o, srv := start(t, Options{})
+	_, body := llGet(t, srv.URL, "480p/index.m3u8")
+	msn, k := hinted(t, body)
+	// RFC 8673: a hint without BYTERANGE-LENGTH may be asked as bytes=0-(2^53−1).
+	resp, part := fetch(t, srv.URL+llBase+"480p/"+partName(msn, k), "Range", "bytes=0-9007199254740991")
+	want, err := o.ll.partBytes(o.ll.rendition("480p"), msn, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(part, want) ||
+		resp.Header.Get("Content-Range") != fmt.Sprintf("bytes 0-%d/%d", len(want)-1, len(want)) {
+		t.Errorf("%d %q, %d bytes; want 206 with the whole %d-byte part", resp.StatusCode,
+			resp.Header.Get("Content-Range"), len(part), len(want))
+	}
+}
+
 func TestLLUnhintedFuturePartIs404(t *testing.T) {
 	clk := newFakeClock()
 	_, srv := start(t, Options{Now: clk.Now})
