@@ -88,8 +88,8 @@ func TestLLPlaylistFollowsPartRules(t *testing.T) {
 			t.Errorf("listed part %s: %d", p[2], resp.StatusCode)
 		}
 	}
-	if pt < llPartGoal || pt > 3*llPartGoal/2 || 3*pt < 3*pt.Round(time.Millisecond) {
-		t.Errorf("PART-TARGET %v outside 0.5–0.75 s", pt)
+	if pt < llPartGoal || pt > 3*llPartGoal/2 || pt != pt.Truncate(time.Millisecond) {
+		t.Errorf("PART-TARGET %v: want whole milliseconds in 0.5–0.75 s", pt)
 	}
 }
 
@@ -234,8 +234,7 @@ func TestLLUnhintedFuturePartIs404(t *testing.T) {
 	}
 }
 
-// playlistLines splits a playlist after its header (from the first
-// PROGRAM-DATE-TIME, SKIP or DATERANGE).
+// segmentLines splits a playlist into its lines.
 func segmentLines(pl []byte) []string {
 	var out []string
 	sc := bufio.NewScanner(bytes.NewReader(pl))

@@ -28,11 +28,12 @@ type llStream struct {
 	clock      liveClock
 	video      []*llRendition
 	audio      *llRendition
+	byName     map[string]*llRendition
 	partTarget time.Duration // longest part, rounded up to a millisecond
 }
 
 func newLLStream(fx *fixtures, clock liveClock) (*llStream, error) {
-	s := &llStream{clock: clock}
+	s := &llStream{clock: clock, byName: map[string]*llRendition{}}
 	for _, r := range append(append([]*rendition(nil), fx.video...), fx.audio) {
 		lr := &llRendition{rendition: r}
 		for i, seg := range r.segs {
@@ -41,13 +42,11 @@ func newLLStream(fx *fixtures, clock liveClock) (*llStream, error) {
 				return nil, fmt.Errorf("testorigin: llhls %s segment %d: %w", r.name, i, err)
 			}
 			lr.parts[i] = parts
-			for _, p := range parts {
-				s.partTarget = max(s.partTarget, p.dur.Round(time.Millisecond))
-				if p.dur.Round(time.Millisecond) < p.dur {
-					s.partTarget = max(s.partTarget, p.dur.Round(time.Millisecond)+time.Millisecond)
-				}
+			for _, p := range parts { // PART-TARGET: the longest part, rounded up to a millisecond
+				s.partTarget = max(s.partTarget, (p.dur + time.Millisecond - 1).Truncate(time.Millisecond))
 			}
 		}
+		s.byName[r.name] = lr
 		if r.name == audioName {
 			s.audio = lr
 		} else {
@@ -57,14 +56,8 @@ func newLLStream(fx *fixtures, clock liveClock) (*llStream, error) {
 	return s, nil
 }
 
-func (s *llStream) rendition(name string) *llRendition {
-	for _, r := range append(append([]*llRendition(nil), s.video...), s.audio) {
-		if r.name == name {
-			return r
-		}
-	}
-	return nil
-}
+// rendition returns the rendition called name, or nil.
+func (s *llStream) rendition(name string) *llRendition { return s.byName[name] }
 
 // partsOf lists the parts of segment msn.
 func (r *llRendition) partsOf(msn int64) []llPart { return r.parts[msn%cycleSegments] }
