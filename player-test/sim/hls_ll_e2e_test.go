@@ -2,8 +2,10 @@ package sim
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -101,4 +103,34 @@ func llOrigin(t *testing.T) (*httptest.Server, *llQueries) {
 	}))
 	t.Cleanup(srv.Close)
 	return srv, q
+}
+
+func TestParseTheTestOriginsLLHLSPlaylists(t *testing.T) {
+	t.Parallel()
+	srv, _ := llOrigin(t)
+	for _, q := range []string{"", "?_HLS_skip=YES", "?_HLS_skip=v2"} {
+		for _, r := range []string{"240p", "audio"} {
+			u, _ := url.Parse(srv.URL + "/live/llhls/" + r + "/index.m3u8" + q)
+			resp, err := http.Get(u.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pl, err := ParsePlaylist(body, u)
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", u, err, body)
+			}
+			m := pl.Media
+			if m == nil || m.LL == nil || m.LL.Hint == nil || !m.LL.CanBlock || len(m.Segments[len(m.Segments)-1].Parts) == 0 {
+				t.Fatalf("%s: not parsed as LL-HLS: %+v", u, m)
+			}
+			if (m.Skipped > 0) != (q != "") {
+				t.Errorf("%s: skipped %d segments", u, m.Skipped)
+			}
+		}
+	}
 }
