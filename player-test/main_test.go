@@ -37,6 +37,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "-url", "http://h/a.m3u8", "-nope"}, "flag provided but not defined: -nope"},
 		{[]string{"run", "-url", "http://h/a.m3u8", "-players", "many"}, "invalid value"},
 		{[]string{"run", "-url", "http://h/a.m3u8", "extra"}, "unexpected argument"},
+		{[]string{"run", "-url", "http://h/a.m3u8", "-ll", "-no-ll"}, "-ll and -no-ll"},
 		{[]string{"origin", "-error-rate", "2"}, "-error-rate 2"},
 		{[]string{"origin", "-latency", "-1s"}, "negative"},
 	}
@@ -96,6 +97,16 @@ func TestRunAgainstTestOrigin(t *testing.T) {
 	// Straight at the origin every player request reaches it: nothing spared.
 	if res.OriginOffload == nil || *res.OriginOffload != 0 || res.Errors != 0 || res.PlayersStarted != 3 {
 		t.Errorf("json result %+v offload %v", res.Report, res.OriginOffload)
+	}
+}
+
+func TestRunLLHLSReportsLatency(t *testing.T) {
+	srv := httptest.NewServer(testorigin.New(testorigin.Options{}))
+	defer srv.Close()
+	code, stdout, stderr := call(t, context.Background(), "run", "-url", srv.URL+"/live/llhls/master.m3u8",
+		"-players", "2", "-duration", "3s", "-quiet", "-fail-on-error", "-ll")
+	if code != 0 || !strings.Contains(stdout, "latency to live edge p50 / p99") || !strings.Contains(stdout, "LL-HLS parts") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 const originHeader = `Usage: player-test origin [flags]
 
 Serve the test origin: /vod/{hls_ts,hls_fmp4}/master.m3u8, /vod/dash/manifest.mpd,
-/live/{hls_ts,hls_fmp4}/master.m3u8, /live/dash/manifest.mpd, /time,
+/live/{hls_ts,hls_fmp4,llhls}/master.m3u8, /live/dash/manifest.mpd, /time,
 /synthetic/<size>/<name>.<ext>, /_stats (JSON), /_reset.
 
 Flags:

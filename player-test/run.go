@@ -25,6 +25,7 @@ type runOpts struct {
 	players, maxPlayers                    int
 	duration, ramp                         time.Duration
 	resetOrigin, failOnError, http2, quiet bool
+	ll, noLL, llHints, llSkip              bool
 	player                                 sim.PlayerConfig
 }
 
@@ -44,6 +45,21 @@ func runFlags(fs *flag.FlagSet, o *runOpts) {
 	fs.DurationVar(&o.player.MaxBuffer, "max-buffer", 30*time.Second, "forward buffer cap")
 	fs.IntVar(&o.player.Retries, "retries", 2, "extra attempts per segment before skipping it")
 	fs.BoolVar(&o.player.Validate, "validate", true, "check segment bytes (TS sync byte / MP4 box header)")
+	fs.BoolVar(&o.ll, "ll", false, "LL-HLS mode required: play parts, blocking reloads (default: auto when the playlist has EXT-X-PART-INF)")
+	fs.BoolVar(&o.noLL, "no-ll", false, "play LL-HLS playlists segment by segment, like an RFC 8216 player")
+	fs.BoolVar(&o.llHints, "ll-hints", true, "LL-HLS: request EXT-X-PRELOAD-HINT parts")
+	fs.BoolVar(&o.llSkip, "ll-skip", true, "LL-HLS: ask for delta updates (_HLS_skip=YES)")
+}
+
+// applyLL moves the LL-HLS flags into the player configuration.
+func (o *runOpts) applyLL() {
+	switch {
+	case o.ll:
+		o.player.LowLatency = sim.LLOn
+	case o.noLL:
+		o.player.LowLatency = sim.LLOff
+	}
+	o.player.LLNoHints, o.player.LLNoSkip = !o.llHints, !o.llSkip
 }
 
 func (o runOpts) validate() error {
@@ -62,6 +78,8 @@ func (o runOpts) validate() error {
 		return errors.New("-retries must be >= 0")
 	case o.resetOrigin && o.originStats == "":
 		return errors.New("-reset-origin needs -origin-stats")
+	case o.ll && o.noLL:
+		return errors.New("-ll and -no-ll exclude each other")
 	}
 	if err := checkHTTPURL("-url", o.url); err != nil {
 		return err
@@ -90,6 +108,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := o.validate(); err != nil {
 		return usageExit(stderr, "run", err)
 	}
+	o.applyLL()
 	res, err := execute(ctx, o, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "player-test run: %v\n", err)

@@ -29,6 +29,11 @@ func printSummary(w io.Writer, r result) {
 	row("requests", "%d (%.1f req/s)%s", r.Requests, r.ReqPerSec, kinds(r.RequestsByKind))
 	row("rendition switches", "%d", r.Switches)
 	row("stale playlists", "%d", r.StalePlaylists)
+	if r.LLParts > 0 {
+		row("LL-HLS parts", "%d", r.LLParts)
+		row("latency to live edge p50 / p99", "%.0f ms / %.0f ms (%d samples)",
+			r.LiveLatencyP50MS, r.LiveLatencyP99MS, r.LiveLatencySamples)
+	}
 	if r.OriginRequests != nil {
 		row("origin requests", "%d", *r.OriginRequests)
 	}

@@ -23,11 +23,18 @@
 // reported. Prints one line per case and `N passed, M failed`; exits 1 on
 // any failure. The processes and the browser are always stopped.
 //
+// Opt-in (LLHLS=1 adds it, LLHLS=only runs nothing else; not in make test):
+//   (e) live LL-HLS with hls.js lowLatencyMode straight from a test origin
+//       (/live/llhls/master.m3u8, no edge yet) for PLAY_SECONDS: passes
+//       as (a) does and when hls.js loaded parts (seg_N.part_K.m4s) with
+//       blocking reloads (_HLS_msn) and its latency to the live edge
+//       (hls.latency, sampled every 0.5 s) has a median < 3 s.
+//
 // Usage (from anywhere; run.sh installs chromium and node_modules first):
 //   node player-test/browser/browser-test.mjs
 // Environment: STREAMEDGE_BIN (default <repo>/bin/streamedge), PLAYER_TEST_BIN
 // (default <repo>/bin/player-test), CHROMIUM (default /usr/bin/chromium),
-// PLAY_SECONDS, MIN_ADVANCE, DEMO_SECONDS.
+// PLAY_SECONDS, MIN_ADVANCE, DEMO_SECONDS, LLHLS.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -225,6 +232,79 @@ async function demoCase(base) {
   }
 }
 
+// startOrigin starts a bare test origin; resolves to its base URL.
+async function startOrigin(name) {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const logPath = await start(name, playerTestBin, ['origin', '-listen', `127.0.0.1:${port}`], `${origin}/_stats`);
+  log(`${name}: test origin ${origin} (log ${logPath})`);
+  return origin;
+}
+
+const quantile = (xs, q) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+// llhlsCase plays the test origin's LL-HLS stream with hls.js in
+// lowLatencyMode on a page of the origin itself (no demo page: hls.js is
+// added from node_modules).
+async function llhlsCase(origin, name) {
+  const { page, notes } = await newPage({ width: 640, height: 360 });
+  const failed = []; // stream responses >= 400 (the page's favicon excluded)
+  page.on('response', (resp) => { if (resp.status() >= 400 && !/favicon/.test(resp.url())) failed.push(`${resp.status()} ${resp.url()}`); });
+  try {
+    await page.goto(`${origin}/time`);
+    await page.setContent('<!doctype html><video id="v" muted autoplay playsinline></video>');
+    await page.addScriptTag({ path: path.join(here, 'node_modules', 'hls.js', 'dist', 'hls.min.js') });
+    const start = Date.now();
+    await page.evaluate((src) => {
+      Object.assign(window, { fatal: null, stalls: 0, waits: 0, playing: false, lat: [] });
+      const v = document.getElementById('v');
+      const hls = new Hls({ lowLatencyMode: true });
+      hls.on(Hls.Events.ERROR, (_, d) => { if (d.fatal) window.fatal = `${d.type}: ${d.details}`; });
+      hls.loadSource(src);
+      hls.attachMedia(v);
+      v.addEventListener('playing', () => { window.playing = true; });
+      v.addEventListener('waiting', () => { window.waits++; if (window.playing) window.stalls++; });
+      setInterval(() => { if (window.playing && hls.latency > 0) window.lat.push(hls.latency); }, 500);
+    }, `${origin}/live/llhls/master.m3u8`);
+    const startup = await waitStart(page, start, 20000);
+    const first = await videoState(page);
+    const w0 = Date.now();
+    let last = first;
+    while (Date.now() - w0 < playSeconds * 1000) {
+      await sleep(1000);
+      last = await videoState(page);
+      if (last.fatal) break;
+    }
+    const adv = last.t - first.t;
+    const r = await page.evaluate(() => {
+      const e = performance.getEntriesByType('resource').map((x) => x.name);
+      return { lat: window.lat, parts: e.filter((n) => /\.part_\d+\.m4s/.test(n)).length,
+        blocking: e.filter((n) => /_HLS_msn=/.test(n)).length, skip: e.filter((n) => /_HLS_skip=/.test(n)).length };
+    });
+    await page.screenshot({ path: path.join(tmp, 'hls-llhls.png') });
+    const p50 = quantile(r.lat, 0.5), p95 = quantile(r.lat, 0.95);
+    const detail = `advanced ${adv.toFixed(1)} s (min ${minAdvance}), startup ${startup.toFixed(1)} s, stalls ${last.stalls}, ` +
+      `latency to live edge p50 ${p50.toFixed(2)} s p95 ${p95.toFixed(2)} s (${r.lat.length} samples), ` +
+      `${r.parts} part loads, ${r.blocking} blocking reloads, ${r.skip} delta updates, ${last.w}x${last.h}, ` +
+      `${failed.length} failed stream requests${failed.length ? ` (first: ${failed[0]})` : ''}` +
+      (notes.consoleErrors.length ? `, ${notes.consoleErrors.length} console errors (first: ${notes.consoleErrors[0]})` : '');
+    const why = [];
+    if (last.fatal) why.push(`fatal: ${last.fatal}`);
+    if (adv < minAdvance) why.push(`currentTime advanced only ${adv.toFixed(1)} s`);
+    if (!r.parts || !r.blocking) why.push('no part loads or no blocking reloads');
+    if (failed.length) why.push(`${failed.length} stream requests failed (first: ${failed[0]})`);
+    if (!(p50 < 3)) why.push(`latency p50 ${p50} s`);
+    if (notes.pageErrors.length) why.push(`page error: ${notes.pageErrors[0]}`);
+    return { name, ok: why.length === 0, detail: why.length ? `${why.join('; ')} (${detail})` : detail };
+  } finally {
+    await page.close();
+  }
+}
+
 async function runCase(fn) {
   let r;
   try {
@@ -240,6 +320,8 @@ function named(name, fn) { fn.caseName = name; return fn; }
 
 async function main() {
   log(`temp dir: ${tmp}`);
+  const ll = process.env.LLHLS || '';
+  if (ll === 'only') return llhlsMain();
   const base = await startDemo('demo', []);
   const longBase = await startDemo('max-age-3600', ['-live-max-age', '1h']);
   if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found (run.sh installs Debian's chromium)`);
@@ -253,6 +335,19 @@ async function main() {
   await runCase(named(dashName, () => playCase(base, dashName, 'shaka', '/live/dash/manifest.mpd')));
   await runCase(named(longName, () => playCase(longBase, longName, 'hls', '/live/hls_ts/master.m3u8', 'hls-max-age-3600')));
   await runCase(named('demo page', () => demoCase(base)));
+  if (ll === '1') await runLLHLS();
+}
+
+async function llhlsMain() {
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  log(`browser: chromium ${browser.version()}`);
+  await runLLHLS();
+}
+
+async function runLLHLS() {
+  const origin = await startOrigin('llhls-origin');
+  const name = 'hls.js lowLatencyMode live LL-HLS /live/llhls/master.m3u8 (test origin, no edge)';
+  await runCase(named(name, () => llhlsCase(origin, name)));
 }
 
 async function cleanup() {

@@ -41,6 +41,10 @@ func NewBuffer(now time.Time, threshold time.Duration) *Buffer {
 	return &Buffer{threshold: threshold, created: now, at: now}
 }
 
+// SetThreshold changes the media needed to start or resume playback (LL-HLS
+// players start with less than a segment).
+func (b *Buffer) SetThreshold(d time.Duration) { b.threshold = d }
+
 // advance drains the buffer up to now, detecting a stall if it ran dry.
 func (b *Buffer) advance(now time.Time) {
 	if now.Before(b.at) {

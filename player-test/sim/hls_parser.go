@@ -27,6 +27,8 @@ type hlsParser struct {
 	disc    bool
 	gap     bool
 	prevSeg *Segment
+	pdt     time.Time
+	parts   []Part
 }
 
 func (p *hlsParser) parse(body []byte) error {
@@ -44,7 +46,7 @@ func (p *hlsParser) parse(body []byte) error {
 	if p.stream != nil || p.inf {
 		return errors.New("tag without a following URI")
 	}
-	return nil
+	return p.finishLL()
 }
 
 func (p *hlsParser) line(line string) error {
@@ -85,6 +87,9 @@ func (p *hlsParser) tag(name, val string) error {
 		return err
 	case "#EXT-X-MAP":
 		return p.mapTag(val)
+	case "#EXT-X-PROGRAM-DATE-TIME", "#EXT-X-PART", "#EXT-X-PART-INF", "#EXT-X-SERVER-CONTROL",
+		"#EXT-X-PRELOAD-HINT", "#EXT-X-SKIP":
+		return p.llTag(name, val)
 	}
 	p.flagTag(name, val)
 	return nil
@@ -151,7 +156,7 @@ func (p *hlsParser) variant(u *url.URL) error {
 
 func (p *hlsParser) segment(u *url.URL) error {
 	s := Segment{MSN: p.media.nextMSN(), URI: u, Duration: p.dur, Map: p.curMap,
-		Discontinuity: p.disc, Gap: p.gap}
+		Discontinuity: p.disc, Gap: p.gap, PDT: p.pdt, Parts: p.parts}
 	if p.rng != nil {
 		r := *p.rng
 		if !p.rngOff {
@@ -166,6 +171,7 @@ func (p *hlsParser) segment(u *url.URL) error {
 	p.media.Segments = append(p.media.Segments, s)
 	p.prevSeg = &p.media.Segments[len(p.media.Segments)-1]
 	p.inf, p.rng, p.rngOff, p.disc, p.gap = false, nil, false, false, false
+	p.pdt, p.parts = time.Time{}, nil
 	return nil
 }
 

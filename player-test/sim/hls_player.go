@@ -32,6 +32,12 @@ func (h *hlsPlayer) run(ctx context.Context) error {
 	if err := h.start(ctx); err != nil {
 		return err
 	}
+	if h.pl != nil && h.pl.LL != nil && h.cfg.LowLatency != LLOff {
+		return h.runLL(ctx)
+	}
+	if h.cfg.LowLatency == LLOn {
+		return h.f.parseFail(h.variants[h.cur].URI, errNotLL)
+	}
 	for ctx.Err() == nil {
 		if err := h.step(ctx); err != nil {
 			return err

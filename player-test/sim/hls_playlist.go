@@ -39,6 +39,8 @@ type Segment struct {
 	Map           *MapRef
 	Discontinuity bool
 	Gap           bool
+	PDT           time.Time // EXT-X-PROGRAM-DATE-TIME; zero if absent
+	Parts         []Part    // LL-HLS: EXT-X-PART tags of this segment (none once older than 3 × TD)
 }
 
 // MediaPlaylist is a parsed HLS media playlist.
@@ -47,7 +49,9 @@ type MediaPlaylist struct {
 	MediaSequence  uint64
 	Segments       []Segment
 	EndList        bool
-	Type           string // VOD, EVENT or ""
+	Type           string      // VOD, EVENT or ""
+	Skipped        uint64      // delta update: EXT-X-SKIP:SKIPPED-SEGMENTS (Segments start at MediaSequence+Skipped)
+	LL             *LowLatency // LL-HLS tags; nil without EXT-X-PART-INF
 }
 
 // Playlist is either a multivariant playlist (Variants set) or a media
@@ -59,7 +63,7 @@ type Playlist struct {
 
 // lastMSN returns the MSN after the last segment (MediaSequence if empty).
 func (p *MediaPlaylist) nextMSN() uint64 {
-	return p.MediaSequence + uint64(len(p.Segments))
+	return p.MediaSequence + p.Skipped + uint64(len(p.Segments))
 }
 
 // lastDuration returns the duration of the last segment, or the target

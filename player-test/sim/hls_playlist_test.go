@@ -98,6 +98,7 @@ func TestParsePlaylistErrors(t *testing.T) {
 func FuzzParsePlaylist(f *testing.F) {
 	f.Add("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MAP:URI=\"i.mp4\",BYTERANGE=\"10@0\"\n#EXTINF:2,\n#EXT-X-BYTERANGE:5@10\na.mp4\n#EXTINF:2,\n#EXT-X-BYTERANGE:5\na.mp4\n#EXT-X-ENDLIST\n")
 	f.Add("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,CODECS=\"a,b\"\nv.m3u8\n")
+	f.Add(llPlaylist)
 	base, _ := url.Parse("http://h/p/x.m3u8")
 	f.Fuzz(func(t *testing.T, body string) {
 		pl, err := ParsePlaylist([]byte(body), base)
@@ -111,12 +112,15 @@ func FuzzParsePlaylist(f *testing.F) {
 			return
 		}
 		for i, s := range pl.Media.Segments {
-			if s.MSN != pl.Media.MediaSequence+uint64(i) || s.URI == nil {
+			if s.MSN != pl.Media.MediaSequence+pl.Media.Skipped+uint64(i) || s.URI == nil {
 				t.Fatalf("segment %d: %+v", i, s)
 			}
 			if s.Range != nil && (s.Range.Len <= 0 || s.Range.Off < 0) {
 				t.Fatalf("segment %d range %+v", i, s.Range)
 			}
+		}
+		if ll := pl.Media.LL; ll != nil && ll.PartTarget <= 0 {
+			t.Fatalf("LL-HLS state without PART-TARGET: %+v", ll)
 		}
 		if !strings.HasPrefix(strings.TrimPrefix(body, "\xef\xbb\xbf"), "#EXTM3U") {
 			t.Fatal("accepted a playlist without #EXTM3U")

@@ -24,6 +24,8 @@ type Metrics struct {
 	startup        Histogram
 	segTTFB        Histogram
 	segTotal       Histogram
+	parts          atomic.Int64 // LL-HLS parts (and whole segments) played
+	liveLatency    Histogram    // LL-HLS: newest part's end − playhead
 }
 
 // NewMetrics returns empty metrics.
@@ -59,6 +61,7 @@ func (m *Metrics) fail(k ErrKind)    { m.errors[k].Add(1) }
 func (m *Metrics) addBytes(n int64)  { m.bytes.Add(n) }
 func (m *Metrics) switched()         { m.switches.Add(1) }
 func (m *Metrics) stalePlaylist()    { m.stalePlaylists.Add(1) }
+func (m *Metrics) part()             { m.parts.Add(1) }
 func (m *Metrics) started(d time.Duration) {
 	m.playing.Add(1)
 	m.startup.Observe(d)

@@ -11,6 +11,9 @@ type PlayerConfig struct {
 	MaxBuffer     time.Duration // forward buffer cap (VOD pacing); default 30s
 	Retries       int           // extra attempts per segment before skipping it; default 2
 	Validate      bool          // sanity-check segment bytes (TS sync / BMFF box)
+	LowLatency    LLMode        // LL-HLS part-by-part playback (default: when the playlist has parts)
+	LLNoHints     bool          // LL-HLS: never request EXT-X-PRELOAD-HINT parts
+	LLNoSkip      bool          // LL-HLS: never ask for delta updates (_HLS_skip)
 }
 
 func (c PlayerConfig) withDefaults() PlayerConfig {

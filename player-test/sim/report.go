@@ -28,6 +28,12 @@ type Report struct {
 	ReqPerSec        float64          `json:"req_per_s"`
 	Switches         int64            `json:"rendition_switches"`
 	StalePlaylists   int64            `json:"stale_playlists"`
+	// LL-HLS mode: parts played and latency to the live edge (the end of
+	// the newest listed part minus the playhead, sampled at every reload).
+	LLParts            int64   `json:"ll_parts,omitempty"`
+	LiveLatencyP50MS   float64 `json:"live_latency_p50_ms,omitempty"`
+	LiveLatencyP99MS   float64 `json:"live_latency_p99_ms,omitempty"`
+	LiveLatencySamples int64   `json:"live_latency_samples,omitempty"`
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -47,6 +53,9 @@ func (m *Metrics) Report(elapsed time.Duration, players int) Report {
 		Segments: m.segments.Load(), Bytes: s.Bytes,
 		Requests: s.Requests, RequestsByKind: map[string]int64{},
 		Switches: m.switches.Load(), StalePlaylists: m.stalePlaylists.Load(),
+		LLParts:          m.parts.Load(),
+		LiveLatencyP50MS: ms(m.liveLatency.Quantile(0.5)), LiveLatencyP99MS: ms(m.liveLatency.Quantile(0.99)),
+		LiveLatencySamples: m.liveLatency.Count(),
 	}
 	if r.PlayTimeS > 0 {
 		r.StallRatio = r.StallTimeS / r.PlayTimeS

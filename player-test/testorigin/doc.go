@@ -37,6 +37,10 @@
 //	/live/hls_fmp4/...                   likewise, with init.mp4 and seg_<msn>.m4s
 //	/live/dash/manifest.mpd              dynamic MPD, $Number$ = MSN
 //	/live/dash/<r>/init.mp4, seg_<n>.m4s
+//	/live/llhls/master.m3u8              LL-HLS (fMP4 parts), as hls_fmp4's master
+//	/live/llhls/<r>/index.m3u8           LL-HLS media playlist; _HLS_msn, _HLS_part, _HLS_skip
+//	/live/llhls/<r>/seg_<msn>.part_<k>.m4s  part k (moof+mdat) of segment msn
+//	/live/llhls/<r>/seg_<msn>.m4s, init.mp4  complete segments (the parts back to back)
 //	/time                                xs:dateTime (UTC, ms), text/plain, no-store
 //	/synthetic/<size>/<name>.<ext>       exactly <size> bytes (1000, 4KiB, 2MiB; max 64MiB)
 //	/_stats                              JSON Stats (not counted)
@@ -69,6 +73,32 @@
 // suggestedPresentationDelay PT6S and a UTCTiming http-xsdate element
 // pointing at /time on the request's host (X-Forwarded-Host and
 // X-Forwarded-Proto win when present).
+//
+// # LL-HLS
+//
+// /live/llhls follows rfc8216bis on the same live clock: every fixture
+// segment is cut into CMAF parts of about 0.5 s (moof+mdat each, sample j
+// in part floor(start_j/0.5 s)); PART-TARGET is the longest part (0.512 s,
+// audio). Part k of segment msn is published when its media has elapsed
+// since the segment's 2 s slot began, the last part with the segment. The
+// playlist lists 12 segments (24 s), EXT-X-PART for the last three
+// complete segments and the one in progress, EXT-X-PRELOAD-HINT for the
+// next part, EXT-X-RENDITION-REPORT for the other video renditions, an
+// EXT-X-DATERANGE every third segment, and EXT-X-SERVER-CONTROL
+// CAN-BLOCK-RELOAD=YES, PART-HOLD-BACK = 3 × PART-TARGET, CAN-SKIP-UNTIL=12,
+// CAN-SKIP-DATERANGES=YES. _HLS_msn[/_HLS_part] holds the request until the
+// playlist has that segment or part (part past a segment's last = part 0
+// of the next), at most 3 × TD (then 503, a guard: valid requests are never
+// that far ahead); 400 for _HLS_part without
+// _HLS_msn, non-decimal values, an MSN more than two past the last
+// segment, or a part beyond the Advance Part Limit (3/PART-TARGET).
+// _HLS_skip=YES|v2 answers a delta update (EXT-X-SKIP for the segments
+// older than the Skip Boundary; v2 also drops their DATERANGEs). A request
+// for a part within the Advance Part Limit ahead of the edge (the hint) is
+// held until the part is published, then sent chunked; parts further ahead
+// are 404. Cache-Control: blocking playlists max-age=12 (6 × TD), their
+// errors max-age=8 (4 × TD), other playlists max-age=1, their errors
+// max-age=2, parts public, max-age=12, part errors max-age=2.
 //
 // # Faults
 //

@@ -34,6 +34,10 @@ func (o *Origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(cw, "testorigin: injected 503", http.StatusServiceUnavailable)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/live/"+llPkg+"/") {
+		o.llmux.ServeHTTP(cw, r)
+		return
+	}
 	o.mux.ServeHTTP(cw, r)
 }
 

@@ -31,6 +31,8 @@ type Origin struct {
 	rng   *lockedRand
 	stats *statsTable
 	mux   *http.ServeMux
+	ll    *llStream      // /live/llhls
+	llmux *http.ServeMux // routes under /live/llhls/
 }
 
 // New returns an Origin whose live streams start now (Options.Now or
@@ -55,6 +57,10 @@ func New(opts Options) *Origin {
 	}
 	o.live = newLiveClock(o.start, now)
 	o.mux = o.routes()
+	if o.ll, err = newLLStream(fx, o.live); err != nil {
+		panic(fmt.Sprintf("testorigin: fixtures: %v", err))
+	}
+	o.llmux = o.llRoutes()
 	return o
 }
 
