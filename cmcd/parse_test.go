@@ -73,23 +73,60 @@ func TestHeadersAndQueryAgree(t *testing.T) {
 	}
 }
 
-// TestHlsJSHeaders: the header form hls.js sends for a video segment
-// (CMCD-Request with nor and su, no CMCD-Status when nothing starved).
+// TestHlsJSHeaders: the header shards hls.js's CMCDController.toHeaders
+// produces in its own tests (custom keys, nor URL-encoded, bs alone).
 func TestHlsJSHeaders(t *testing.T) {
 	d := request(t, "", map[string]string{
-		"CMCD-Object":  "br=2571,d=4000,ot=v,tb=6221",
-		"CMCD-Request": `bl=12300,dl=12300,mtp=11500,nor="fileSequence5.mp4",su`,
-		"CMCD-Session": `cid="https://edge.test/live/master.m3u8",pr=1.25,sf=h,sid="c936730c-031e-4a73-976f-92bc34039c60",st=l`,
+		"CMCD-Object":  "br=52317,d=6067",
+		"CMCD-Request": `com.test-exists,com.test-hello="world",com.test-testing=1234,mtp=10000,nor="..%2Ftesting%2F3.m4v",nrr="0-99"`,
+		"CMCD-Session": `cid="xyz",sid="c936730c-031e-4a73-976f-92bc34039c60"`,
+		"CMCD-Status":  "bs",
 	})
-	if d.Bitrate != 2571 || d.Duration != 4000 || d.TopBitrate != 6221 || d.BufferLength != 12300 || d.Deadline != 12300 ||
-		d.NextObject != "fileSequence5.mp4" || !d.Startup || d.PlaybackRate != 1.25 || d.StreamType != "l" || d.Has(BS) {
+	if d.Bitrate != 52317 || d.Duration != 6067 || d.MeasuredThroughput != 10000 || d.NextObject != "..%2Ftesting%2F3.m4v" ||
+		d.NextRange != "0-99" || d.ContentID != "xyz" || d.SessionID != "c936730c-031e-4a73-976f-92bc34039c60" ||
+		!d.BufferStarvation || len(d.Unknown) != 3 {
 		t.Fatalf("got %+v", d)
 	}
 }
 
-// TestShakaQueryWithCustomKeys: every v1 key plus custom keys, as
-// common-media-library serialises them (nor URL-encoded inside the string).
-func TestShakaQueryWithCustomKeys(t *testing.T) {
+// TestShakaHeaders: shaka's CmcdManager headers for a manifest and then a
+// segment request (its tests' values).
+func TestShakaHeaders(t *testing.T) {
+	m := request(t, "", map[string]string{"CMCD-Object": "ot=m", "CMCD-Request": "mtp=10000,su",
+		"CMCD-Session": `cid="testing",sf=d,sid="2ed2d1cd-970b-48f2-bfb3-50a79e87cfa3"`})
+	if m.ObjectType != "m" || !m.Startup || m.StreamingFormat != "d" || m.ContentID != "testing" {
+		t.Fatalf("manifest request %+v", m)
+	}
+	s := request(t, "", map[string]string{"CMCD-Object": "br=5234,d=3330,ot=v,tb=4000", "CMCD-Request": "bl=21200,dl=21200,mtp=10000",
+		"CMCD-Session": `cid="testing",sf=d,sid="2ed2d1cd-970b-48f2-bfb3-50a79e87cfa3"`})
+	if s.Bitrate != 5234 || s.Duration != 3330 || s.TopBitrate != 4000 || s.BufferLength != 21200 || s.Deadline != 21200 || s.Has(SU) {
+		t.Fatalf("segment request %+v", s)
+	}
+}
+
+// TestEscapedQuoteInString: common-media-library's serialisation of a
+// custom string with quotes, and a typed string with an escape.
+func TestEscapedQuoteInString(t *testing.T) {
+	d, err := Parse(`com.example-quote="\"Quote\"",sid="a\\b\"c"`)
+	if err != nil || d.SessionID != `a\b"c` || d.Unknown[0].Value != `"\"Quote\""` {
+		t.Fatalf("got %+v, %v", d, err)
+	}
+}
+
+// TestV2RequestModeExample: CMCD v2's request-mode example (SVTA
+// common-media-library EX_8_1_1): inner lists with parameters, new keys.
+func TestV2RequestModeExample(t *testing.T) {
+	d, err := Parse(`bl=(2000),br=(3000;v),cid="content-id-123",d=4000,dl=1000,mtp=(15000),nor=("next-seg.mp4"),ot=v,rtp=12000,sf=d,sid="session-id-123",st=v,sta=p,tb=(6000;v),v=2`)
+	if err != nil || d.BufferLength != 2000 || d.Bitrate != 3000 || d.MeasuredThroughput != 15000 || d.NextObject != "next-seg.mp4" ||
+		d.TopBitrate != 6000 || d.Version != 2 || d.RequestedThroughput != 12000 || len(d.Unknown) != 1 || d.Unknown[0] != (Pair{"sta", "p"}) {
+		t.Fatalf("got %+v, %v", d, err)
+	}
+}
+
+// TestCommonMediaLibraryQueryWithCustomKeys: every v1 key plus custom keys, as
+// common-media-library serialises them (nor URL-encoded inside the string),
+// plus rtp and v.
+func TestCommonMediaLibraryQueryWithCustomKeys(t *testing.T) {
 	d := request(t, "?CMCD=br%3D200%2Cd%3D325%2Cmtp%3D10000%2Cnor%3D%22..%252Ftesting%252F3.m4v%22%2Cnrr%3D%220-99%22%2Ccid%3D%22content-id%22%2Csid%3D%22session-id%22%2Cbs%2Ccom.example-hello%3D%22world%22%2Ccom.example-testing%3D1234%2Ccom.example-exists%2Ccom.example-token%3Ds%2Crtp%3D12000%2Cv%3D1", nil)
 	if d.NextObject != "..%2Ftesting%2F3.m4v" || d.NextRange != "0-99" || d.RequestedThroughput != 12000 || d.Version != 1 || !d.BufferStarvation {
 		t.Fatalf("got %+v", d)
