@@ -123,7 +123,7 @@ func TestV2RequestModeExample(t *testing.T) {
 	}
 }
 
-// TestCommonMediaLibraryQueryWithCustomKeys: every v1 key plus custom keys, as
+// TestCommonMediaLibraryQueryWithCustomKeys: nor, nrr and custom keys, as
 // common-media-library serialises them (nor URL-encoded inside the string),
 // plus rtp and v.
 func TestCommonMediaLibraryQueryWithCustomKeys(t *testing.T) {

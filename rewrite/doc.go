@@ -15,13 +15,13 @@
 //     query) appended to every relative or same-host child URI, so signed
 //     HLS/DASH works with query strings alone.
 //
-// HLS (HLS) is rewritten line by line: every URI line (segments, the variant
+// HLS rewrites a playlist line by line: every URI line (segments, the variant
 // after EXT-X-STREAM-INF) and the quoted URI attribute of EXT-X-MAP,
 // EXT-X-MEDIA, EXT-X-I-FRAME-STREAM-INF, EXT-X-KEY, EXT-X-SESSION-KEY,
 // EXT-X-SESSION-DATA, EXT-X-PART, EXT-X-PRELOAD-HINT and
 // EXT-X-RENDITION-REPORT, plus SERVER-URI of EXT-X-CONTENT-STEERING and
-// X-ASSET-URI/X-ASSET-LIST of EXT-X-DATERANGE. DASH (DASH) is rewritten token
-// by token: the text of BaseURL, Location and PatchLocation and the
+// X-ASSET-URI/X-ASSET-LIST of EXT-X-DATERANGE. DASH rewrites an MPD token by
+// token: the text of BaseURL, Location and PatchLocation and the
 // attributes SegmentTemplate@media/@initialization/@index,
 // SegmentURL@media/@index, Initialization@sourceURL and
 // RepresentationIndex@sourceURL; entities are decoded before the mapper sees
