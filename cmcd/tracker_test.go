@@ -163,3 +163,20 @@ func TestTrackerConcurrentUse(t *testing.T) {
 		t.Errorf("tracked %d, want 16", n)
 	}
 }
+
+// TestReadCountsInvalidAndObserves: one call per request reads, counts a
+// bad payload and still tracks the keys that parsed.
+func TestReadCountsInvalidAndObserves(t *testing.T) {
+	tr, m := newTestTracker(t, 10)
+	r := httptest.NewRequest("GET", "/v/seg.m4s?CMCD=br%3Dfast%2Cot%3Dv%2Csid%3D%22p1%22", nil)
+	d, err := tr.Read(r, time.Now())
+	if err == nil || d.ObjectType != "v" {
+		t.Fatalf("Read = %+v, %v", d, err)
+	}
+	if got := testutil.ToFloat64(m.invalid); got != 1 {
+		t.Errorf("invalid = %v, want 1", got)
+	}
+	if s, ok := tr.Lookup("p1"); !ok || s.Requests != 1 {
+		t.Errorf("session p1 = %+v, %v", s, ok)
+	}
+}

@@ -14,7 +14,7 @@
 // with @duration ($Number$) or with a SegmentTimeline ($Time$ and $Number$;
 // S@t, S@d, S@r including r=-1 repeated to the next S@t or the Period's end,
 // S@n), inherited and overridden from Period to AdaptationSet to
-// Representation; @startNumber, @timescale, @presentationTimeOffset,
+// Representation; @startNumber, @endNumber, @timescale, @presentationTimeOffset,
 // @availabilityTimeOffset (plus BaseURL@availabilityTimeOffset),
 // MPD@availabilityStartTime, Period@start/@duration,
 // MPD@timeShiftBufferDepth and @mediaPresentationDuration; $RepresentationID$,

@@ -8,8 +8,8 @@ import (
 
 // tmplValues are a merged SegmentTemplate's numbers.
 type tmplValues struct {
-	timescale, startNumber, duration, pto int64
-	ato                                   time.Duration
+	timescale, startNumber, endNumber, duration, pto int64 // endNumber 0: none
+	ato                                              time.Duration
 }
 
 func (c *computer) representation(r *xmlRepresent, al level, start, end time.Duration, hasEnd bool) (Representation, error) {
@@ -113,6 +113,7 @@ func templateValues(t *xmlTemplate) (tmplValues, error) {
 	}{
 		{t.Timescale, &v.timescale, 1, maxTimescale, "timescale"},
 		{t.StartNumber, &v.startNumber, 0, maxTicks, "startNumber"},
+		{t.EndNumber, &v.endNumber, 0, maxTicks, "endNumber"},
 		{t.Duration, &v.duration, 1, maxTicks, "duration"},
 		{t.PTO, &v.pto, 0, maxTicks, "presentationTimeOffset"},
 	} {
@@ -138,7 +139,11 @@ func (c *computer) runs(t *xmlTemplate, v tmplValues) ([]run, error) {
 		if v.duration == 0 {
 			return nil, fmt.Errorf("%w: neither SegmentTimeline nor @duration", ErrInvalid)
 		}
-		return []run{{t0: v.pto, d: v.duration, count: -1, n0: v.startNumber}}, nil
+		r := run{t0: v.pto, d: v.duration, count: -1, n0: v.startNumber}
+		if t.EndNumber != "" {
+			r.count = max(0, v.endNumber-v.startNumber+1)
+		}
+		return []run{r}, nil
 	}
 	ss := t.Timeline.S
 	if c.budget -= len(ss); c.budget < 0 {

@@ -44,6 +44,7 @@ type xmlTemplate struct {
 	Media          string       `xml:"media,attr"`
 	Initialization string       `xml:"initialization,attr"`
 	StartNumber    string       `xml:"startNumber,attr"`
+	EndNumber      string       `xml:"endNumber,attr"`
 	Timescale      string       `xml:"timescale,attr"`
 	Duration       string       `xml:"duration,attr"`
 	PTO            string       `xml:"presentationTimeOffset,attr"`
@@ -76,7 +77,7 @@ func (t *xmlTemplate) merge(child *xmlTemplate) *xmlTemplate {
 		dst *string
 		src string
 	}{
-		{&m.Media, child.Media}, {&m.Initialization, child.Initialization}, {&m.StartNumber, child.StartNumber},
+		{&m.Media, child.Media}, {&m.Initialization, child.Initialization}, {&m.StartNumber, child.StartNumber}, {&m.EndNumber, child.EndNumber},
 		{&m.Timescale, child.Timescale}, {&m.Duration, child.Duration}, {&m.PTO, child.PTO}, {&m.ATO, child.ATO},
 	} {
 		if f.src != "" {
