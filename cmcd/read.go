@@ -1,0 +1,19 @@
+package cmcd
+
+import (
+	"net/http"
+	"time"
+)
+
+// Read is the one call the request path makes per request: FromRequest,
+// the invalid counter when something did not parse, and Observe. CMCD is
+// advisory, so the request goes on whatever Read finds; the returned Data
+// feeds the access log (Data.Log).
+func (t *Tracker) Read(r *http.Request, now time.Time) (Data, error) {
+	d, err := FromRequest(r)
+	if err != nil {
+		t.metrics.Invalid()
+	}
+	t.Observe(&d, now)
+	return d, err
+}
