@@ -209,7 +209,7 @@ func TestHitHeadersAllocateNothing(t *testing.T) {
 		{"Content-Type": {"video/mp2t"}, "Via": {"1.1 packager", "1.1 streamedge"}},
 	} {
 		w := &headerOnlyWriter{h: http.Header{}}
-		x := &exchange{w: &countingWriter{ResponseWriter: w}, result: resultHit}
+		x := &exchange{w: &countingWriter{sink: &netSink{ResponseWriter: w}}, result: resultHit}
 		if n := testing.AllocsPerRun(100, func() { h.writeHead(x, src, http.StatusOK, 42) }); n != 0 {
 			t.Fatalf("writeHead on a hit: %v allocations, want 0", n)
 		}
