@@ -1,0 +1,430 @@
+package edge
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/streamedge/streamedge/segments"
+)
+
+// fastExchange is one fasthttp request's exchange and its adapters.
+type fastExchange struct {
+	x exchange
+	w countingWriter
+	s fastSink
+	r fastRequest
+}
+
+// ServeFastHTTP is the fasthttp front end (HTTP/1.1): the hot path. A
+// response whose body is in hand (a hit) is written by fasthttp after the
+// handler returns, straight from the store's shared slice; one that streams
+// (a fill, a pass-through) is written by a goroutine of its own through a
+// pipe that fasthttp copies to the connection.
+func (h *Handler) ServeFastHTTP(ctx *fasthttp.RequestCtx) {
+	fx := &fastExchange{}
+	fx.r.init(ctx)
+	fx.s = fastSink{ctx: ctx, hdr: make(http.Header, 8), h: h, x: &fx.x, r: &fx.r}
+	fx.w.sink = &fx.s
+	fx.x = exchange{w: &fx.w, r: &fx.r, start: h.now(), result: resultMiss}
+	h.serve(&fx.x)
+	if fx.s.detached {
+		return // the stream's goroutine finishes the exchange
+	}
+	h.finish(&fx.x)
+	fx.s.commit()
+}
+
+// fastRequest adapts fasthttp's request. Header values are views of
+// fasthttp's buffers (valid while the request is served); the target, the
+// method and the client address are copied (a stream outlives the handler).
+type fastRequest struct {
+	ctx         *fasthttp.RequestCtx
+	method      string
+	uri         string
+	path, query string
+	proto       string
+	remote      string
+	hdr         fastHeader
+	c           context.Context
+}
+
+func (f *fastRequest) init(ctx *fasthttp.RequestCtx) {
+	f.ctx, f.c = ctx, context.Background()
+	f.method = methodString(ctx.Method())
+	f.uri = string(ctx.RequestURI())
+	target := f.uri
+	if i := strings.Index(target, "://"); i > 0 && !strings.HasPrefix(target, "/") { // absolute-form
+		rest := target[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			target = rest[j:]
+		} else {
+			target = "/"
+		}
+	}
+	f.path, f.query, _ = strings.Cut(target, "?")
+	f.proto = "HTTP/1.0"
+	if ctx.Request.Header.IsHTTP11() {
+		f.proto = "HTTP/1.1"
+	}
+	f.hdr.h = &ctx.Request.Header
+}
+
+func methodString(m []byte) string {
+	switch string(m) {
+	case http.MethodGet:
+		return http.MethodGet
+	case http.MethodHead:
+		return http.MethodHead
+	case http.MethodPost:
+		return http.MethodPost
+	case http.MethodOptions:
+		return http.MethodOptions
+	}
+	return string(m)
+}
+
+func (f *fastRequest) Method() string      { return f.method }
+func (f *fastRequest) EscapedPath() string { return f.path }
+func (f *fastRequest) RawQuery() string    { return f.query }
+func (f *fastRequest) RequestURI() string  { return f.uri }
+func (f *fastRequest) Header() headerView  { return &f.hdr }
+func (f *fastRequest) Proto() string       { return f.proto }
+
+func (f *fastRequest) RemoteAddr() string {
+	if f.remote == "" {
+		f.remote = f.ctx.RemoteAddr().String()
+	}
+	return f.remote
+}
+
+func (f *fastRequest) Context() context.Context { return f.c }
+
+// detach readies the request for a stream that outlives the handler: what
+// it may still read is copied; headers read as absent from then on.
+func (f *fastRequest) detach(c context.Context) {
+	_ = f.RemoteAddr()
+	f.c = c
+	f.hdr.h = nil
+}
+
+// fastHeader reads fasthttp's request header without copying.
+type fastHeader struct{ h *fasthttp.RequestHeader }
+
+func (f *fastHeader) Get(name string) string {
+	if f.h == nil {
+		return ""
+	}
+	b := f.h.Peek(name)
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// Values copies: a caller may keep them (an Origin variant of a fill).
+func (f *fastHeader) Values(name string) []string {
+	if f.h == nil {
+		return nil
+	}
+	all := f.h.PeekAll(name)
+	if len(all) == 0 {
+		return nil
+	}
+	out := make([]string, len(all))
+	for i, v := range all {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// errCut is the error a cut stream ends with: fasthttp then closes the
+// connection without completing the body.
+var errCut = errors.New("edge: response cut (fill failed)")
+
+// fastSink collects a response for fasthttp. Until it streams, the head and
+// body references are kept and applied when the handler returns (commit);
+// stream hands the rest of the response to a goroutine writing into a pipe.
+type fastSink struct {
+	ctx    *fasthttp.RequestCtx
+	hdr    http.Header
+	status int
+	pieces [][]byte
+	held   [4]*segments.Hit
+	nheld  int
+	isCut  bool
+
+	h        *Handler
+	x        *exchange
+	r        *fastRequest
+	detached bool
+	conn     net.Conn
+	pw       *io.PipeWriter
+	headOut  chan struct{} // closed once the head is committed (or fn ended)
+	headOnce sync.Once
+	headDone bool // set before headOut closes: the goroutine streams the body
+}
+
+func (s *fastSink) Header() http.Header { return s.hdr }
+
+func (s *fastSink) WriteHeader(code int) {
+	if code < 200 && code != http.StatusSwitchingProtocols {
+		return // informational: not sent on this front end
+	}
+	if s.status == 0 {
+		s.status = code
+	}
+}
+
+func (s *fastSink) Write(p []byte) (int, error) {
+	if s.detached {
+		s.startBody()
+		return s.pw.Write(p)
+	}
+	s.pieces = append(s.pieces, bytes.Clone(p)) // small writes (error bodies)
+	return len(p), nil
+}
+
+func (s *fastSink) writeBody(body []byte, flush bool, timeout time.Duration) (int, bool) {
+	if !s.detached {
+		s.pieces = append(s.pieces, body) // referenced, not copied: sent after the handler returns
+		return len(body), true
+	}
+	s.startBody()
+	n := 0
+	for len(body) > 0 {
+		k := min(len(body), writeSlice)
+		_ = s.conn.SetWriteDeadline(time.Now().Add(timeout))
+		w, err := s.pw.Write(body[:k])
+		n += w
+		if err != nil {
+			return n, false
+		}
+		body = body[k:]
+	}
+	return n, true
+}
+
+// Flush (pass-through's ReverseProxy) and flushHead send the head: the pipe
+// delivers every body write as it is made.
+func (s *fastSink) Flush() {
+	if s.detached {
+		s.startBody()
+	}
+}
+
+func (s *fastSink) flushHead() { s.Flush() }
+
+func (s *fastSink) cut() { s.isCut = true }
+
+func (s *fastSink) hold(hit *segments.Hit) {
+	if s.nheld == len(s.held) {
+		hit.Release() // unreachable: the core holds at most three
+		return
+	}
+	s.held[s.nheld] = hit
+	s.nheld++
+}
+
+func (s *fastSink) release() {
+	for i := range s.nheld {
+		s.held[i].Release()
+		s.held[i] = nil
+	}
+	s.nheld = 0
+}
+
+func (s *fastSink) front() string { return FrontFast }
+
+// stream runs fn on its own goroutine. The handler waits until fn has set
+// the head and begins the body (or ends), then returns so that fasthttp
+// writes the head and copies the pipe to the client; the goroutine finishes
+// the exchange before it closes the pipe.
+func (s *fastSink) stream(fn func()) {
+	cctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	s.conn = s.ctx.Conn()
+	s.r.detach(cctx) // before the goroutine: fn reads no request header
+	s.pw, s.headOut, s.detached = pw, make(chan struct{}), true
+	go func() {
+		defer cancel()
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					s.h.log.Error("stream panicked", "key", s.x.key, "panic", v)
+					s.isCut = true
+				}
+			}()
+			fn()
+		}()
+		if !s.headDone {
+			s.headOnce.Do(func() { close(s.headOut) }) // no body: the handler commits
+			return
+		}
+		s.h.finish(s.x)
+		s.release()
+		if s.isCut {
+			_ = pw.CloseWithError(errCut)
+			return
+		}
+		_ = pw.Close()
+	}()
+	<-s.headOut
+	if !s.headDone { // fn ended before any body: an ordinary response
+		s.detached = false
+		cancel()
+		_ = pr.Close()
+		return
+	}
+	s.commitHead()
+	s.ctx.Response.ImmediateHeaderFlush = true
+	s.ctx.Response.SetBodyStream(&pipeBody{pr: pr, cancel: cancel}, s.contentLength())
+}
+
+// startBody commits the head from the stream's goroutine (once).
+func (s *fastSink) startBody() {
+	s.headOnce.Do(func() {
+		s.headDone = true
+		close(s.headOut)
+	})
+}
+
+func (s *fastSink) contentLength() int {
+	if v := s.hdr["Content-Length"]; len(v) > 0 {
+		if n, err := strconv.Atoi(v[0]); err == nil && n >= 0 {
+			return n
+		}
+	}
+	return -1
+}
+
+// commitHead copies the status and headers to fasthttp's response.
+func (s *fastSink) commitHead() {
+	rh := &s.ctx.Response.Header
+	status := s.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	rh.SetStatusCode(status)
+	for k, vs := range s.hdr {
+		switch k {
+		case "Content-Length", "Transfer-Encoding":
+			continue // set from the body (commit, stream)
+		case "Connection":
+			for _, v := range vs {
+				if strings.EqualFold(v, "close") {
+					rh.SetConnectionClose()
+				}
+			}
+			continue
+		}
+		for _, v := range vs {
+			rh.Add(k, v)
+		}
+	}
+	if n := s.contentLength(); n >= 0 {
+		rh.SetContentLength(n)
+	}
+}
+
+// commit applies a response that did not stream: the body pieces are sent
+// without a copy and the held hits released once fasthttp has written them.
+// A cut response is a closed connection with nothing written.
+func (s *fastSink) commit() {
+	if s.isCut {
+		s.release()
+		s.ctx.HijackSetNoResponse(true)
+		s.ctx.Hijack(func(net.Conn) {})
+		return
+	}
+	s.commitHead()
+	if len(s.pieces) == 0 {
+		s.release()
+		return
+	}
+	total := 0
+	for _, p := range s.pieces {
+		total += len(p)
+	}
+	b := &pieceBody{pieces: s.pieces, held: s.held, nheld: s.nheld, conn: s.ctx.Conn(), timeout: s.h.cfg.ClientWriteTimeout}
+	s.nheld = 0
+	s.ctx.Response.SetBodyStream(b, total)
+}
+
+// pieceBody is a whole body in hand (store slices), written by fasthttp
+// with WriteTo: large slices go to the socket without a copy, each slice
+// within the client write timeout; Close releases the hits.
+type pieceBody struct {
+	pieces  [][]byte
+	held    [4]*segments.Hit
+	nheld   int
+	conn    net.Conn
+	timeout time.Duration
+}
+
+func (b *pieceBody) Read(p []byte) (int, error) {
+	for len(b.pieces) > 0 && len(b.pieces[0]) == 0 {
+		b.pieces = b.pieces[1:]
+	}
+	if len(b.pieces) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, b.pieces[0])
+	b.pieces[0] = b.pieces[0][n:]
+	return n, nil
+}
+
+func (b *pieceBody) SupportsBodyWriteTo() bool { return true }
+
+func (b *pieceBody) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for _, p := range b.pieces {
+		for len(p) > 0 {
+			k := min(len(p), writeSlice)
+			if len(p) > writeSlice || n > 0 {
+				_ = b.conn.SetWriteDeadline(time.Now().Add(b.timeout))
+			}
+			m, err := w.Write(p[:k])
+			n += int64(m)
+			if err != nil {
+				return n, err
+			}
+			p = p[k:]
+		}
+	}
+	b.pieces = nil
+	return n, nil
+}
+
+func (b *pieceBody) Close() error {
+	for i := range b.nheld {
+		b.held[i].Release()
+		b.held[i] = nil
+	}
+	b.nheld = 0
+	return nil
+}
+
+// pipeBody is a streamed body; fasthttp's Close (done, or the client
+// gone) cancels the stream's context and fails its next write.
+type pipeBody struct {
+	pr     *io.PipeReader
+	cancel context.CancelFunc
+}
+
+func (p *pipeBody) Read(b []byte) (int, error) { return p.pr.Read(b) }
+
+func (p *pipeBody) Close() error {
+	p.cancel()
+	return p.pr.Close()
+}

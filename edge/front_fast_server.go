@@ -1,0 +1,35 @@
+package edge
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// FastServerConfig sets the fasthttp server's bounds.
+type FastServerConfig struct {
+	ReadTimeout    time.Duration // a request's head and body must arrive within it (slowloris)
+	IdleTimeout    time.Duration // a keep-alive connection waits this long for the next request
+	WriteTimeout   time.Duration // a response head (and a small body) must be written within it
+	MaxHeaderBytes int           // the request head's hard bound (fasthttp's read buffer)
+	MaxBodyBytes   int           // request bodies (pass-through uploads); default 4 MiB
+	Logger         *slog.Logger
+}
+
+// NewFastServer is the fasthttp server for handler (ServeFastHTTP, maybe
+// behind limits.FastHandler), set to answer as the net/http front end does:
+// no Server header nor default Content-Type of its own.
+func NewFastServer(handler fasthttp.RequestHandler, c FastServerConfig) *fasthttp.Server {
+	s := &fasthttp.Server{
+		Handler: handler, Name: "streamedge",
+		NoDefaultServerHeader: true, NoDefaultContentType: true,
+		ReadTimeout: c.ReadTimeout, IdleTimeout: c.IdleTimeout, WriteTimeout: c.WriteTimeout,
+		ReadBufferSize: max(c.MaxHeaderBytes, 4096), MaxRequestBodySize: c.MaxBodyBytes,
+		DisablePreParseMultipartForm: true, CloseOnShutdown: true,
+	}
+	if c.Logger != nil {
+		s.Logger = slog.NewLogLogger(c.Logger.Handler(), slog.LevelDebug)
+	}
+	return s
+}
