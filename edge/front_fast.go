@@ -169,7 +169,7 @@ type fastSink struct {
 	r        *fastRequest
 	detached bool
 	conn     net.Conn
-	pw       *io.PipeWriter
+	pw       *streamBody
 	headOut  chan struct{} // closed once the head is committed (or fn ended)
 	headOnce sync.Once
 	headDone bool // set before headOut closes: the goroutine streams the body
@@ -252,7 +252,8 @@ func (s *fastSink) front() string { return FrontFast }
 // the exchange before it closes the pipe.
 func (s *fastSink) stream(fn func()) {
 	cctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
+	pw := newStreamBody(cancel)
+	pr := pw
 	s.conn = s.ctx.Conn()
 	s.r.detach(cctx) // before the goroutine: fn reads no request header
 	s.pw, s.headOut, s.detached = pw, make(chan struct{}), true
@@ -273,22 +274,18 @@ func (s *fastSink) stream(fn func()) {
 		}
 		s.h.finish(s.x)
 		s.release()
-		if s.isCut {
-			_ = pw.CloseWithError(errCut)
-			return
-		}
-		_ = pw.Close()
+		pw.end(s.isCut)
 	}()
 	<-s.headOut
 	if !s.headDone { // fn ended before any body: an ordinary response
 		s.detached = false
-		cancel()
 		_ = pr.Close()
 		return
 	}
 	s.commitHead()
 	s.ctx.Response.ImmediateHeaderFlush = true
-	s.ctx.Response.SetBodyStream(&pipeBody{pr: pr, cancel: cancel}, s.contentLength())
+	pr.conn, pr.size = s.conn, s.contentLength()
+	s.ctx.Response.SetBodyStream(pr, pr.size)
 }
 
 // startBody commits the head from the stream's goroutine (once).
@@ -415,16 +412,107 @@ func (b *pieceBody) Close() error {
 	return nil
 }
 
-// pipeBody is a streamed body; fasthttp's Close (done, or the client
-// gone) cancels the stream's context and fails its next write.
-type pipeBody struct {
-	pr     *io.PipeReader
+// streamBody hands a streaming response's writes to fasthttp without a
+// copy: each slice waits until it is on the socket. A body of known length
+// is written straight to the connection (fasthttp flushed the head first:
+// ImmediateHeaderFlush), so each write reaches the client at once; a chunked
+// one goes through fasthttp's chunk writer, which flushes every chunk. A
+// cut stream ends with errCut, and fasthttp closes the connection short of
+// the body. fasthttp's Close (done, or the client gone) cancels the
+// stream's context and fails its next write.
+type streamBody struct {
+	ch     chan []byte
+	ack    chan error
+	done   chan struct{}
+	once   sync.Once
 	cancel context.CancelFunc
+	err    error // set before ch closes
+	conn   net.Conn
+	size   int
+	rest   []byte // Read's current slice
 }
 
-func (p *pipeBody) Read(b []byte) (int, error) { return p.pr.Read(b) }
+func newStreamBody(cancel context.CancelFunc) *streamBody {
+	return &streamBody{ch: make(chan []byte), ack: make(chan error), done: make(chan struct{}), cancel: cancel}
+}
 
-func (p *pipeBody) Close() error {
-	p.cancel()
-	return p.pr.Close()
+// Write is the stream goroutine's side.
+func (b *streamBody) Write(p []byte) (int, error) {
+	select {
+	case b.ch <- p:
+	case <-b.done:
+		return 0, io.ErrClosedPipe
+	}
+	select {
+	case err := <-b.ack:
+		if err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	case <-b.done:
+		return 0, io.ErrClosedPipe
+	}
+}
+
+// end closes the writing side: complete, or cut.
+func (b *streamBody) end(cut bool) {
+	if cut {
+		b.err = errCut
+	}
+	close(b.ch)
+}
+
+func (b *streamBody) SupportsBodyWriteTo() bool { return true }
+
+func (b *streamBody) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for p := range b.ch {
+		var err error
+		var k int
+		if b.size >= 0 {
+			k, err = b.conn.Write(p)
+		} else {
+			k, err = w.Write(p)
+		}
+		n += int64(k)
+		select {
+		case b.ack <- err:
+		case <-b.done:
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, b.err
+}
+
+// Read serves fasthttp paths that do not use WriteTo.
+func (b *streamBody) Read(p []byte) (int, error) {
+	if len(b.rest) == 0 {
+		next, ok := <-b.ch
+		if !ok {
+			if b.err != nil {
+				return 0, b.err
+			}
+			return 0, io.EOF
+		}
+		b.rest = next
+	}
+	k := copy(p, b.rest)
+	b.rest = b.rest[k:]
+	if len(b.rest) == 0 {
+		select {
+		case b.ack <- nil:
+		case <-b.done:
+		}
+	}
+	return k, nil
+}
+
+func (b *streamBody) Close() error {
+	b.once.Do(func() {
+		close(b.done)
+		b.cancel()
+	})
+	return nil
 }
