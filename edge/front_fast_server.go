@@ -22,7 +22,7 @@ type FastServerConfig struct {
 // no Server header nor default Content-Type of its own.
 func NewFastServer(handler fasthttp.RequestHandler, c FastServerConfig) *fasthttp.Server {
 	s := &fasthttp.Server{
-		Handler: handler, Name: "streamedge",
+		Handler:               handler,
 		NoDefaultServerHeader: true, NoDefaultContentType: true,
 		ReadTimeout: c.ReadTimeout, IdleTimeout: c.IdleTimeout, WriteTimeout: c.WriteTimeout,
 		ReadBufferSize: max(c.MaxHeaderBytes, 4096), MaxRequestBodySize: c.MaxBodyBytes,
