@@ -20,6 +20,7 @@ import (
 type config struct {
 	Origin            string
 	Listen            string
+	HTTP1             string // -listen's front end: fasthttp or net (front.go)
 	Admin             string
 	Pprof             string
 	CacheSize         byteSize
@@ -61,7 +62,7 @@ type config struct {
 // them.
 func defaults() config {
 	return config{
-		Listen: ":8080", Admin: "127.0.0.1:9090", Pprof: "auto",
+		Listen: ":8080", HTTP1: defaultHTTP1, Admin: "127.0.0.1:9090", Pprof: "auto",
 		CacheSize: 1 << 30, MaxObjectSize: edge.DefaultMaxObjectSize,
 		DefaultTTL: freshness.DefaultTTL, NegativeTTL: freshness.DefaultNegativeTTL,
 		StaleWhileReval: freshness.DefaultStaleWhileRevalidate, StaleIfError: freshness.DefaultStaleIfError,
@@ -108,6 +109,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve; the demo origin for demo)")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on")
+	fs.StringVar(&c.HTTP1, "http1", c.HTTP1, "front end serving HTTP/1.1 on -listen: fasthttp or net")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
@@ -161,6 +163,9 @@ func (c *config) validate() error {
 	u, err := url.Parse(c.Origin)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
+	}
+	if err := c.validateHTTP1(); err != nil {
+		return err
 	}
 	switch {
 	case c.CacheSize < 128<<20:

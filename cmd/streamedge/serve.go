@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/valyala/fasthttp"
 
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/edge"
@@ -41,6 +42,7 @@ type app struct {
 	reg      *prometheus.Registry
 	limits   limits.Config
 	handler  http.Handler
+	fast     fasthttp.RequestHandler // h-fast: -listen's handler on fasthttp; nil: net/http (front.go)
 	ready    atomic.Bool
 	closeLog func()
 }
@@ -115,6 +117,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	// The limits come first, so the demo page is limited too; the admin
 	// listener is not.
 	a.handler = limits.Handler(a.limits, lm, wrapEdge(h, a.reg, wrap))
+	a.fast = fastHandler(c, h, a.limits, lm, wrap) // h-fast: -http1 (front.go)
 	a.ln = limits.Listener(a.ln, a.limits, lm)
 	return nil
 }
@@ -133,10 +136,11 @@ func storeConfig(c config) segments.Config {
 // finish (bounded by -drain-timeout) and saves the cache snapshot.
 func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) error {
 	c := a.cfg
-	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
-		MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(), ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
+	// --- h-fast: -listen's server on the -http1 front end (front.go) ---
+	srv := a.newListenServer()
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(a.ln) }()
+	go func() { errc <- srv.serve(a.ln) }()
+	// --- end h-fast ---
 	var admin *http.Server
 	if a.adminLn != nil {
 		admin = &http.Server{Handler: a.adminMux(), ReadHeaderTimeout: 5 * time.Second}
@@ -146,7 +150,7 @@ func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) e
 	defer stopSaving()
 	go a.saver.every(saveCtx, c.CacheSaveInterval)
 	a.ready.Store(true)
-	a.log.Info("streamedge serving", "listen", a.ln.Addr().String(), "origin", c.Origin, "admin", a.adminAddr(),
+	a.log.Info("streamedge serving", "listen", a.ln.Addr().String(), "http1", c.HTTP1, "origin", c.Origin, "admin", a.adminAddr(),
 		"cache_size", c.CacheSize.String(), "version", version)
 	if ready != nil {
 		ready(a.ln.Addr().String(), a.adminAddr())
@@ -160,7 +164,7 @@ func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) e
 	a.log.Info("draining", "timeout", c.DrainTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), c.DrainTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	if err := srv.shutdown(sctx); err != nil { // h-fast: either front end drains
 		a.log.Warn("drain cut short", "err", err)
 	}
 	stopSaving()

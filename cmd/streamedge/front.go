@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/streamedge/streamedge/edge"
+	"github.com/streamedge/streamedge/limits"
+)
+
+// The HTTP/1.1 front ends -http1 chooses between for -listen.
+const (
+	http1Fast = edge.FrontFast // fasthttp: the hot path
+	http1Net  = edge.FrontNet  // net/http
+)
+
+// defaultHTTP1 is -http1's default (README "Front ends" says why).
+const defaultHTTP1 = http1Net
+
+func (c *config) validateHTTP1() error {
+	if c.HTTP1 != http1Fast && c.HTTP1 != http1Net {
+		return fmt.Errorf("-http1 %q: want %s or %s", c.HTTP1, http1Fast, http1Net)
+	}
+	return nil
+}
+
+// listenServer is -listen's server, whichever front end runs it.
+type listenServer interface {
+	serve(ln net.Listener) error
+	// shutdown stops accepting and waits for in-flight responses (ctx bounds it).
+	shutdown(ctx context.Context) error
+}
+
+type netServer struct{ *http.Server }
+
+func (s netServer) serve(ln net.Listener) error         { return s.Serve(ln) }
+func (s netServer) shutdown(ctx context.Context) error  { return s.Shutdown(ctx) }
+func (s fastServer) serve(ln net.Listener) error        { return s.Serve(ln) }
+func (s fastServer) shutdown(ctx context.Context) error { return s.ShutdownWithContext(ctx) }
+
+type fastServer struct{ *fasthttp.Server }
+
+// fastHandler is the fasthttp handler for -listen, nil when -listen runs on
+// net/http: -http1 net, or a wrapped edge (the demo page is an
+// http.Handler, served on net/http).
+func fastHandler(c config, h *edge.Handler, lc limits.Config, lm *limits.Metrics, wrap []wrapper) fasthttp.RequestHandler {
+	if c.HTTP1 != http1Fast || (len(wrap) > 0 && wrap[0] != nil) {
+		return nil
+	}
+	return limits.FastHandler(lc, lm, h.ServeFastHTTP)
+}
+
+// newListenServer builds -listen's server with the client bounds of the
+// flags: -read-header-timeout (fasthttp: the whole request), -idle-timeout,
+// -client-write-timeout and the limits' header bound.
+func (a *app) newListenServer() listenServer {
+	c := a.cfg
+	if a.fast != nil {
+		return fastServer{edge.NewFastServer(a.fast, edge.FastServerConfig{ReadTimeout: c.ReadHeaderTimeout,
+			IdleTimeout: c.IdleTimeout, WriteTimeout: c.ClientWriteTime, MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(),
+			Logger: a.log})}
+	}
+	return netServer{&http.Server{Handler: a.handler, ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
+		MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(), ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}}
+}
