@@ -32,17 +32,41 @@ type fastExchange struct {
 // (a fill, a pass-through) is written by a goroutine of its own through a
 // pipe that fasthttp copies to the connection.
 func (h *Handler) ServeFastHTTP(ctx *fasthttp.RequestCtx) {
-	fx := &fastExchange{}
-	fx.r.init(ctx)
-	fx.s = fastSink{ctx: ctx, hdr: make(http.Header, 8), h: h, x: &fx.x, r: &fx.r}
-	fx.w.sink = &fx.s
-	fx.x = exchange{w: &fx.w, r: &fx.r, start: h.now(), result: resultMiss}
+	fx := newFastExchange(h, ctx)
 	h.serve(&fx.x)
 	if fx.s.detached {
 		return // the stream's goroutine finishes the exchange
 	}
 	h.finish(&fx.x)
 	fx.s.commit()
+	fx.free()
+}
+
+// fastExchanges recycles exchanges: a hit allocates only its target string.
+var fastExchanges = sync.Pool{New: func() any { return &fastExchange{} }}
+
+func newFastExchange(h *Handler, ctx *fasthttp.RequestCtx) *fastExchange {
+	fx := fastExchanges.Get().(*fastExchange)
+	hdr, pieces := fx.s.hdr, fx.s.pieces[:0]
+	if hdr == nil {
+		hdr = make(http.Header, 8)
+	}
+	*fx = fastExchange{}
+	fx.r.init(ctx)
+	fx.s.ctx, fx.s.hdr, fx.s.pieces, fx.s.h, fx.s.x, fx.s.r, fx.s.owner = ctx, hdr, pieces, h, &fx.x, &fx.r, fx
+	fx.w.sink = &fx.s
+	fx.x = exchange{w: &fx.w, r: &fx.r, start: h.now(), result: resultMiss}
+	return fx
+}
+
+// free returns fx once nothing refers to it: its response is committed (a
+// body in hand is owned by its pieceBody) or its stream has ended.
+func (fx *fastExchange) free() {
+	clear(fx.s.hdr)
+	clear(fx.s.pieces)
+	fx.s.pieces = fx.s.pieces[:0]
+	fx.s.ctx, fx.r.ctx, fx.r.hdr.h = nil, nil, nil
+	fastExchanges.Put(fx)
 }
 
 // fastRequest adapts fasthttp's request. Header values are views of
@@ -166,6 +190,7 @@ type fastSink struct {
 
 	h        *Handler
 	x        *exchange
+	owner    *fastExchange // s is its part; freed when the stream ends
 	r        *fastRequest
 	detached bool
 	conn     net.Conn
@@ -275,6 +300,7 @@ func (s *fastSink) stream(fn func()) {
 		s.h.finish(s.x)
 		s.release()
 		pw.end(s.isCut)
+		s.owner.free()
 	}()
 	<-s.headOut
 	if !s.headDone { // fn ended before any body: an ordinary response
@@ -353,15 +379,20 @@ func (s *fastSink) commit() {
 	for _, p := range s.pieces {
 		total += len(p)
 	}
-	b := &pieceBody{pieces: s.pieces, held: s.held, nheld: s.nheld, conn: s.ctx.Conn(), timeout: s.h.cfg.ClientWriteTimeout}
+	b := pieceBodies.Get().(*pieceBody)
+	b.pieces = append(b.arr[:0], s.pieces...)
+	b.held, b.nheld, b.conn, b.timeout = s.held, s.nheld, s.ctx.Conn(), s.h.cfg.ClientWriteTimeout
 	s.nheld = 0
 	s.ctx.Response.SetBodyStream(b, total)
 }
+
+var pieceBodies = sync.Pool{New: func() any { return &pieceBody{} }}
 
 // pieceBody is a whole body in hand (store slices), written by fasthttp
 // with WriteTo: large slices go to the socket without a copy, each slice
 // within the client write timeout; Close releases the hits.
 type pieceBody struct {
+	arr     [4][]byte
 	pieces  [][]byte
 	held    [4]*segments.Hit
 	nheld   int
@@ -406,9 +437,9 @@ func (b *pieceBody) WriteTo(w io.Writer) (int64, error) {
 func (b *pieceBody) Close() error {
 	for i := range b.nheld {
 		b.held[i].Release()
-		b.held[i] = nil
 	}
-	b.nheld = 0
+	*b = pieceBody{}
+	pieceBodies.Put(b)
 	return nil
 }
 
