@@ -15,6 +15,9 @@ type FastServerConfig struct {
 	MaxHeaderBytes int           // the request head's hard bound (fasthttp's read buffer)
 	MaxBodyBytes   int           // request bodies (pass-through uploads); default 4 MiB
 	Logger         *slog.Logger
+	// The parser's hooks (limits.FastHeaderReceived, limits.FastErrorHandler).
+	HeaderReceived func(*fasthttp.RequestHeader) fasthttp.RequestConfig
+	ErrorHandler   func(*fasthttp.RequestCtx, error)
 }
 
 // NewFastServer is the fasthttp server for handler (ServeFastHTTP, maybe
@@ -27,6 +30,8 @@ func NewFastServer(handler fasthttp.RequestHandler, c FastServerConfig) *fasthtt
 		ReadTimeout: c.ReadTimeout, IdleTimeout: c.IdleTimeout, WriteTimeout: c.WriteTimeout,
 		ReadBufferSize: max(c.MaxHeaderBytes, 4096), MaxRequestBodySize: c.MaxBodyBytes,
 		DisablePreParseMultipartForm: true, CloseOnShutdown: true,
+		SecureErrorLogMessage: true, // request bytes stay out of logs; parse errors are the typed ones
+		HeaderReceived:        c.HeaderReceived, ErrorHandler: c.ErrorHandler,
 	}
 	if c.Logger != nil {
 		s.Logger = slog.NewLogLogger(c.Logger.Handler(), slog.LevelDebug)

@@ -1,6 +1,7 @@
 package limits
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -26,10 +27,12 @@ func FastHandler(cfg Config, m *Metrics, next fasthttp.RequestHandler) fasthttp.
 	return func(ctx *fasthttp.RequestCtx) {
 		method := string(ctx.Method())
 		switch {
+		case method == http.MethodOptions && string(ctx.RequestURI()) == "*":
+			ctx.SetStatusCode(http.StatusOK) // the server itself answers OPTIONS *, as net/http does
 		case method == http.MethodConnect || method == http.MethodTrace:
 			ctx.Response.Header.Set("Allow", "GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE")
 			fastRefuse(ctx, m, failure.ErrMethod)
-		case fastBadFraming(ctx, method):
+		case rawFraming(ctx.Request.Header.RawHeaders()).bad(method):
 			fastRefuse(ctx, m, failure.ErrFraming)
 		case len(ctx.RequestURI()) > cfg.MaxURILength:
 			fastRefuse(ctx, m, failure.ErrTargetTooLong)
@@ -66,25 +69,11 @@ func fastRefuse(ctx *fasthttp.RequestCtx, m *Metrics, err error) {
 	if c.RetryAfter != "" && len(rh.Peek("Retry-After")) == 0 {
 		rh.Set("Retry-After", c.RetryAfter)
 	}
-	if ctx.Request.Header.ContentLength() != 0 || len(ctx.Request.Body()) > 0 {
-		ctx.SetConnectionClose()
+	if ctx.Request.Header.ContentLength() != 0 || len(ctx.Request.Body()) > 0 || errors.Is(err, failure.ErrFraming) {
+		ctx.SetConnectionClose() // a framing refusal always: fasthttp may have framed the body otherwise
 	}
 	ctx.SetStatusCode(c.Status)
 	ctx.SetBodyString(c.Body + "\n")
-}
-
-// fastBadFraming is badFraming on fasthttp's parsed head: Transfer-Encoding
-// beside Content-Length, or any body on GET or HEAD.
-func fastBadFraming(ctx *fasthttp.RequestCtx, method string) bool {
-	rh := &ctx.Request.Header
-	chunked := rh.ContentLength() == -1 || len(rh.Peek(fasthttp.HeaderTransferEncoding)) > 0
-	if chunked && len(rh.Peek(fasthttp.HeaderContentLength)) > 0 {
-		return true
-	}
-	if method != http.MethodGet && method != http.MethodHead {
-		return false
-	}
-	return chunked || rh.ContentLength() > 0 || len(ctx.Request.Body()) > 0
 }
 
 // fastHeaderBytes is headerBytes: names and values, Host included.

@@ -94,23 +94,6 @@ func TestMain(m *testing.M) {
 	os.Exit(0)
 }
 
-// fastDiffers are the cases whose answer on the fasthttp front end is not
-// yet the net/http one (fasthttp's own parser answers first: it drops a
-// Content-Length beside Transfer-Encoding, answers 400 where net/http
-// answers 501 for an unknown coding, waits for a GET's unfinished body,
-// refuses the asterisk form). They are why -http1 defaults to net.
-var fastDiffers = map[string]bool{
-	"cl_te_get": true, "te_cl_get": true, "duplicate_cl_equal_with_body": true, "get_with_unfinished_body": true,
-	"obs_fold_te": true, "te_chunked_identity": true, "te_two_fields": true, "te_xchunked": true, "asterisk_form": true,
-}
-
-func skipOnFast(t *testing.T, name string) {
-	t.Helper()
-	if front == edge.FrontFast && fastDiffers[name] {
-		t.Skip("differs on the fasthttp front end (fastDiffers)")
-	}
-}
-
 // stack is the real edge behind limits.Handler, served on a limits.Listener.
 type stack struct {
 	addr   string
@@ -156,7 +139,8 @@ func newStack(t *testing.T, cfg limits.Config, o *testOrigin, opts stackOpts) *s
 	}
 	if front == edge.FrontFast {
 		srv := edge.NewFastServer(limits.FastHandler(cfg, m, e.ServeFastHTTP), edge.FastServerConfig{
-			ReadTimeout: opts.readHeaderTimeout, IdleTimeout: time.Second, MaxHeaderBytes: cfg.ServerMaxHeaderBytes()})
+			ReadTimeout: opts.readHeaderTimeout, IdleTimeout: time.Second, MaxHeaderBytes: cfg.ServerMaxHeaderBytes(),
+			HeaderReceived: limits.FastHeaderReceived, ErrorHandler: limits.FastErrorHandler(m)})
 		go func() { _ = srv.Serve(limits.Listener(ln, cfg, m)) }()
 		t.Cleanup(func() { _ = srv.Shutdown() })
 		return &stack{addr: ln.Addr().String(), reg: reg, origin: o}

@@ -138,7 +138,6 @@ func TestSmuggling(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			skipOnFast(t, tc.name)
 			s := newStack(t, limits.Config{}, newOrigin(t, nil), stackOpts{})
 			rs := s.raw(t, "", tc.req)
 			var got []int

@@ -44,7 +44,6 @@ func TestTraversal(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			skipOnFast(t, tc.name)
 			o := newOrigin(t, nil)
 			s := newStack(t, limits.Config{}, o, stackOpts{originPath: "/root"})
 			rs := s.raw(t, "", tc.method+" "+tc.target+" HTTP/1.1\r\nHost: edge.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")

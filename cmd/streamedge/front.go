@@ -45,14 +45,20 @@ func (s fastServer) shutdown(ctx context.Context) error { return s.ShutdownWithC
 
 type fastServer struct{ *fasthttp.Server }
 
-// fastHandler is the fasthttp handler for -listen, nil when -listen runs on
-// net/http: -http1 net, or a wrapped edge (the demo page is an
+// fastFront is -listen's fasthttp handler and parser hooks.
+type fastFront struct {
+	handler fasthttp.RequestHandler
+	errors  func(*fasthttp.RequestCtx, error)
+}
+
+// fastHandler is the fasthttp front end for -listen, nil when -listen runs
+// on net/http: -http1 net, or a wrapped edge (the demo page is an
 // http.Handler, served on net/http).
-func fastHandler(c config, h *edge.Handler, lc limits.Config, lm *limits.Metrics, wrap []wrapper) fasthttp.RequestHandler {
+func fastHandler(c config, h *edge.Handler, lc limits.Config, lm *limits.Metrics, wrap []wrapper) *fastFront {
 	if c.HTTP1 != http1Fast || (len(wrap) > 0 && wrap[0] != nil) {
 		return nil
 	}
-	return limits.FastHandler(lc, lm, h.ServeFastHTTP)
+	return &fastFront{handler: limits.FastHandler(lc, lm, h.ServeFastHTTP), errors: limits.FastErrorHandler(lm)}
 }
 
 // newListenServer builds -listen's server with the client bounds of the
@@ -61,9 +67,9 @@ func fastHandler(c config, h *edge.Handler, lc limits.Config, lm *limits.Metrics
 func (a *app) newListenServer() listenServer {
 	c := a.cfg
 	if a.fast != nil {
-		return fastServer{edge.NewFastServer(a.fast, edge.FastServerConfig{ReadTimeout: c.ReadHeaderTimeout,
+		return fastServer{edge.NewFastServer(a.fast.handler, edge.FastServerConfig{ReadTimeout: c.ReadHeaderTimeout,
 			IdleTimeout: c.IdleTimeout, WriteTimeout: c.ClientWriteTime, MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(),
-			Logger: a.log})}
+			Logger: a.log, HeaderReceived: limits.FastHeaderReceived, ErrorHandler: a.fast.errors})}
 	}
 	return netServer{&http.Server{Handler: a.handler, ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
 		MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(), ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}}

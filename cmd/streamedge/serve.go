@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/valyala/fasthttp"
 
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/edge"
@@ -42,7 +41,7 @@ type app struct {
 	reg      *prometheus.Registry
 	limits   limits.Config
 	handler  http.Handler
-	fast     fasthttp.RequestHandler // h-fast: -listen's handler on fasthttp; nil: net/http (front.go)
+	fast     *fastFront // h-fast: -listen on fasthttp; nil: net/http (front.go)
 	ready    atomic.Bool
 	closeLog func()
 }
