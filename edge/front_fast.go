@@ -35,7 +35,8 @@ func (h *Handler) ServeFastHTTP(ctx *fasthttp.RequestCtx) {
 	fx := newFastExchange(h, ctx)
 	h.serve(&fx.x)
 	if fx.s.detached {
-		return // the stream's goroutine finishes the exchange
+		close(fx.s.handlerDone) // the stream's goroutine finishes the exchange
+		return
 	}
 	h.finish(&fx.x)
 	fx.s.commit()
@@ -198,6 +199,9 @@ type fastSink struct {
 	headOut  chan struct{} // closed once the head is committed (or fn ended)
 	headOnce sync.Once
 	headDone bool // set before headOut closes: the goroutine streams the body
+	// handlerDone closes when ServeFastHTTP has returned: only then may the
+	// goroutine finish and recycle the exchange.
+	handlerDone chan struct{}
 }
 
 func (s *fastSink) Header() http.Header { return s.hdr }
@@ -281,7 +285,7 @@ func (s *fastSink) stream(fn func()) {
 	pr := pw
 	s.conn = s.ctx.Conn()
 	s.r.detach(cctx) // before the goroutine: fn reads no request header
-	s.pw, s.headOut, s.detached = pw, make(chan struct{}), true
+	s.pw, s.headOut, s.handlerDone, s.detached = pw, make(chan struct{}), make(chan struct{}), true
 	go func() {
 		defer cancel()
 		func() {
@@ -297,6 +301,7 @@ func (s *fastSink) stream(fn func()) {
 			s.headOnce.Do(func() { close(s.headOut) }) // no body: the handler commits
 			return
 		}
+		<-s.handlerDone
 		s.h.finish(s.x)
 		s.release()
 		pw.end(s.isCut)

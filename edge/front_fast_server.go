@@ -14,6 +14,7 @@ type FastServerConfig struct {
 	WriteTimeout   time.Duration // a response head (and a small body) must be written within it
 	MaxHeaderBytes int           // the request head's hard bound (fasthttp's read buffer)
 	MaxBodyBytes   int           // request bodies (pass-through uploads); default 4 MiB
+	IdleWorkers    time.Duration // an idle worker goroutine exits after this (default 10s)
 	Logger         *slog.Logger
 	// The parser's hooks (limits.FastHeaderReceived, limits.FastErrorHandler).
 	HeaderReceived func(*fasthttp.RequestHeader) fasthttp.RequestConfig
@@ -31,7 +32,7 @@ func NewFastServer(handler fasthttp.RequestHandler, c FastServerConfig) *fasthtt
 		ReadBufferSize: max(c.MaxHeaderBytes, 4096), MaxRequestBodySize: c.MaxBodyBytes,
 		DisablePreParseMultipartForm: true, CloseOnShutdown: true,
 		SecureErrorLogMessage: true, // request bytes stay out of logs; parse errors are the typed ones
-		HeaderReceived:        c.HeaderReceived, ErrorHandler: c.ErrorHandler,
+		HeaderReceived:        c.HeaderReceived, ErrorHandler: c.ErrorHandler, MaxIdleWorkerDuration: c.IdleWorkers,
 	}
 	if c.Logger != nil {
 		s.Logger = slog.NewLogLogger(c.Logger.Handler(), slog.LevelDebug)

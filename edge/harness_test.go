@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -92,13 +93,17 @@ func onFronts(t *testing.T, fn func(t *testing.T)) {
 	}
 }
 
-// frontOf is the front end a test runs on: fasthttp inside onFronts's
-// "fasthttp" subtest, net/http otherwise.
+// frontOf is the front end a test runs on: the one of onFronts's subtest;
+// outside one, net/http, or $STREAMEDGE_TEST_FRONT (fasthttp runs every
+// end-to-end test of the package on fasthttp).
 func frontOf(t testing.TB) string {
 	for _, part := range strings.Split(t.Name(), "/") {
-		if part == FrontFast {
-			return FrontFast
+		if part == FrontFast || part == FrontNet {
+			return part
 		}
+	}
+	if os.Getenv("STREAMEDGE_TEST_FRONT") == FrontFast {
+		return FrontFast
 	}
 	return FrontNet
 }
@@ -113,7 +118,8 @@ func serveFront(t testing.TB, h *Handler, front string) (string, net.Listener, f
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewFastServer(h.ServeFastHTTP, FastServerConfig{IdleTimeout: 10 * time.Second})
+	// Idle workers exit soon, so that goroutine counts settle (a bounded pool, not a leak).
+	srv := NewFastServer(h.ServeFastHTTP, FastServerConfig{IdleTimeout: 10 * time.Second, IdleWorkers: 200 * time.Millisecond})
 	done := make(chan struct{})
 	go func() { defer close(done); _ = srv.Serve(ln) }()
 	var once sync.Once

@@ -65,8 +65,8 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coale
 	if x.r.Method() == http.MethodHead {
 		return
 	}
-	if done, _ := f.Done(); done {
-		h.streamFill(x, f, head, start, end) // the whole body is in hand
+	if done, err := f.Done(); done && err == nil {
+		h.streamFill(x, f, head, start, end) // the whole body is in hand (and immutable)
 		return
 	}
 	x.w.stream(func() {
