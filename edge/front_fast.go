@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -202,6 +203,7 @@ type fastSink struct {
 	// handlerDone closes when ServeFastHTTP has returned: only then may the
 	// goroutine finish and recycle the exchange.
 	handlerDone chan struct{}
+	tunnel      chan struct{} // an upgrade's hijacked connection lives until it closes
 }
 
 func (s *fastSink) Header() http.Header { return s.hdr }
@@ -302,6 +304,9 @@ func (s *fastSink) stream(fn func()) {
 			return
 		}
 		<-s.handlerDone
+		if s.tunnel != nil {
+			close(s.tunnel) // fasthttp closes the hijacked connection
+		}
 		s.h.finish(s.x)
 		s.release()
 		pw.end(s.isCut)
@@ -313,10 +318,34 @@ func (s *fastSink) stream(fn func()) {
 		_ = pr.Close()
 		return
 	}
+	if s.tunnel != nil {
+		return // an upgrade: fasthttp hands the connection to Hijack
+	}
 	s.commitHead()
 	s.ctx.Response.ImmediateHeaderFlush = true
 	pr.conn, pr.size = s.conn, s.contentLength()
 	s.ctx.Response.SetBodyStream(pr, pr.size)
+}
+
+// Hijack hands a stream's connection over (pass-through's ReverseProxy
+// tunnelling an upgrade once the origin answered 101): the handler returns
+// without a response, fasthttp passes the connection (with any bytes it had
+// buffered past the request) to its hijack handler, which holds it open
+// until the stream ends.
+func (s *fastSink) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if !s.detached || s.headDone {
+		return nil, nil, errors.New("edge: hijack outside a stream's head")
+	}
+	conns, tunnel := make(chan net.Conn, 1), make(chan struct{})
+	s.tunnel = tunnel
+	s.ctx.HijackSetNoResponse(true)
+	s.ctx.Hijack(func(c net.Conn) {
+		conns <- c
+		<-tunnel
+	})
+	s.startBody()
+	c := <-conns
+	return c, bufio.NewReadWriter(bufio.NewReader(c), bufio.NewWriter(c)), nil
 }
 
 // startBody commits the head from the stream's goroutine (once).

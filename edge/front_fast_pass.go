@@ -7,24 +7,15 @@ import (
 	"net/url"
 
 	"github.com/valyala/fasthttp"
-
-	"github.com/streamedge/streamedge/failure"
 )
 
 // proxy passes a fasthttp request through the same reverse proxy as
 // net/http (origin.PassThrough: the origin client's transport, hop-by-hop
 // headers stripped, Via appended, the body streamed with flushes). The
 // outgoing request is built here, while the request is fasthttp's; the
-// exchange then streams. A protocol upgrade (WebSocket) is not tunnelled on
-// this front end: it is refused with 501 (serve it on the net/http front
-// end, -http1 net).
+// exchange then streams; a protocol upgrade (WebSocket) answered 101 is
+// tunnelled over the connection fasthttp hands over (fastSink.Hijack).
 func (f *fastRequest) proxy(h *Handler, x *exchange, escPath, rawQuery string) {
-	if isUpgrade(f.Header()) {
-		x.result = resultError
-		h.plainError(x, failure.Class{Status: http.StatusNotImplemented, Label: "upgrade_unsupported",
-			Body: "501 protocol upgrades are served on the net/http front end"})
-		return
-	}
 	out := f.outgoing(escPath, rawQuery)
 	x.w.stream(func() { h.proxy.ServeHTTP(x.w, out.WithContext(f.Context())) })
 }
