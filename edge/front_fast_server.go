@@ -32,6 +32,7 @@ func NewFastServer(handler fasthttp.RequestHandler, c FastServerConfig) *fasthtt
 		ReadBufferSize: max(c.MaxHeaderBytes, 4096), MaxRequestBodySize: c.MaxBodyBytes,
 		DisablePreParseMultipartForm: true, CloseOnShutdown: true,
 		SecureErrorLogMessage: true, // request bytes stay out of logs; parse errors are the typed ones
+		ReduceMemoryUsage:     true, // idle connections hold no buffers (the read buffer is the header bound)
 		HeaderReceived:        c.HeaderReceived, ErrorHandler: c.ErrorHandler, MaxIdleWorkerDuration: c.IdleWorkers,
 	}
 	if c.Logger != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -20,7 +21,7 @@ const (
 )
 
 // defaultHTTP1 is -http1's default (README "Front ends" says why).
-const defaultHTTP1 = http1Net
+const defaultHTTP1 = http1Fast
 
 func (c *config) validateHTTP1() error {
 	if c.HTTP1 != http1Fast && c.HTTP1 != http1Net {
@@ -69,7 +70,8 @@ func (a *app) newListenServer() listenServer {
 	if a.fast != nil {
 		return fastServer{edge.NewFastServer(a.fast.handler, edge.FastServerConfig{ReadTimeout: c.ReadHeaderTimeout,
 			IdleTimeout: c.IdleTimeout, WriteTimeout: c.ClientWriteTime, MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(),
-			Logger: a.log, HeaderReceived: limits.FastHeaderReceived, ErrorHandler: a.fast.errors})}
+			Logger: a.log, HeaderReceived: limits.FastHeaderReceived, ErrorHandler: a.fast.errors,
+			IdleWorkers: time.Second})} // an idle worker goroutine (one per connection served) lingers 1-2 s
 	}
 	return netServer{&http.Server{Handler: a.handler, ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
 		MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(), ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}}
