@@ -39,8 +39,10 @@ func (h *Handler) ServeFastHTTP(ctx *fasthttp.RequestCtx) {
 		close(fx.s.handlerDone) // the stream's goroutine finishes the exchange
 		return
 	}
+	if fx.s.commit() {
+		return // the body's Close finishes the exchange once fasthttp has written it
+	}
 	h.finish(&fx.x)
-	fx.s.commit()
 	fx.free()
 }
 
@@ -395,19 +397,21 @@ func (s *fastSink) commitHead() {
 }
 
 // commit applies a response that did not stream: the body pieces are sent
-// without a copy and the held hits released once fasthttp has written them.
-// A cut response is a closed connection with nothing written.
-func (s *fastSink) commit() {
+// without a copy, and once fasthttp has written them the held hits are
+// released and the exchange finished (its duration and bytes are the
+// write's); it reports whether it left the exchange to the body. A cut
+// response is a closed connection with nothing written.
+func (s *fastSink) commit() bool {
 	if s.isCut {
 		s.release()
 		s.ctx.HijackSetNoResponse(true)
 		s.ctx.Hijack(func(net.Conn) {})
-		return
+		return false
 	}
 	s.commitHead()
 	if len(s.pieces) == 0 {
 		s.release()
-		return
+		return false
 	}
 	total := 0
 	for _, p := range s.pieces {
@@ -416,8 +420,10 @@ func (s *fastSink) commit() {
 	b := pieceBodies.Get().(*pieceBody)
 	b.pieces = append(b.arr[:0], s.pieces...)
 	b.held, b.nheld, b.conn, b.timeout = s.held, s.nheld, s.ctx.Conn(), s.h.cfg.ClientWriteTimeout
+	b.fx = s.owner
 	s.nheld = 0
 	s.ctx.Response.SetBodyStream(b, total)
+	return true
 }
 
 var pieceBodies = sync.Pool{New: func() any { return &pieceBody{} }}
@@ -432,6 +438,8 @@ type pieceBody struct {
 	nheld   int
 	conn    net.Conn
 	timeout time.Duration
+	fx      *fastExchange // finished on Close
+	sent    int64
 }
 
 func (b *pieceBody) Read(p []byte) (int, error) {
@@ -443,6 +451,7 @@ func (b *pieceBody) Read(p []byte) (int, error) {
 	}
 	n := copy(p, b.pieces[0])
 	b.pieces[0] = b.pieces[0][n:]
+	b.sent += int64(n)
 	return n, nil
 }
 
@@ -458,6 +467,7 @@ func (b *pieceBody) WriteTo(w io.Writer) (int64, error) {
 			}
 			m, err := w.Write(p[:k])
 			n += int64(m)
+			b.sent += int64(m)
 			if err != nil {
 				return n, err
 			}
@@ -471,6 +481,11 @@ func (b *pieceBody) WriteTo(w io.Writer) (int64, error) {
 func (b *pieceBody) Close() error {
 	for i := range b.nheld {
 		b.held[i].Release()
+	}
+	if fx := b.fx; fx != nil {
+		fx.w.bytes = b.sent // what reached the connection
+		fx.s.h.finish(&fx.x)
+		fx.free()
 	}
 	*b = pieceBody{}
 	pieceBodies.Put(b)

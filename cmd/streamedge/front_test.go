@@ -73,6 +73,9 @@ func TestServeOnEachFrontEnd(t *testing.T) {
 		if want := `"proto":"HTTP/1.1","front":"` + frontOf(t) + `"`; strings.Count(string(b), want) != 2 {
 			t.Fatalf("access log lines with %s: want 2 in\n%s", want, b)
 		}
+		if n := strings.Count(string(b), `"status":200,"bytes":18,`); n != 2 {
+			t.Fatalf("access log: %d lines with the 18 body bytes sent, want 2:\n%s", n, b)
+		}
 	})
 }
 
