@@ -27,8 +27,10 @@
 // The stages read a request and write a response through two views
 // (front.go), so the core depends on no server library; a front end adapts
 // one: front_net.go (net/http: ServeHTTP) and front_fast.go (fasthttp:
-// ServeFastHTTP, the HTTP/1.1 hot path; front_fast_pass.go its
-// pass-through, front_fast_server.go its server settings).
+// ServeFastHTTP, the HTTP/1.1 hot path; its
+// sink and streams in front_fast_sink.go, bodies in front_fast_body.go,
+// pass-through in front_fast_pass.go, server settings in
+// front_fast_server.go).
 //
 // One file per stage, in request order:
 //
