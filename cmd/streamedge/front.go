@@ -62,6 +62,15 @@ func fastHandler(c config, h *edge.Handler, lc limits.Config, lm *limits.Metrics
 	return &fastFront{handler: limits.FastHandler(lc, lm, h.ServeFastHTTP), errors: limits.FastErrorHandler(lm)}
 }
 
+// http1 names the front end -listen runs on (the demo page runs on
+// net/http whatever -http1 says).
+func (a *app) http1() string {
+	if a.fast != nil {
+		return http1Fast
+	}
+	return http1Net
+}
+
 // newListenServer builds -listen's server with the client bounds of the
 // flags: -read-header-timeout (fasthttp: the whole request), -idle-timeout,
 // -client-write-timeout and the limits' header bound.

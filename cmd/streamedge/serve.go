@@ -149,7 +149,7 @@ func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) e
 	defer stopSaving()
 	go a.saver.every(saveCtx, c.CacheSaveInterval)
 	a.ready.Store(true)
-	a.log.Info("streamedge serving", "listen", a.ln.Addr().String(), "http1", c.HTTP1, "origin", c.Origin, "admin", a.adminAddr(),
+	a.log.Info("streamedge serving", "listen", a.ln.Addr().String(), "http1", a.http1(), "origin", c.Origin, "admin", a.adminAddr(),
 		"cache_size", c.CacheSize.String(), "version", version)
 	if ready != nil {
 		ready(a.ln.Addr().String(), a.adminAddr())
