@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttpadaptor"
 
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/limits"
@@ -53,17 +55,28 @@ type fastFront struct {
 }
 
 // fastHandler is the fasthttp front end for -listen, nil when -listen runs
-// on net/http: -http1 net, or a wrapped edge (the demo page is an
-// http.Handler, served on net/http).
-func fastHandler(c config, h *edge.Handler, lc limits.Config, lm *limits.Metrics, wrap []wrapper) *fastFront {
-	if c.HTTP1 != http1Fast || (len(wrap) > 0 && wrap[0] != nil) {
+// on net/http (-http1 net). When the edge is wrapped (demo mode), the demo
+// page's paths go to the wrapped http.Handler through fasthttpadaptor and
+// every other request to the edge's own fasthttp handler.
+func fastHandler(c config, h *edge.Handler, wrapped http.Handler, lc limits.Config, lm *limits.Metrics) *fastFront {
+	if c.HTTP1 != http1Fast {
 		return nil
 	}
-	return &fastFront{handler: limits.FastHandler(lc, lm, h.ServeFastHTTP), errors: limits.FastErrorHandler(lm)}
+	next := h.ServeFastHTTP
+	if wrapped != http.Handler(h) {
+		page := fasthttpadaptor.NewFastHTTPHandler(wrapped)
+		next = func(ctx *fasthttp.RequestCtx) {
+			if p := ctx.Path(); string(p) == "/demo" || bytes.HasPrefix(p, []byte("/demo/")) {
+				page(ctx)
+				return
+			}
+			h.ServeFastHTTP(ctx)
+		}
+	}
+	return &fastFront{handler: limits.FastHandler(lc, lm, next), errors: limits.FastErrorHandler(lm)}
 }
 
-// http1 names the front end -listen runs on (the demo page runs on
-// net/http whatever -http1 says).
+// http1 names the front end -listen runs on.
 func (a *app) http1() string {
 	if a.fast != nil {
 		return http1Fast

@@ -115,8 +115,9 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	}
 	// The limits come first, so the demo page is limited too; the admin
 	// listener is not.
-	a.handler = limits.Handler(a.limits, lm, wrapEdge(h, a.reg, wrap))
-	a.fast = fastHandler(c, h, a.limits, lm, wrap) // h-fast: -http1 (front.go)
+	wrapped := wrapEdge(h, a.reg, wrap)
+	a.handler = limits.Handler(a.limits, lm, wrapped)
+	a.fast = fastHandler(c, h, wrapped, a.limits, lm) // h-fast: -http1 (front.go)
 	a.ln = limits.Listener(a.ln, a.limits, lm)
 	return nil
 }
