@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -43,7 +44,8 @@ type fastSink struct {
 	pw       *streamBody
 	headOut  chan struct{} // closed once the head is committed (or fn ended)
 	headOnce sync.Once
-	headDone bool // set before headOut closes: the goroutine streams the body
+	raw      *bufio.Writer // an HTTP/1.0 stream's handed-over connection (startBody)
+	headDone bool          // set before headOut closes: the goroutine streams the body
 	// handlerDone closes when ServeFastHTTP has returned: only then may the
 	// goroutine finish and recycle the exchange.
 	handlerDone chan struct{}
@@ -64,7 +66,7 @@ func (s *fastSink) WriteHeader(code int) {
 func (s *fastSink) Write(p []byte) (int, error) {
 	if s.detached {
 		s.startBody()
-		return s.pw.Write(p)
+		return s.out(p)
 	}
 	s.pieces = append(s.pieces, bytes.Clone(p)) // small writes (error bodies)
 	return len(p), nil
@@ -80,7 +82,7 @@ func (s *fastSink) writeBody(body []byte, flush bool, timeout time.Duration) (in
 	for len(body) > 0 {
 		k := min(len(body), writeSlice)
 		_ = s.conn.SetWriteDeadline(time.Now().Add(timeout))
-		w, err := s.pw.Write(body[:k])
+		w, err := s.out(body[:k])
 		n += w
 		if err != nil {
 			return n, false
@@ -148,6 +150,9 @@ func (s *fastSink) stream(fn func()) {
 			return
 		}
 		<-s.handlerDone
+		if s.raw != nil {
+			_ = s.raw.Flush()
+		}
 		if s.tunnel != nil {
 			close(s.tunnel) // fasthttp closes the hijacked connection
 		}
@@ -163,7 +168,7 @@ func (s *fastSink) stream(fn func()) {
 		return
 	}
 	if s.tunnel != nil {
-		return // an upgrade: fasthttp hands the connection to Hijack
+		return // fasthttp hands the connection over (handOver)
 	}
 	s.commitHead()
 	s.ctx.Response.ImmediateHeaderFlush = true
@@ -177,9 +182,20 @@ func (s *fastSink) stream(fn func()) {
 // buffered past the request) to its hijack handler, which holds it open
 // until the stream ends.
 func (s *fastSink) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	if !s.detached || s.headDone {
+	var c net.Conn
+	if s.detached {
+		s.headOnce.Do(func() { c = s.handOver() })
+	}
+	if c == nil {
 		return nil, nil, errors.New("edge: hijack outside a stream's head")
 	}
+	return c, bufio.NewReadWriter(bufio.NewReader(c), bufio.NewWriter(c)), nil
+}
+
+// handOver lets the handler return without a response and waits for the
+// connection fasthttp hands to the hijack handler, which holds it open
+// until the stream ends (tunnel closes). It runs once, as the head.
+func (s *fastSink) handOver() net.Conn {
 	conns, tunnel := make(chan net.Conn, 1), make(chan struct{})
 	s.tunnel = tunnel
 	s.ctx.HijackSetNoResponse(true)
@@ -187,17 +203,59 @@ func (s *fastSink) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		conns <- c
 		<-tunnel
 	})
-	s.startBody()
-	c := <-conns
-	return c, bufio.NewReadWriter(bufio.NewReader(c), bufio.NewWriter(c)), nil
+	s.headDone = true
+	close(s.headOut)
+	return <-conns
 }
 
-// startBody commits the head from the stream's goroutine (once).
+// startBody commits the head from the stream's goroutine (once). An
+// HTTP/1.0 client cannot read chunked coding, which is all fasthttp streams
+// a body of unknown length in: it gets the head and the body written on the
+// handed-over connection, delimited by its close, as net/http does.
 func (s *fastSink) startBody() {
 	s.headOnce.Do(func() {
+		if s.r.proto == "HTTP/1.0" && s.contentLength() < 0 && s.status != http.StatusNotModified {
+			s.raw = bufio.NewWriter(s.handOver())
+			s.writeRawHead()
+			return
+		}
 		s.headDone = true
 		close(s.headOut)
 	})
+}
+
+// writeRawHead writes an HTTP/1.0 head for a close-delimited body.
+func (s *fastSink) writeRawHead() {
+	status := s.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	_, _ = fmt.Fprintf(s.raw, "HTTP/1.0 %d %s\r\n", status, http.StatusText(status))
+	for k, vs := range s.hdr {
+		if k == "Connection" || k == "Transfer-Encoding" || k == "Content-Length" {
+			continue
+		}
+		for _, v := range vs {
+			_, _ = fmt.Fprintf(s.raw, "%s: %s\r\n", k, v)
+		}
+	}
+	if _, ok := s.hdr["Date"]; !ok {
+		_, _ = fmt.Fprintf(s.raw, "Date: %s\r\n", time.Now().UTC().Format(http.TimeFormat))
+	}
+	_, _ = s.raw.WriteString("Connection: close\r\n\r\n")
+}
+
+// out is where a stream's body goes: the handed-over connection of an
+// HTTP/1.0 client, else fasthttp's.
+func (s *fastSink) out(p []byte) (int, error) {
+	if s.raw == nil {
+		return s.pw.Write(p)
+	}
+	n, err := s.raw.Write(p)
+	if err == nil {
+		err = s.raw.Flush()
+	}
+	return n, err
 }
 
 func (s *fastSink) contentLength() int {
