@@ -36,3 +36,27 @@ func TestHTTP10ClientGetsAStreamedFillWhole(t *testing.T) {
 		}
 	})
 }
+
+// TestPassThroughKeepsEveryHeaderLine: a pass-through answer's repeated
+// headers (two cookies of one name on two paths, two Link lines) reach the
+// client as the origin sent them, on every front end.
+func TestPassThroughKeepsEveryHeaderLine(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Add("Set-Cookie", "sid=1; Path=/a")
+			w.Header().Add("Set-Cookie", "sid=2; Path=/b")
+			w.Header().Add("Link", "</x.ts>; rel=preload")
+			w.Header().Add("Link", "</y.ts>; rel=preload")
+			_, _ = io.WriteString(w, "private")
+		})
+		e := newTestEdge(t, o.URL, edgeOpts{})
+		r := e.get(t, "GET", "/login")
+		wantCache(t, r, "Miss")
+		if got := r.header.Values("Set-Cookie"); len(got) != 2 || got[0] != "sid=1; Path=/a" || got[1] != "sid=2; Path=/b" {
+			t.Fatalf("Set-Cookie %q", got)
+		}
+		if got := r.header.Values("Link"); len(got) != 2 {
+			t.Fatalf("Link %q", got)
+		}
+	})
+}
