@@ -70,7 +70,17 @@ func livePlaylistOfSize(n int) string {
 // BenchmarkCoalescedMiss500: 500 clients at once on a cold 2 MiB segment
 // behind a 50 ms origin; reports origin fetches per herd and the followers'
 // time to first byte.
-func BenchmarkCoalescedMiss500(b *testing.B) {
+func BenchmarkCoalescedMiss500(b *testing.B) { benchCoalescedMiss(b, FrontNet) }
+
+// BenchmarkCoalescedMiss500Front: the same herd on each front end (the time
+// to the first body byte, not the header).
+func BenchmarkCoalescedMiss500Front(b *testing.B) {
+	for _, f := range fronts {
+		b.Run(f, func(b *testing.B) { benchCoalescedMiss(b, f) })
+	}
+}
+
+func benchCoalescedMiss(b *testing.B, front string) {
 	const clients = 500
 	body := segmentBody()
 	var fetches atomic.Int64
@@ -83,6 +93,8 @@ func BenchmarkCoalescedMiss500(b *testing.B) {
 	})
 	defer o.Close()
 	e := newTestEdge(&testing.T{}, o.URL, edgeOpts{})
+	defer e.close() // the harness's server (its closer now); the herd uses front's
+	e.URL, _, e.close = serveFront(b, e.h, front)
 	defer e.Close()
 	var ttfbs []time.Duration
 	var mu sync.Mutex

@@ -7,11 +7,11 @@ import (
 
 // notModified applies a client's If-None-Match / If-Modified-Since to the
 // stored validators (RFC 9110 §13.2.2): If-None-Match wins when present.
-func notModified(r *http.Request, stored http.Header) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
+func notModified(r headerView, stored http.Header) bool {
+	if inm := r.Get("If-None-Match"); inm != "" {
 		return etagListMatches(inm, stored.Get("ETag"))
 	}
-	ims, lm := r.Header.Get("If-Modified-Since"), stored.Get("Last-Modified")
+	ims, lm := r.Get("If-Modified-Since"), stored.Get("Last-Modified")
 	if ims == "" || lm == "" {
 		return false
 	}

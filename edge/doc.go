@@ -24,9 +24,18 @@
 // answers itself go through package failure (status, body, label). The
 // package knows nothing of fastcache; segments knows nothing of handlers.
 //
+// The stages read a request and write a response through two views
+// (front.go), so the core depends on no server library; a front end adapts
+// one: front_net.go (net/http: ServeHTTP) and front_fast.go (fasthttp:
+// ServeFastHTTP, the HTTP/1.1 hot path; its
+// sink and streams in front_fast_sink.go, bodies in front_fast_body.go,
+// pass-through in front_fast_pass.go, server settings in
+// front_fast_server.go).
+//
 // One file per stage, in request order:
 //
-//	handler.go      New, ServeHTTP: method, key, pass-through or the cached path
+//	front*.go       the front ends: request and response views, adapters
+//	handler.go      New, serve: method, key, pass-through or the cached path
 //	exchange.go     one request's state; cache results; access log and metrics at the end
 //	lookup.go       store lookup (variants), freshness checks, Age
 //	variant.go      which variant a request and a fill's response are (package variant)
@@ -42,5 +51,5 @@
 //	conditional.go  If-None-Match / If-Modified-Since against the stored validators
 //	cachestatus.go  the RFC 9211 Cache-Status value
 //	pass.go, passlist.go   pass-through (and upgrades) and the keys that must pass
-//	metrics.go, storemetrics.go, stats.go, accesslog.go   observability
+//	metrics.go, storemetrics.go, frontmetrics.go, stats.go, accesslog.go   observability
 package edge

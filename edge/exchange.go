@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
 )
 
@@ -40,7 +41,7 @@ func xcache(result string) string {
 // exchange is one request's state as it moves through the stages.
 type exchange struct {
 	w         *countingWriter
-	r         *http.Request
+	r         request
 	start     time.Time
 	key       string
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
@@ -52,9 +53,9 @@ type exchange struct {
 	originDur time.Duration
 }
 
-func (h *Handler) newExchange(w http.ResponseWriter, r *http.Request) *exchange {
-	return &exchange{w: &countingWriter{ResponseWriter: w}, r: r, start: h.now(), result: resultMiss}
-}
+// hold keeps a store hit until the response is sent (the front end
+// releases it).
+func (x *exchange) hold(hit *segments.Hit) { x.w.sink.hold(hit) }
 
 // finish records the request in metrics and the access log; it runs even when
 // the handler aborts a broken transfer.
@@ -68,21 +69,24 @@ func (h *Handler) finish(x *exchange) {
 		}
 	}
 	h.metrics.request(x.result, x.w.bytes)
+	front, proto := x.w.front(), x.r.Proto()
+	h.metrics.frontRequest(front, proto)
 	if h.cfg.AccessLog != nil {
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
-			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r), Proto: x.r.Proto, Method: x.r.Method,
-			URI: x.r.RequestURI, Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
+			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
+			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
+			Proto: proto, Front: front,
 		})
 	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+func clientIP(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		return remoteAddr
 	}
 	return host
 }
@@ -91,7 +95,7 @@ func clientIP(r *http.Request) string {
 // set, runs once just before the final response head is written (after a
 // proxy copied the origin's headers).
 type countingWriter struct {
-	http.ResponseWriter
+	sink
 	status int
 	bytes  int64
 	onHead func(hd http.Header, status int)
@@ -99,7 +103,7 @@ type countingWriter struct {
 
 func (c *countingWriter) WriteHeader(code int) {
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
-		c.ResponseWriter.WriteHeader(code) // informational (103 Early Hints): not the response
+		c.sink.WriteHeader(code) // informational (103 Early Hints): not the response
 		return
 	}
 	if c.status == 0 {
@@ -108,7 +112,7 @@ func (c *countingWriter) WriteHeader(code int) {
 			c.onHead(c.Header(), code)
 		}
 	}
-	c.ResponseWriter.WriteHeader(code)
+	c.sink.WriteHeader(code)
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
@@ -118,17 +122,21 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 			c.onHead(c.Header(), http.StatusOK)
 		}
 	}
-	n, err := c.ResponseWriter.Write(p)
+	n, err := c.sink.Write(p)
 	c.bytes += int64(n)
 	return n, err
 }
 
+func (c *countingWriter) writeBody(body []byte, flush bool, timeout time.Duration) (int, bool) {
+	n, ok := c.sink.writeBody(body, flush, timeout)
+	c.bytes += int64(n)
+	return n, ok
+}
+
 // Unwrap lets http.ResponseController reach the connection (deadlines, flush).
-func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.sink }
 
 // Flush streams what was written so far.
 func (c *countingWriter) Flush() {
-	if f, ok := c.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+	_ = http.NewResponseController(c.sink).Flush()
 }

@@ -12,7 +12,7 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 	f, leader := h.group.Join(fillKey, h.filler(x, fillKey, stale), func() bool { return h.storedFresh(fillKey) })
 	if f == nil { // a fill stored the object between our lookup and the election
 		if hit, ok := h.store.Get(fillKey); ok {
-			defer hit.Release()
+			x.hold(hit)
 			h.serveEntry(x, &hit.Entry, resultHit)
 			return
 		}

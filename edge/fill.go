@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/streamedge/streamedge/coalesce"
@@ -54,7 +56,7 @@ type fillMeta struct {
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: x.r.URL.Path}
+	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key)}
 	if stale != nil {
 		e := &stale.Entry
 		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
@@ -63,6 +65,16 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 		spec.staleAge = h.now().Sub(e.StoredAt)
 	}
 	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
+}
+
+// decodedPath is the path of a cache key, unescaped (manifest detection
+// reads its extension).
+func decodedPath(key string) string {
+	p, _, _ := strings.Cut(key, "?")
+	if d, err := url.PathUnescape(p); err == nil {
+		return d
+	}
+	return p
 }
 
 // runFill is the one origin fetch of a key, on a context detached from every

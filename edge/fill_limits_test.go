@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -36,12 +35,12 @@ func newLimitedEdge(t *testing.T, originURL string, cfg Config, originFills int)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	u2, ln, closeSrv := serveFront(t, h, frontOf(t))
+	t.Cleanup(closeSrv)
 	t.Cleanup(oc.Close)
 	tr := &http.Transport{MaxIdleConnsPerHost: 1000, DisableCompression: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &testEdge{Server: srv, h: h, client: &http.Client{Transport: tr, Timeout: 20 * time.Second}}
+	return &testEdge{URL: u2, Listener: ln, h: h, client: &http.Client{Transport: tr, Timeout: 20 * time.Second}, close: closeSrv}
 }
 
 // heldOrigin serves size bytes with Content-Length; /held/ paths send half

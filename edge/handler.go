@@ -16,7 +16,6 @@ import (
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
-	"github.com/streamedge/streamedge/variant"
 )
 
 // Config wires the stages together.
@@ -105,21 +104,22 @@ func New(cfg Config) (*Handler, error) {
 	return h, nil
 }
 
-// ServeHTTP runs one request through the stages.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := h.newExchange(w, r)
-	defer h.finish(x)
-	if r.Method != http.MethodGet && r.Method != http.MethodHead || isUpgrade(r.Header) {
+// serve runs one request through the stages; the front end calls it and
+// then finish.
+func (h *Handler) serve(x *exchange) {
+	r := x.r
+	method := r.Method()
+	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
 		return
 	}
-	key, err := h.keys.Key(r)
+	key, err := h.keys.FromTarget(r.EscapedPath(), r.RawQuery())
 	if err != nil {
 		h.badTarget(x, err)
 		return
 	}
-	x.key, x.vary = key, variant.FromRequest(r)
-	if r.Header.Get("Authorization") != "" || h.passes.has(key) {
+	x.key, x.vary = key, varyOf(r.Header())
+	if r.Header().Get("Authorization") != "" || h.passes.has(key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return
 	}
@@ -134,7 +134,7 @@ func (h *Handler) serveCached(x *exchange) {
 		return
 	}
 	if hit != nil {
-		defer hit.Release()
+		x.hold(hit) // released once the response is sent
 	}
 	now := x.start // one clock read serves the whole lookup decision
 	switch {

@@ -3,9 +3,11 @@ package edge
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -66,11 +68,64 @@ func defaultPolicy() freshness.Config {
 		StaleWhileRevalidate: 0, StaleIfError: 5 * time.Minute}
 }
 
-// testEdge is a real edge server in front of an origin URL.
+// testEdge is a real edge server in front of an origin URL, on the front end
+// the test runs on (frontOf).
 type testEdge struct {
-	*httptest.Server
-	h      *Handler
-	client *http.Client
+	URL      string
+	Listener net.Listener
+	h        *Handler
+	client   *http.Client
+	close    func()
+}
+
+// Close stops the edge's server.
+func (e *testEdge) Close() { e.close() }
+
+// fronts are the front ends the response-path tests run on.
+var fronts = []string{FrontNet, FrontFast}
+
+// onFronts runs fn as a subtest per front end; newTestEdge inside it starts
+// the edge on that front end.
+func onFronts(t *testing.T, fn func(t *testing.T)) {
+	t.Helper()
+	for _, f := range fronts {
+		t.Run(f, fn)
+	}
+}
+
+// frontOf is the front end a test runs on: the one of onFronts's subtest;
+// outside one, net/http, or $STREAMEDGE_TEST_FRONT (fasthttp runs every
+// end-to-end test of the package on fasthttp).
+func frontOf(t testing.TB) string {
+	for _, part := range strings.Split(t.Name(), "/") {
+		if part == FrontFast || part == FrontNet {
+			return part
+		}
+	}
+	if os.Getenv("STREAMEDGE_TEST_FRONT") == FrontFast {
+		return FrontFast
+	}
+	return FrontNet
+}
+
+// serveFront starts h on a loopback listener on front.
+func serveFront(t testing.TB, h *Handler, front string) (string, net.Listener, func()) {
+	if front == FrontNet {
+		srv := httptest.NewServer(h)
+		return srv.URL, srv.Listener, srv.Close
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Idle workers exit soon, so that goroutine counts settle (a bounded pool, not a leak).
+	srv := NewFastServer(h.ServeFastHTTP, FastServerConfig{IdleTimeout: 10 * time.Second, IdleWorkers: 200 * time.Millisecond})
+	done := make(chan struct{})
+	go func() { defer close(done); _ = srv.Serve(ln) }()
+	var once sync.Once
+	return "http://" + ln.Addr().String(), ln, func() {
+		once.Do(func() { _ = srv.Shutdown(); <-done })
+	}
 }
 
 func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
@@ -92,12 +147,12 @@ func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	u2, ln, closeSrv := serveFront(t, h, frontOf(t))
+	t.Cleanup(closeSrv)
 	t.Cleanup(oc.Close)
 	tr := &http.Transport{MaxIdleConnsPerHost: 1000, DisableCompression: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &testEdge{Server: srv, h: h, client: &http.Client{Transport: tr, Timeout: 20 * time.Second}}
+	return &testEdge{URL: u2, Listener: ln, h: h, client: &http.Client{Transport: tr, Timeout: 20 * time.Second}, close: closeSrv}
 }
 
 type result struct {

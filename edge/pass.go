@@ -2,7 +2,6 @@ package edge
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -10,11 +9,11 @@ import (
 // isUpgrade reports a request asking to switch protocols (RFC 9110 §7.8):
 // Connection names "upgrade" and Upgrade is set. httputil.ReverseProxy then
 // tunnels the connection once the origin answers 101.
-func isUpgrade(h http.Header) bool {
+func isUpgrade(h headerView) bool {
 	if h.Get("Upgrade") == "" {
 		return false
 	}
-	for _, v := range h["Connection"] {
+	for _, v := range h.Values("Connection") {
 		for _, tok := range strings.Split(v, ",") {
 			if strings.EqualFold(strings.TrimSpace(tok), "upgrade") {
 				return true
@@ -29,23 +28,19 @@ func isUpgrade(h http.Header) bool {
 // objects over the size limit. The target sent is the normalised one.
 func (h *Handler) pass(x *exchange) {
 	x.result = resultPass
+	var path, query string
 	if x.key != "" {
-		path, query, _ := strings.Cut(x.key, "?")
-		if p, err := url.PathUnescape(path); err == nil {
-			x.r.URL.Path, x.r.URL.RawPath, x.r.URL.RawQuery = p, path, query
-		}
+		path, query, _ = strings.Cut(x.key, "?")
 	} else {
-		key, err := h.keys.FromTarget(x.r.URL.EscapedPath(), "")
+		key, err := h.keys.FromTarget(x.r.EscapedPath(), "")
 		if err != nil {
 			h.badTarget(x, err)
 			return
 		}
-		if p, err := url.PathUnescape(key); err == nil {
-			x.r.URL.Path, x.r.URL.RawPath = p, key
-		}
+		path, query = key, x.r.RawQuery()
 	}
 	x.fwd = fwdBypass
-	if x.r.Method != http.MethodGet && x.r.Method != http.MethodHead {
+	if m := x.r.Method(); m != http.MethodGet && m != http.MethodHead {
 		x.fwd = fwdMethod
 	}
 	// Set once the origin's headers are in: ours replace its X-Cache and
@@ -58,12 +53,12 @@ func (h *Handler) pass(x *exchange) {
 		}
 		setCacheStatus(hd, hd["Cache-Status"], csValues[csKey{fwd: x.fwd}]) // hd: the origin's, as the proxy copied them
 	}
-	upgrade := isUpgrade(x.r.Header)
+	upgrade := isUpgrade(x.r.Header())
 	if upgrade { // the proxy writes a 101 on the hijacked connection, past onHead
 		x.w.Header()["X-Cache"] = xcacheValues[resultPass]
 		x.w.Header()["Cache-Status"] = csValues[csKey{fwd: x.fwd}]
 	}
-	h.proxy.ServeHTTP(x.w, x.r)
+	x.r.proxy(h, x, path, query)
 	if upgrade && x.w.status == 0 {
 		x.w.status = http.StatusSwitchingProtocols // hijacked: the tunnel ran and ended
 	}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
-	"time"
 
 	"github.com/streamedge/streamedge/byterange"
 	"github.com/streamedge/streamedge/coalesce"
@@ -18,7 +17,7 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 	x.result = result
 	h.writeHead(x, e.Header, e.Status, age(&e.Meta, x.start))
 	body := e.Body
-	if e.Status == http.StatusOK && notModified(x.r, e.Header) {
+	if e.Status == http.StatusOK && notModified(x.r.Header(), e.Header) {
 		h.write304(x)
 		return
 	}
@@ -29,20 +28,20 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 	body = body[start : end+1 : end+1]
 	x.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	x.w.WriteHeader(status)
-	if x.r.Method != http.MethodHead {
-		h.writeBody(x, body, false) // whole body in hand: net/http flushes once at the end
+	if x.r.Method() != http.MethodHead {
+		h.writeBody(x, body, false) // whole body in hand: the front end flushes once at the end
 	}
 }
 
 // serveFill streams a fill's response as its bytes arrive.
 func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta]) {
 	h.writeHead(x, head.Header, head.Status, age(&head.Value.meta, h.now()))
-	if head.Status == http.StatusOK && notModified(x.r, head.Header) {
+	if head.Status == http.StatusOK && notModified(x.r.Header(), head.Header) {
 		h.write304(x)
 		return
 	}
 	size := head.ContentLength
-	if size < 0 && x.r.Header.Get("Range") != "" && head.Status == http.StatusOK {
+	if size < 0 && x.r.Header().Get("Range") != "" && head.Status == http.StatusOK {
 		if err := f.Wait(x.r.Context()); err != nil {
 			if overflowed(err) {
 				h.passAfterOverflow(x)
@@ -63,17 +62,21 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coale
 		status = head.Status
 	}
 	x.w.WriteHeader(status)
-	if x.r.Method == http.MethodHead {
+	if x.r.Method() == http.MethodHead {
 		return
 	}
-	if done, _ := f.Done(); !done {
+	if done, err := f.Done(); done && err == nil {
+		h.streamFill(x, f, head, start, end) // the whole body is in hand (and immutable)
+		return
+	}
+	x.w.stream(func() {
 		// Headers out now, before any body: when a herd wakes on a fill's
 		// head, every follower's first byte leaves at once instead of
 		// queueing behind the others' body writes.
-		_ = http.NewResponseController(x.w).Flush()
+		x.w.flushHead()
 		runtime.Gosched() // let the rest of the herd send their headers before any body
-	}
-	h.streamFill(x, f, head, start, end)
+		h.streamFill(x, f, head, start, end)
+	})
 }
 
 // streamFill writes body[from:to] (to < 0: to the end) as the fill grows. When
@@ -109,33 +112,23 @@ func (h *Handler) streamFill(x *exchange, f *coalesce.Fill[fillMeta], head *coal
 	}
 }
 
-// abort ends a response whose fill failed mid-body.
+// abort ends a response whose fill failed mid-body: the front end cuts the
+// connection (net/http: http.ErrAbortHandler, which does not return).
 func (h *Handler) abort(x *exchange, err error) {
 	if x.r.Context().Err() != nil {
 		return // the client left; nothing to cut
 	}
 	h.metrics.abortedStreams.Inc()
 	h.log.Debug("cutting client connection: fill failed", "key", x.key, "err", err)
-	panic(http.ErrAbortHandler)
+	x.w.cut()
 }
 
 // writeBody writes in slices, each with a deadline, and flushes when asked
 // (a streaming fill: followers must see bytes as they arrive). It reports
 // whether the client is still there.
 func (h *Handler) writeBody(x *exchange, body []byte, flush bool) bool {
-	rc := http.NewResponseController(x.w)
-	for len(body) > 0 {
-		n := min(len(body), writeSlice)
-		_ = rc.SetWriteDeadline(time.Now().Add(h.cfg.ClientWriteTimeout))
-		if _, err := x.w.Write(body[:n]); err != nil {
-			return false
-		}
-		body = body[n:]
-	}
-	if flush {
-		_ = rc.Flush()
-	}
-	return true
+	_, ok := x.w.writeBody(body, flush, h.cfg.ClientWriteTimeout)
+	return ok
 }
 
 // writeHead sets the response headers common to every cached answer.
@@ -199,8 +192,8 @@ func (h *Handler) rangeFor(x *exchange, status int, size int64) (int, int64, int
 		return full()
 	}
 	x.w.Header()["Accept-Ranges"] = bytesValue
-	rh := x.r.Header.Get("Range")
-	if rh == "" || !byterange.IfRangeMatches(x.r.Header.Get("If-Range"), x.w.Header().Get("ETag"), x.w.Header().Get("Last-Modified")) {
+	rh := x.r.Header().Get("Range")
+	if rh == "" || !byterange.IfRangeMatches(x.r.Header().Get("If-Range"), x.w.Header().Get("ETag"), x.w.Header().Get("Last-Modified")) {
 		return full()
 	}
 	spec, err := byterange.Parse(rh)

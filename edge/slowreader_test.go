@@ -165,5 +165,5 @@ func newSlowReaderEdge(t *testing.T, originURL string, store *segments.Store) *t
 	srv.Start()
 	t.Cleanup(srv.Close)
 	t.Cleanup(oc.Close)
-	return &testEdge{Server: srv, h: h, client: &http.Client{Timeout: 20 * time.Second}}
+	return &testEdge{URL: srv.URL, Listener: srv.Listener, h: h, client: &http.Client{Timeout: 20 * time.Second}, close: srv.Close}
 }

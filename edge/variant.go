@@ -12,6 +12,19 @@ import (
 // entry and the decision; these functions only wire it to the store, the
 // fills and the metrics.
 
+// varyOf reads a request's variant selectors (variant.FromRequest for any
+// front end's headers; headerView copies the values it returns).
+func varyOf(hd headerView) variant.Request {
+	v := variant.Request{Class: variant.Class(hd.Get("Accept-Encoding"))}
+	switch o := hd.Values("Origin"); len(o) {
+	case 0:
+		v.OriginOK = true
+	case 1:
+		v.Origin, v.OriginOK = o[0], variant.ValidOrigin(o[0])
+	}
+	return v
+}
+
 // admitVariant records req's variant in base's marker and returns its key;
 // false when the variant must not be stored (an invalid Origin, or a new one
 // while variant.MaxOrigins are stored). Marker updates are serialised so

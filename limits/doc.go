@@ -28,6 +28,14 @@
 // or headers and the pass-through proxy re-frames what it forwards, so the
 // origin only ever sees requests the edge composed.
 //
+// On the fasthttp front end FastHandler applies the same checks with the
+// same answers and metrics (fast.go). fasthttp's parser differs from
+// net/http's (it lets Transfer-Encoding drop Content-Length, does not unfold
+// obs-fold lines, reads a body before the handler), so the framing check
+// reads the raw request head as net/http would (fastparse.go), a GET or HEAD
+// announcing a body is refused before its body is read (FastHeaderReceived),
+// and what fasthttp cannot parse gets net/http's statuses (FastErrorHandler).
+//
 // The client is the peer address of the connection (the edge is the first
 // hop; forwarding headers are not trusted). IPv6 clients are counted per /64,
 // the block one subscriber typically holds. Per-IP state lives in one bounded

@@ -3,12 +3,14 @@ package limits_test
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +79,21 @@ func (o *testOrigin) count(uri string) int {
 	return n
 }
 
+// front is the front end the package's tests run on: TestMain runs them all
+// once per front end.
+var front = edge.FrontNet
+
+func TestMain(m *testing.M) {
+	for _, f := range []string{edge.FrontNet, edge.FrontFast} {
+		front = f
+		if code := m.Run(); code != 0 {
+			fmt.Fprintf(os.Stderr, "limits tests failed on the %s front end\n", f)
+			os.Exit(code)
+		}
+	}
+	os.Exit(0)
+}
+
 // stack is the real edge behind limits.Handler, served on a limits.Listener.
 type stack struct {
 	addr   string
@@ -119,6 +136,14 @@ func newStack(t *testing.T, cfg limits.Config, o *testOrigin, opts stackOpts) *s
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if front == edge.FrontFast {
+		srv := edge.NewFastServer(limits.FastHandler(cfg, m, e.ServeFastHTTP), edge.FastServerConfig{
+			ReadTimeout: opts.readHeaderTimeout, IdleTimeout: time.Second, MaxHeaderBytes: cfg.ServerMaxHeaderBytes(),
+			HeaderReceived: limits.FastHeaderReceived, ErrorHandler: limits.FastErrorHandler(m)})
+		go func() { _ = srv.Serve(limits.Listener(ln, cfg, m)) }()
+		t.Cleanup(func() { _ = srv.Shutdown() })
+		return &stack{addr: ln.Addr().String(), reg: reg, origin: o}
 	}
 	srv := &http.Server{Handler: limits.Handler(cfg, m, e), ReadHeaderTimeout: opts.readHeaderTimeout,
 		IdleTimeout: time.Second, MaxHeaderBytes: cfg.ServerMaxHeaderBytes(),

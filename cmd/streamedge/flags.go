@@ -20,6 +20,7 @@ import (
 type config struct {
 	Origin            string
 	Listen            string
+	HTTP1             string // -listen's front end: fasthttp or net (front.go)
 	Admin             string
 	Pprof             string
 	CacheSize         byteSize
@@ -65,7 +66,7 @@ type config struct {
 // them.
 func defaults() config {
 	return config{
-		Listen: ":8080", Admin: "127.0.0.1:9090", Pprof: "auto",
+		Listen: ":8080", HTTP1: defaultHTTP1, Admin: "127.0.0.1:9090", Pprof: "auto",
 		CacheSize: 1 << 30, MaxObjectSize: edge.DefaultMaxObjectSize,
 		DefaultTTL: freshness.DefaultTTL, NegativeTTL: freshness.DefaultNegativeTTL,
 		StaleWhileReval: freshness.DefaultStaleWhileRevalidate, StaleIfError: freshness.DefaultStaleIfError,
@@ -112,6 +113,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve; the demo origin for demo)")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on over plain HTTP (\"off\": HTTPS only, on -tls-listen)")
+	fs.StringVar(&c.HTTP1, "http1", c.HTTP1, "front end serving HTTP/1.1 (on -listen and -tls-listen): fasthttp or net")
 	fs.StringVar(&c.TLSListen, "tls-listen", c.TLSListen, "address to serve HTTPS on: HTTP/1.1 and HTTP/2 over TCP, HTTP/3 over UDP on the same port (empty: off)")
 	fs.Var(&c.TLSCerts, "tls-cert", "PEM certificate chain for -tls-listen; repeat the flag or separate with commas for several, chosen by SNI (the first is the default)")
 	fs.Var(&c.TLSKeys, "tls-key", "PEM private key of each -tls-cert, in the same order")
@@ -169,6 +171,9 @@ func (c *config) validate() error {
 	u, err := url.Parse(c.Origin)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
+	}
+	if err := c.validateHTTP1(); err != nil {
+		return err
 	}
 	switch {
 	case c.CacheSize < 128<<20:

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/streamedge/streamedge/alpn"
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/tlsfront"
 )
@@ -104,32 +105,55 @@ func (a *app) wireFront(lm *limits.Metrics) error {
 	}
 	a.front = m
 	a.handler = tlsfront.CountProtocol(m, a.handler)
-	if f == nil {
+	if f == nil || f.pc == nil {
+		if a.fast != nil {
+			a.fast.wrapFast(m, 0)
+		}
+		if f != nil {
+			f.ln = limits.Listener(f.ln, a.limits, lm)
+		}
 		return nil
 	}
 	f.ln = limits.Listener(f.ln, a.limits, lm)
-	if f.pc == nil {
-		return nil
-	}
 	if f.h3, err = tlsfront.NewHTTP3(f.pc, f.certs, a.handler, tlsfront.HTTP3Config{MaxConns: a.cfg.MaxConns,
 		IdleTimeout: a.cfg.IdleTimeout, MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(), Logger: a.log}, m); err != nil {
 		return err
 	}
 	a.handler = tlsfront.AltSvc(f.port(), a.handler) // HTTP/3 itself needs no advertisement
+	if a.fast != nil {
+		a.fast.wrapFast(m, f.port())
+	}
 	return nil
 }
 
-// startFront serves HTTPS and HTTP/3 with plain's settings, reloads the
-// certificates on SIGHUP, and returns the function that drains them.
-func (a *app) startFront(plain *http.Server, errc chan<- error) func(context.Context) {
+// startFront serves HTTPS and HTTP/3 with -listen's client bounds, reloads
+// the certificates on SIGHUP, and returns the function that drains them.
+// HTTP/2 is net/http's; HTTP/1.1 over TLS runs on -http1's front end: with
+// fasthttp, alpn.Split handshakes each connection and hands it to fasthttp
+// or to net/http's HTTP/2 server by the protocol the client negotiated.
+func (a *app) startFront(errc chan<- error) func(context.Context) {
 	f := a.tls
 	if f == nil {
 		return func(context.Context) {}
 	}
-	f.srv = &http.Server{Handler: a.handler, ReadHeaderTimeout: plain.ReadHeaderTimeout, IdleTimeout: plain.IdleTimeout,
-		MaxHeaderBytes: plain.MaxHeaderBytes, TLSConfig: f.certs.Config(), Protocols: tlsfront.Protocols(),
+	c := a.cfg
+	f.srv = &http.Server{Handler: a.handler, ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
+		MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(), TLSConfig: f.certs.Config(), Protocols: tlsfront.Protocols(),
 		ErrorLog: tlsfront.HandshakeErrorLog(a.front, slog.NewLogLogger(a.log.Handler(), slog.LevelDebug).Writer())}
-	go func() { errc <- serveErr(f.srv.ServeTLS(f.ln, "", "")) }()
+	var fast listenServer
+	if a.fast == nil {
+		go func() { errc <- serveErr(f.srv.ServeTLS(f.ln, "", "")) }()
+	} else {
+		h2, h1, err := alpn.Split(f.ln, f.certs.Config(), alpn.Options{HandshakeTimeout: c.ReadHeaderTimeout,
+			Registry: a.reg, OnHandshakeError: a.front.HandshakeError})
+		if err != nil {
+			errc <- err
+			return func(context.Context) {}
+		}
+		fast = a.newFastServer()
+		go func() { errc <- serveErr(fast.serve(h1)) }()
+		go func() { errc <- serveErr(f.srv.Serve(h2)) }()
+	}
 	if f.h3 != nil {
 		go func() { errc <- f.h3.Serve() }()
 	}
@@ -138,6 +162,11 @@ func (a *app) startFront(plain *http.Server, errc chan<- error) func(context.Con
 	go f.reloadOn(f.hup, a.front, a.log)
 	return func(ctx context.Context) {
 		f.stopReloads()
+		if fast != nil {
+			if err := fast.shutdown(ctx); err != nil {
+				a.log.Warn("HTTPS (HTTP/1.1) drain cut short", "err", err)
+			}
+		}
 		if err := f.srv.Shutdown(ctx); err != nil {
 			a.log.Warn("HTTPS drain cut short", "err", err)
 		}
@@ -149,8 +178,6 @@ func (a *app) startFront(plain *http.Server, errc chan<- error) func(context.Con
 	}
 }
 
-// stopReloads ends the SIGHUP loop, once (at the drain, or at close when the
-// server stopped on an error).
 func (f *tlsFront) stopReloads() {
 	f.once.Do(func() {
 		if f.stop != nil {

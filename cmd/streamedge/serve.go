@@ -44,6 +44,7 @@ type app struct {
 	reg      *prometheus.Registry
 	limits   limits.Config
 	handler  http.Handler
+	fast     *fastFront // h-fast: -listen on fasthttp; nil: net/http (front.go)
 	ready    atomic.Bool
 	closeLog func()
 }
@@ -123,11 +124,13 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	}
 	// The limits come first, so the demo page is limited too; the admin
 	// listener is not.
-	a.handler = limits.Handler(a.limits, lm, wrapEdge(h, a.reg, wrap))
+	wrapped := wrapEdge(h, a.reg, wrap)
+	a.handler = limits.Handler(a.limits, lm, wrapped)
+	a.fast = fastHandler(c, h, wrapped, a.limits, lm) // -http1 (http1.go)
 	if a.ln != nil {
 		a.ln = limits.Listener(a.ln, a.limits, lm)
 	}
-	return a.wireFront(lm) // TLS listener, Alt-Svc, requests by protocol
+	return a.wireFront(lm) // TLS listener, Alt-Svc, requests by protocol (front.go)
 }
 
 // storeConfig splits -cache-size between fastcache (the store of record) and
@@ -144,13 +147,12 @@ func storeConfig(c config) segments.Config {
 // finish (bounded by -drain-timeout) and saves the cache snapshot.
 func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) error {
 	c := a.cfg
-	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: c.ReadHeaderTimeout, IdleTimeout: c.IdleTimeout,
-		MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(), ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelDebug)}
+	srv := a.newListenServer() // -listen's server on the -http1 front end (http1.go)
 	errc := make(chan error, 4)
 	if a.ln != nil {
-		go func() { errc <- srv.Serve(a.ln) }()
+		go func() { errc <- srv.serve(a.ln) }()
 	}
-	stopFront := a.startFront(srv, errc)
+	stopFront := a.startFront(errc)
 	var admin *http.Server
 	if a.adminLn != nil {
 		admin = &http.Server{Handler: a.adminMux(), ReadHeaderTimeout: 5 * time.Second}
@@ -160,7 +162,7 @@ func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) e
 	defer stopSaving()
 	go a.saver.every(saveCtx, c.CacheSaveInterval)
 	a.ready.Store(true)
-	a.log.Info("streamedge serving", "listen", a.edgeAddr(), "tls_listen", a.tls.addr(), "origin", c.Origin, "admin", a.adminAddr(),
+	a.log.Info("streamedge serving", "listen", a.edgeAddr(), "tls_listen", a.tls.addr(), "http1", a.http1(), "origin", c.Origin, "admin", a.adminAddr(),
 		"cache_size", c.CacheSize.String(), "version", version)
 	if ready != nil {
 		ready(a.edgeAddr(), a.adminAddr())
@@ -174,7 +176,7 @@ func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) e
 	a.log.Info("draining", "timeout", c.DrainTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), c.DrainTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	if err := srv.shutdown(sctx); err != nil { // h-fast: either front end drains
 		a.log.Warn("drain cut short", "err", err)
 	}
 	stopFront(sctx)

@@ -42,7 +42,7 @@ func (s *syncBuffer) String() string {
 func startEdge(t *testing.T, args ...string) *running {
 	t.Helper()
 	c, err := parseFlags("serve", append([]string{"-listen", "127.0.0.1:0", "-admin", "127.0.0.1:0", "-access-log", "off",
-		"-cache-size", "256MiB", "-max-object-size", "8MiB"}, args...), io.Discard)
+		"-cache-size", "256MiB", "-max-object-size", "8MiB", "-http1", frontOf(t)}, args...), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,9 @@ func get(t *testing.T, url string) (int, string, http.Header) {
 	return resp.StatusCode, string(b), resp.Header
 }
 
-func TestWarmRestartServesHitsWithoutTheOrigin(t *testing.T) {
+func TestWarmRestartServesHitsWithoutTheOrigin(t *testing.T) { onFronts(t, testWarmRestart) }
+
+func testWarmRestart(t *testing.T) {
 	o := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "max-age=3600")
 		io.WriteString(w, "segment "+r.URL.Path)

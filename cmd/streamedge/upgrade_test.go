@@ -43,7 +43,9 @@ func upgradeEchoOrigin(t *testing.T) *httptest.Server {
 // A WebSocket-style upgrade goes through the edge as wired by serve (limits
 // listener and handler in front, pass-through proxy behind) and the tunnel
 // outlives -origin-timeout.
-func TestUpgradeTunnelsThroughTheWiredEdge(t *testing.T) {
+func TestUpgradeTunnelsThroughTheWiredEdge(t *testing.T) { onFronts(t, testUpgradeTunnels) }
+
+func testUpgradeTunnels(t *testing.T) {
 	o := upgradeEchoOrigin(t)
 	e := startEdge(t, "-origin", o.URL, "-origin-timeout", "1s", "-max-conns", "100", "-max-conns-per-ip", "10")
 	c, err := net.DialTimeout("tcp", strings.TrimPrefix(e.edge, "http://"), time.Second)

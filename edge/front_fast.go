@@ -1,0 +1,168 @@
+package edge
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/valyala/fasthttp"
+)
+
+// fastExchange is one fasthttp request's exchange and its adapters.
+type fastExchange struct {
+	x exchange
+	w countingWriter
+	s fastSink
+	r fastRequest
+}
+
+// ServeFastHTTP is the fasthttp front end (HTTP/1.1): the hot path. A
+// response whose body is in hand (a hit) is written by fasthttp after the
+// handler returns, straight from the store's shared slice; one that streams
+// (a fill, a pass-through) is written by a goroutine of its own through a
+// pipe that fasthttp copies to the connection.
+func (h *Handler) ServeFastHTTP(ctx *fasthttp.RequestCtx) {
+	fx := newFastExchange(h, ctx)
+	h.serve(&fx.x)
+	if fx.s.detached {
+		close(fx.s.handlerDone) // the stream's goroutine finishes the exchange
+		return
+	}
+	if fx.s.commit() {
+		return // the body's Close finishes the exchange once fasthttp has written it
+	}
+	h.finish(&fx.x)
+	fx.free()
+}
+
+// fastExchanges recycles exchanges: a hit allocates only its target string.
+var fastExchanges = sync.Pool{New: func() any { return &fastExchange{} }}
+
+func newFastExchange(h *Handler, ctx *fasthttp.RequestCtx) *fastExchange {
+	fx := fastExchanges.Get().(*fastExchange)
+	hdr, pieces := fx.s.hdr, fx.s.pieces[:0]
+	if hdr == nil {
+		hdr = make(http.Header, 8)
+	}
+	*fx = fastExchange{}
+	fx.r.init(ctx)
+	fx.s.ctx, fx.s.hdr, fx.s.pieces, fx.s.h, fx.s.x, fx.s.r, fx.s.owner = ctx, hdr, pieces, h, &fx.x, &fx.r, fx
+	fx.w.sink = &fx.s
+	fx.x = exchange{w: &fx.w, r: &fx.r, start: h.now(), result: resultMiss}
+	return fx
+}
+
+// free returns fx once nothing refers to it: its response is committed (a
+// body in hand is owned by its pieceBody) or its stream has ended.
+func (fx *fastExchange) free() {
+	clear(fx.s.hdr)
+	clear(fx.s.pieces)
+	fx.s.pieces = fx.s.pieces[:0]
+	fx.s.ctx, fx.r.ctx, fx.r.hdr.h = nil, nil, nil
+	fastExchanges.Put(fx)
+}
+
+// fastRequest adapts fasthttp's request. Header values are views of
+// fasthttp's buffers (valid while the request is served); the target, the
+// method and the client address are copied (a stream outlives the handler).
+type fastRequest struct {
+	ctx         *fasthttp.RequestCtx
+	method      string
+	uri         string
+	path, query string
+	proto       string
+	remote      string
+	hdr         fastHeader
+	c           context.Context
+}
+
+func (f *fastRequest) init(ctx *fasthttp.RequestCtx) {
+	f.ctx, f.c = ctx, context.Background()
+	f.method = methodString(ctx.Method())
+	f.uri = string(ctx.RequestURI())
+	target := f.uri
+	if i := strings.Index(target, "://"); i > 0 && !strings.HasPrefix(target, "/") { // absolute-form
+		rest := target[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			target = rest[j:]
+		} else {
+			target = "/"
+		}
+	}
+	f.path, f.query, _ = strings.Cut(target, "?")
+	f.proto = "HTTP/1.0"
+	if ctx.Request.Header.IsHTTP11() {
+		f.proto = "HTTP/1.1"
+	}
+	f.hdr.h = &ctx.Request.Header
+}
+
+func methodString(m []byte) string {
+	switch string(m) {
+	case http.MethodGet:
+		return http.MethodGet
+	case http.MethodHead:
+		return http.MethodHead
+	case http.MethodPost:
+		return http.MethodPost
+	case http.MethodOptions:
+		return http.MethodOptions
+	}
+	return string(m)
+}
+
+func (f *fastRequest) Method() string      { return f.method }
+func (f *fastRequest) EscapedPath() string { return f.path }
+func (f *fastRequest) RawQuery() string    { return f.query }
+func (f *fastRequest) RequestURI() string  { return f.uri }
+func (f *fastRequest) Header() headerView  { return &f.hdr }
+func (f *fastRequest) Proto() string       { return f.proto }
+
+func (f *fastRequest) RemoteAddr() string {
+	if f.remote == "" {
+		f.remote = f.ctx.RemoteAddr().String()
+	}
+	return f.remote
+}
+
+func (f *fastRequest) Context() context.Context { return f.c }
+
+// detach readies the request for a stream that outlives the handler: what
+// it may still read is copied; headers read as absent from then on.
+func (f *fastRequest) detach(c context.Context) {
+	_ = f.RemoteAddr()
+	f.c = c
+	f.hdr.h = nil
+}
+
+// fastHeader reads fasthttp's request header without copying.
+type fastHeader struct{ h *fasthttp.RequestHeader }
+
+func (f *fastHeader) Get(name string) string {
+	if f.h == nil {
+		return ""
+	}
+	b := f.h.Peek(name)
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// Values copies: a caller may keep them (an Origin variant of a fill).
+func (f *fastHeader) Values(name string) []string {
+	if f.h == nil {
+		return nil
+	}
+	all := f.h.PeekAll(name)
+	if len(all) == 0 {
+		return nil
+	}
+	out := make([]string, len(all))
+	for i, v := range all {
+		out[i] = string(v)
+	}
+	return out
+}

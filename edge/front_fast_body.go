@@ -1,0 +1,182 @@
+package edge
+
+import (
+	"context"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/streamedge/streamedge/segments"
+)
+
+var pieceBodies = sync.Pool{New: func() any { return &pieceBody{} }}
+
+// pieceBody is a whole body in hand (store slices), written by fasthttp
+// with WriteTo: large slices go to the socket without a copy, each slice
+// within the client write timeout; Close releases the hits.
+type pieceBody struct {
+	arr     [4][]byte
+	pieces  [][]byte
+	held    [4]*segments.Hit
+	nheld   int
+	conn    net.Conn
+	timeout time.Duration
+	fx      *fastExchange // finished on Close
+	sent    int64
+}
+
+func (b *pieceBody) Read(p []byte) (int, error) {
+	for len(b.pieces) > 0 && len(b.pieces[0]) == 0 {
+		b.pieces = b.pieces[1:]
+	}
+	if len(b.pieces) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, b.pieces[0])
+	b.pieces[0] = b.pieces[0][n:]
+	b.sent += int64(n)
+	return n, nil
+}
+
+func (b *pieceBody) SupportsBodyWriteTo() bool { return true }
+
+func (b *pieceBody) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for _, p := range b.pieces {
+		for len(p) > 0 {
+			k := min(len(p), writeSlice)
+			if len(p) > writeSlice || n > 0 {
+				_ = b.conn.SetWriteDeadline(time.Now().Add(b.timeout))
+			}
+			m, err := w.Write(p[:k])
+			n += int64(m)
+			b.sent += int64(m)
+			if err != nil {
+				return n, err
+			}
+			p = p[k:]
+		}
+	}
+	b.pieces = nil
+	return n, nil
+}
+
+func (b *pieceBody) Close() error {
+	for i := range b.nheld {
+		b.held[i].Release()
+	}
+	if fx := b.fx; fx != nil {
+		fx.w.bytes = b.sent // what reached the connection
+		fx.s.h.finish(&fx.x)
+		fx.free()
+	}
+	*b = pieceBody{}
+	pieceBodies.Put(b)
+	return nil
+}
+
+// streamBody hands a streaming response's writes to fasthttp without a
+// copy: each slice waits until it is on the socket. A body of known length
+// is written straight to the connection (fasthttp flushed the head first:
+// ImmediateHeaderFlush), so each write reaches the client at once; a chunked
+// one goes through fasthttp's chunk writer, which flushes every chunk. A
+// cut stream ends with errCut, and fasthttp closes the connection short of
+// the body. fasthttp's Close (done, or the client gone) cancels the
+// stream's context and fails its next write.
+type streamBody struct {
+	ch     chan []byte
+	ack    chan error
+	done   chan struct{}
+	once   sync.Once
+	cancel context.CancelFunc
+	err    error // set before ch closes
+	conn   net.Conn
+	size   int
+	rest   []byte // Read's current slice
+}
+
+func newStreamBody(cancel context.CancelFunc) *streamBody {
+	return &streamBody{ch: make(chan []byte), ack: make(chan error), done: make(chan struct{}), cancel: cancel}
+}
+
+// Write is the stream goroutine's side.
+func (b *streamBody) Write(p []byte) (int, error) {
+	select {
+	case b.ch <- p:
+	case <-b.done:
+		return 0, io.ErrClosedPipe
+	}
+	select {
+	case err := <-b.ack:
+		if err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	case <-b.done:
+		return 0, io.ErrClosedPipe
+	}
+}
+
+// end closes the writing side: complete, or cut.
+func (b *streamBody) end(cut bool) {
+	if cut {
+		b.err = errCut
+	}
+	close(b.ch)
+}
+
+func (b *streamBody) SupportsBodyWriteTo() bool { return true }
+
+func (b *streamBody) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for p := range b.ch {
+		var err error
+		var k int
+		if b.size >= 0 {
+			k, err = b.conn.Write(p)
+		} else {
+			k, err = w.Write(p)
+		}
+		n += int64(k)
+		select {
+		case b.ack <- err:
+		case <-b.done:
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, b.err
+}
+
+// Read serves fasthttp paths that do not use WriteTo.
+func (b *streamBody) Read(p []byte) (int, error) {
+	if len(b.rest) == 0 {
+		next, ok := <-b.ch
+		if !ok {
+			if b.err != nil {
+				return 0, b.err
+			}
+			return 0, io.EOF
+		}
+		b.rest = next
+	}
+	k := copy(p, b.rest)
+	b.rest = b.rest[k:]
+	if len(b.rest) == 0 {
+		select {
+		case b.ack <- nil:
+		case <-b.done:
+		}
+	}
+	return k, nil
+}
+
+func (b *streamBody) Close() error {
+	b.once.Do(func() {
+		close(b.done)
+		b.cancel()
+	})
+	return nil
+}
