@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -95,6 +96,7 @@ func (s *splitter) handshake(c net.Conn) {
 		if s.onErr != nil {
 			s.onErr(err)
 		}
+		tellPlainHTTPClient(err)
 		_ = c.Close()
 		return
 	}
@@ -145,3 +147,23 @@ func (l *sub) Close() error {
 }
 
 func (l *sub) Addr() net.Addr { return l.s.ln.Addr() }
+
+// tellPlainHTTPClient answers a plain HTTP request sent to the TLS port as
+// net/http's TLS server does: a 400 saying the server wants HTTPS, rather
+// than a bare connection close the client cannot explain.
+func tellPlainHTTPClient(err error) {
+	var re tls.RecordHeaderError
+	if !errors.As(err, &re) || re.Conn == nil || !looksLikeHTTP(re.RecordHeader) {
+		return
+	}
+	_ = re.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+	_, _ = io.WriteString(re.Conn, "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")
+}
+
+func looksLikeHTTP(hdr [5]byte) bool {
+	switch string(hdr[:]) {
+	case "GET /", "HEAD ", "POST ", "PUT /", "OPTIO":
+		return true
+	}
+	return false
+}

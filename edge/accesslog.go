@@ -12,7 +12,6 @@ import (
 type accessRecord struct {
 	Time       string  `json:"time"`
 	Client     string  `json:"client"`
-	Proto      string  `json:"proto"` // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
 	Method     string  `json:"method"`
 	URI        string  `json:"uri"`
 	Status     int     `json:"status"`
@@ -22,6 +21,7 @@ type accessRecord struct {
 	OriginMS   float64 `json:"origin_ms"`
 	Error      string  `json:"error,omitempty"`    // failure label of an error the edge answered itself
 	Encoding   string  `json:"encoding,omitempty"` // Content-Encoding sent to the client
+	Proto      string  `json:"proto"`              // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
 	Front      string  `json:"front"`              // the front end that served it: fasthttp or net
 }
 
