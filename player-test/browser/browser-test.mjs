@@ -17,7 +17,18 @@
 //   (d) the demo page (/demo/), plus a second viewer of the same stream,
 //       for DEMO_SECONDS (8): the counters show a hit ratio > 0; saves a
 //       screenshot in the temp dir.
-// (a)-(c) pass when playback starts, currentTime advances at least
+//   (f) live HLS (TS) with hls.js    through the edge over HTTPS, for
+//       PLAY_SECONDS: a third pair whose edge also listens on -tls-listen
+//       with a self-signed P-256 certificate made by openssl in the temp
+//       dir (-tls-cert/-tls-key) and writes its access log to the temp dir
+//       (-access-log); the page and the stream come from https://127.0.0.1
+//       (browser context with ignoreHTTPSErrors). Passes as (a) does and
+//       when every manifest and segment load has nextHopProtocol "h2"
+//       (Resource Timing) and the edge's access log has those requests
+//       with "proto":"HTTP/2.0" and none over another protocol. Chromium
+//       runs with --disable-quic, so HTTP/3 (which the edge advertises
+//       with Alt-Svc) is not tested here.
+// (a)-(c) and (f) pass when playback starts, currentTime advances at least
 // MIN_ADVANCE (14) seconds in PLAY_SECONDS of wall time and the player
 // reports no fatal error; stalls ('waiting' after playback started) are
 // reported. Prints one line per case and `N passed, M failed`; exits 1 on
@@ -34,9 +45,9 @@
 //   node player-test/browser/browser-test.mjs
 // Environment: STREAMEDGE_BIN (default <repo>/bin/streamedge), PLAYER_TEST_BIN
 // (default <repo>/bin/player-test), CHROMIUM (default /usr/bin/chromium),
-// PLAY_SECONDS, MIN_ADVANCE, DEMO_SECONDS, LLHLS.
+// PLAY_SECONDS, MIN_ADVANCE, DEMO_SECONDS, LLHLS. (f) needs openssl on PATH.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -97,16 +108,62 @@ async function start(name, file, args, probe) {
 }
 
 // startDemo starts a test origin (with originArgs) and the demo edge in
-// front of it; resolves to the edge's base URL.
-async function startDemo(name, originArgs) {
+// front of it; resolves to the edge's base URL. edgeArgs are added to the
+// edge's command line.
+async function startDemo(name, originArgs, edgeArgs = []) {
   const [originPort, port, adminPort] = [await freePort(), await freePort(), await freePort()];
   const origin = `http://127.0.0.1:${originPort}`;
   await start(`${name}-origin`, playerTestBin, ['origin', '-listen', `127.0.0.1:${originPort}`, ...originArgs], `${origin}/_stats`);
   const base = `http://127.0.0.1:${port}`;
   const logPath = await start(`${name}-edge`, bin, ['demo', '-origin', origin, '-listen', `127.0.0.1:${port}`,
-    '-admin', `127.0.0.1:${adminPort}`, '-drain-timeout', '2s'], `${base}/demo/stats.json`);
+    '-admin', `127.0.0.1:${adminPort}`, '-drain-timeout', '2s', ...edgeArgs], `${base}/demo/stats.json`);
   log(`${name}: edge ${base} (admin 127.0.0.1:${adminPort}, log ${logPath}) in front of origin ${origin} ${originArgs.join(' ')}`);
   return base;
+}
+
+// startTLSDemo starts a pair whose edge also serves HTTPS on a free port
+// with a self-signed certificate for 127.0.0.1 made in the temp dir, and
+// writes its access log there; resolves to { base (https), accessLog }.
+async function startTLSDemo(name) {
+  const cert = path.join(tmp, 'tls-cert.pem');
+  const key = path.join(tmp, 'tls-key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const tlsPort = await freePort();
+  const accessLog = path.join(tmp, `${name}-access.log`);
+  await startDemo(name, [], ['-tls-listen', `127.0.0.1:${tlsPort}`, '-tls-cert', cert, '-tls-key', key, '-access-log', accessLog]);
+  const base = `https://127.0.0.1:${tlsPort}`;
+  log(`${name}: HTTPS ${base} (access log ${accessLog})`);
+  return { base, accessLog };
+}
+
+// protoCheck reads, after a case over HTTPS, the protocol of each manifest
+// and segment load on both sides: the page's Resource Timing
+// nextHopProtocol and the edge's access-log "proto" field.
+async function protoCheck(page, accessLog) {
+  const stream = /\.(m3u8|mpd|ts|m4s|mp4)(\?|$)/;
+  const hops = await page.evaluate((src) => {
+    const re = new RegExp(src);
+    const c = {};
+    for (const r of performance.getEntriesByType('resource')) {
+      if (re.test(r.name)) c[r.nextHopProtocol || '(empty)'] = (c[r.nextHopProtocol || '(empty)'] || 0) + 1;
+    }
+    return c;
+  }, stream.source);
+  const logged = {};
+  for (const line of fs.readFileSync(accessLog, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let e;
+    try { e = JSON.parse(line); } catch { continue; }
+    if (!stream.test(e.uri || '')) continue;
+    logged[e.proto] = (logged[e.proto] || 0) + 1;
+  }
+  const fmt = (c) => Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
+  const why = [];
+  if (!hops.h2 || Object.keys(hops).length !== 1) why.push(`browser nextHopProtocol: ${fmt(hops)}`);
+  if (!logged['HTTP/2.0'] || Object.keys(logged).length !== 1) why.push(`access log proto: ${fmt(logged)}`);
+  return { detail: `stream loads by nextHopProtocol: ${fmt(hops)}; edge access log: ${fmt(logged)}`, why };
 }
 
 async function stop(p) {
@@ -118,8 +175,8 @@ async function stop(p) {
   await done;
 }
 
-async function newPage(viewport) {
-  const page = await browser.newPage({ viewport });
+async function newPage(viewport, extra = {}) {
+  const page = await browser.newPage({ viewport, ...extra });
   const notes = { pageErrors: [], consoleErrors: [] };
   page.on('pageerror', (e) => notes.pageErrors.push(String(e.message || e)));
   page.on('console', (m) => { if (m.type() === 'error') notes.consoleErrors.push(m.text()); });
@@ -151,9 +208,10 @@ async function waitStart(page, t0, timeoutMs) {
   }
 }
 
-// playCase plays src with lib in /demo/player.html for playSeconds.
-async function playCase(base, name, lib, streamPath, shot = lib) {
-  const { page, notes } = await newPage({ width: 640, height: 360 });
+// playCase plays src with lib in /demo/player.html for playSeconds. With
+// accessLog (an HTTPS base), it also checks the loads went over h2.
+async function playCase(base, name, lib, streamPath, shot = lib, accessLog = null) {
+  const { page, notes } = await newPage({ width: 640, height: 360 }, accessLog ? { ignoreHTTPSErrors: true } : {});
   try {
     const src = base + streamPath;
     const start = Date.now();
@@ -176,11 +234,13 @@ async function playCase(base, name, lib, streamPath, shot = lib) {
       return { loads: e.length, cached: e.filter((r) => r.transferSize === 0).length };
     });
     await page.screenshot({ path: path.join(tmp, `${shot}.png`) });
+    const proto = accessLog ? await protoCheck(page, accessLog) : { detail: '', why: [] };
     const detail = `advanced ${adv.toFixed(1)} s in ${wall.toFixed(1)} s (min ${minAdvance}), startup ${startup.toFixed(1)} s, ` +
       `stalls ${last.stalls}, ${last.w}x${last.h}, dropped ${last.dropped}/${last.frames} frames, ` +
       `${pl.loads} manifest loads (${pl.cached} from the browser cache)` +
-      (notes.consoleErrors.length ? `, ${notes.consoleErrors.length} console errors (first: ${notes.consoleErrors[0]})` : '');
-    const why = [];
+      (notes.consoleErrors.length ? `, ${notes.consoleErrors.length} console errors (first: ${notes.consoleErrors[0]})` : '') +
+      (proto.detail ? `; ${proto.detail}` : '');
+    const why = [...proto.why];
     if (last.fatal) why.push(`fatal: ${last.fatal}`);
     if (adv < minAdvance) why.push(`currentTime advanced only ${adv.toFixed(1)} s`);
     if (notes.pageErrors.length) why.push(`page error: ${notes.pageErrors[0]}`);
@@ -324,6 +384,7 @@ async function main() {
   if (ll === 'only') return llhlsMain();
   const base = await startDemo('demo', []);
   const longBase = await startDemo('max-age-3600', ['-live-max-age', '1h']);
+  const tls = await startTLSDemo('tls');
   if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found (run.sh installs Debian's chromium)`);
   const t = Date.now();
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
@@ -335,6 +396,8 @@ async function main() {
   await runCase(named(dashName, () => playCase(base, dashName, 'shaka', '/live/dash/manifest.mpd')));
   await runCase(named(longName, () => playCase(longBase, longName, 'hls', '/live/hls_ts/master.m3u8', 'hls-max-age-3600')));
   await runCase(named('demo page', () => demoCase(base)));
+  const tlsName = 'hls.js live HLS (TS) over HTTPS (h2) /live/hls_ts/master.m3u8';
+  await runCase(named(tlsName, () => playCase(tls.base, tlsName, 'hls', '/live/hls_ts/master.m3u8', 'hls-https', tls.accessLog)));
   if (ll === '1') await runLLHLS();
 }
 
