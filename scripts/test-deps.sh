@@ -2,6 +2,7 @@
 # Installs the Debian packages `make test` needs beyond Go (idempotent):
 #   nginx  the real origin of edge.TestNginxGzipOriginThroughEdge (gzip_types)
 #          and the config check of the HTTPS benchmark phase.
+#   openssl the browser test's HTTPS certificate (player-test/browser).
 #   awscli the real `aws cloudfront` client of the signedurl and invalidation
 #          tests (sign, create-invalidation, get/list, wait).
 # The package's system service is kept from starting (a temporary
@@ -11,6 +12,7 @@ set -eu
 missing=""
 [ -x /usr/sbin/nginx ] || missing="$missing nginx"
 [ -x /usr/bin/aws ] || missing="$missing awscli"
+[ -x /usr/bin/openssl ] || missing="$missing openssl"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "test-deps: missing:$missing (not root: the tests that need them skip)" >&2
