@@ -60,3 +60,29 @@ type sink interface {
 	hold(hit *segments.Hit)
 	front() string // the front end's name, as logged and counted
 }
+
+// heldHits are the store hits a response still reads from (a hit, a stale
+// copy, a hit stored meanwhile: at most three), released once the front end
+// has written the response. Both front ends' sinks, and fasthttp's body
+// writer that outlives the handler, embed it.
+type heldHits struct {
+	hits  [4]*segments.Hit
+	nhits int
+}
+
+func (h *heldHits) hold(hit *segments.Hit) {
+	if h.nhits == len(h.hits) {
+		hit.Release() // unreachable: the core holds at most three
+		return
+	}
+	h.hits[h.nhits] = hit
+	h.nhits++
+}
+
+func (h *heldHits) release() {
+	for i := range h.nhits {
+		h.hits[i].Release()
+		h.hits[i] = nil
+	}
+	h.nhits = 0
+}

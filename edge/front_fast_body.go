@@ -6,8 +6,6 @@ import (
 	"net"
 	"sync"
 	"time"
-
-	"github.com/streamedge/streamedge/segments"
 )
 
 var pieceBodies = sync.Pool{New: func() any { return &pieceBody{} }}
@@ -16,10 +14,9 @@ var pieceBodies = sync.Pool{New: func() any { return &pieceBody{} }}
 // with WriteTo: large slices go to the socket without a copy, each slice
 // within the client write timeout; Close releases the hits.
 type pieceBody struct {
-	arr     [4][]byte
-	pieces  [][]byte
-	held    [4]*segments.Hit
-	nheld   int
+	arr    [4][]byte
+	pieces [][]byte
+	heldHits
 	conn    net.Conn
 	timeout time.Duration
 	fx      *fastExchange // finished on Close
@@ -63,9 +60,7 @@ func (b *pieceBody) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (b *pieceBody) Close() error {
-	for i := range b.nheld {
-		b.held[i].Release()
-	}
+	b.release()
 	if fx := b.fx; fx != nil {
 		fx.w.bytes = b.sent // what reached the connection
 		fx.s.h.finish(&fx.x)

@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
-
-	"github.com/streamedge/streamedge/segments"
 )
 
 // errCut is the error a cut stream ends with: fasthttp then closes the
@@ -31,9 +29,8 @@ type fastSink struct {
 	hdr    http.Header
 	status int
 	pieces [][]byte
-	held   [4]*segments.Hit
-	nheld  int
-	isCut  bool
+	heldHits
+	isCut bool
 
 	h        *Handler
 	x        *exchange
@@ -103,23 +100,6 @@ func (s *fastSink) Flush() {
 func (s *fastSink) flushHead() { s.Flush() }
 
 func (s *fastSink) cut() { s.isCut = true }
-
-func (s *fastSink) hold(hit *segments.Hit) {
-	if s.nheld == len(s.held) {
-		hit.Release() // unreachable: the core holds at most three
-		return
-	}
-	s.held[s.nheld] = hit
-	s.nheld++
-}
-
-func (s *fastSink) release() {
-	for i := range s.nheld {
-		s.held[i].Release()
-		s.held[i] = nil
-	}
-	s.nheld = 0
-}
 
 func (s *fastSink) front() string { return FrontFast }
 
@@ -319,9 +299,9 @@ func (s *fastSink) commit() bool {
 	}
 	b := pieceBodies.Get().(*pieceBody)
 	b.pieces = append(b.arr[:0], s.pieces...)
-	b.held, b.nheld, b.conn, b.timeout = s.held, s.nheld, s.ctx.Conn(), s.h.cfg.ClientWriteTimeout
+	b.heldHits, b.conn, b.timeout = s.heldHits, s.ctx.Conn(), s.h.cfg.ClientWriteTimeout
 	b.fx = s.owner
-	s.nheld = 0
+	s.heldHits = heldHits{} // the body writer releases them now
 	s.ctx.Response.SetBodyStream(b, total)
 	return true
 }

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-
-	"github.com/streamedge/streamedge/segments"
 )
 
 // FrontNet and FrontFast name the front ends in metrics and the access log.
@@ -59,8 +57,7 @@ func (n *netRequest) proxy(h *Handler, x *exchange, escPath, rawQuery string) {
 // http.ResponseController, a cut is http.ErrAbortHandler.
 type netSink struct {
 	http.ResponseWriter
-	held  [4]*segments.Hit // a hit, a stale copy, a hit stored meanwhile
-	nheld int
+	heldHits // released once ServeHTTP has written the response
 }
 
 // Unwrap lets http.ResponseController reach the connection (deadlines, flush,
@@ -91,23 +88,5 @@ func (s *netSink) flushHead() { _ = http.NewResponseController(s.ResponseWriter)
 func (s *netSink) stream(fn func()) { fn() }
 
 func (s *netSink) cut() { panic(http.ErrAbortHandler) }
-
-func (s *netSink) hold(hit *segments.Hit) {
-	if s.nheld == len(s.held) {
-		hit.Release() // unreachable: the core holds at most three
-		return
-	}
-	s.held[s.nheld] = hit
-	s.nheld++
-}
-
-// release returns the held hits once ServeHTTP has written the response.
-func (s *netSink) release() {
-	for i := range s.nheld {
-		s.held[i].Release()
-		s.held[i] = nil
-	}
-	s.nheld = 0
-}
 
 func (s *netSink) front() string { return FrontNet }
