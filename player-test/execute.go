@@ -19,7 +19,11 @@ type result struct {
 
 // execute runs the players with a progress line and gathers origin stats.
 func execute(ctx context.Context, o runOpts, stderr io.Writer) (result, error) {
-	client := sim.NewHTTPClient(o.players, o.http2)
+	client := sim.NewHTTPClient(o.players, o.http2) // also the origin probe's (plain HTTP)
+	players := client
+	if o.http3 {
+		players = sim.NewHTTP3Client(nil)
+	}
 	var probe *originProbe
 	var before int64
 	if o.originStats != "" {
@@ -32,7 +36,7 @@ func execute(ctx context.Context, o runOpts, stderr io.Writer) (result, error) {
 	m := sim.NewMetrics()
 	stop := startProgress(ctx, m, o, stderr)
 	rep, err := sim.Run(ctx, sim.Config{URL: o.url, Players: o.players, Duration: o.duration,
-		Ramp: o.ramp, Client: client, Player: o.player, Metrics: m})
+		Ramp: o.ramp, Client: players, Player: o.player, Metrics: m})
 	stop()
 	if err != nil {
 		return result{}, fmt.Errorf("run: %w", err)

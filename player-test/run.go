@@ -25,6 +25,7 @@ type runOpts struct {
 	players, maxPlayers                    int
 	duration, ramp                         time.Duration
 	resetOrigin, failOnError, http2, quiet bool
+	http3                                  bool
 	ll, noLL, llHints, llSkip              bool
 	player                                 sim.PlayerConfig
 }
@@ -40,6 +41,7 @@ func runFlags(fs *flag.FlagSet, o *runOpts) {
 	fs.BoolVar(&o.resetOrigin, "reset-origin", false, "POST the origin's /_reset before the run (needs -origin-stats)")
 	fs.BoolVar(&o.failOnError, "fail-on-error", false, "exit 1 if players saw any error")
 	fs.BoolVar(&o.http2, "http2", false, "allow HTTP/2 (players then share connections)")
+	fs.BoolVar(&o.http3, "http3", false, "players speak HTTP/3 (QUIC) to an https:// -url, sharing one connection")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress line")
 	fs.DurationVar(&o.player.StartupBuffer, "startup-buffer", 2*time.Second, "buffer needed to start/resume playback")
 	fs.DurationVar(&o.player.MaxBuffer, "max-buffer", 30*time.Second, "forward buffer cap")
