@@ -3,6 +3,7 @@ package dashlive
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -32,7 +33,7 @@ func (c *computer) representation(r *xmlRepresent, al level, start, end time.Dur
 			return Representation{}, fmt.Errorf("%w: bandwidth: %v", ErrInvalid, err)
 		}
 	}
-	vs := vars{repID: r.ID, bandwidth: rep.Bandwidth}
+	vs := Vars{RepresentationID: r.ID, Bandwidth: rep.Bandwidth}
 	if t.Initialization != "" {
 		if rep.Init, err = resolve(base, t.Initialization, vs); err != nil {
 			return Representation{}, err
@@ -48,7 +49,7 @@ func (c *computer) representation(r *xmlRepresent, al level, start, end time.Dur
 		out *[]Segment
 	}{{avail, &rep.Available}, {upcoming, &rep.Upcoming}} {
 		for _, s := range group.in {
-			vs.number, vs.time = s.number, s.time
+			vs.Number, vs.Time = s.number, s.time
 			u, err := resolve(base, t.Media, vs)
 			if err != nil {
 				return Representation{}, err
@@ -83,8 +84,11 @@ func (c *computer) window(v tmplValues, start, end time.Duration, hasEnd bool) w
 	return w
 }
 
-func resolve(base *url.URL, tmpl string, v vars) (string, error) {
-	s, err := expand(tmpl, v)
+func resolve(base *url.URL, tmpl string, v Vars) (string, error) {
+	if strings.Contains(tmpl, "$SubNumber") { // sub-segments are not listed (doc.go)
+		return "", fmt.Errorf("%w: $SubNumber$ is not supported", ErrTemplate)
+	}
+	s, err := Expand(tmpl, v)
 	if err != nil {
 		return "", err
 	}

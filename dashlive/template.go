@@ -6,20 +6,25 @@ import (
 	"strings"
 )
 
-// vars are the values a SegmentTemplate's identifiers expand to.
-type vars struct {
-	repID     string
-	bandwidth int64
-	number    int64
-	time      int64
+// Vars are the values a SegmentTemplate's identifiers expand to.
+type Vars struct {
+	RepresentationID string
+	Bandwidth        int64
+	Number           int64
+	Time             int64
+	SubNumber        int64
 }
 
-const maxWidth = 32 // widest $Number%0Nd$ accepted
+// MaxWidth is the widest %0<width>d format tag Expand accepts, so a
+// template cannot blow up memory.
+const MaxWidth = 32
 
-// expand substitutes the $…$ identifiers of tmpl (ISO/IEC 23009-1
-// 5.3.9.4.4): $$, $RepresentationID$, $Number$, $Time$, $Bandwidth$, the
-// last three optionally with a %0<width>d format.
-func expand(tmpl string, v vars) (string, error) {
+// Expand substitutes the $…$ identifiers of tmpl (ISO/IEC 23009-1
+// 5.3.9.4.4): $$, $RepresentationID$, $Number$, $Time$, $Bandwidth$,
+// $SubNumber$, the numeric ones optionally with a %0<width>d format tag
+// (width 1 to MaxWidth). It is the one template expander of the
+// repository: this package's timeline and the player simulator use it.
+func Expand(tmpl string, v Vars) (string, error) {
 	if !strings.Contains(tmpl, "$") {
 		return tmpl, nil
 	}
@@ -42,7 +47,7 @@ func expand(tmpl string, v vars) (string, error) {
 	}
 }
 
-func expandIdent(b *strings.Builder, ident string, v vars) error {
+func expandIdent(b *strings.Builder, ident string, v Vars) error {
 	name, format, hasFormat := strings.Cut(ident, "%")
 	var n int64
 	switch name {
@@ -56,14 +61,16 @@ func expandIdent(b *strings.Builder, ident string, v vars) error {
 		if hasFormat {
 			return fmt.Errorf("%w: $RepresentationID$ takes no format", ErrTemplate)
 		}
-		b.WriteString(v.repID)
+		b.WriteString(v.RepresentationID)
 		return nil
 	case "Number":
-		n = v.number
+		n = v.Number
 	case "Time":
-		n = v.time
+		n = v.Time
 	case "Bandwidth":
-		n = v.bandwidth
+		n = v.Bandwidth
+	case "SubNumber":
+		n = v.SubNumber
 	default:
 		return fmt.Errorf("%w: identifier $%s$", ErrTemplate, ident)
 	}
@@ -83,17 +90,18 @@ func expandIdent(b *strings.Builder, ident string, v vars) error {
 	return nil
 }
 
-// parseWidth reads "0<width>d" (or "<width>d", "d").
+// parseWidth reads the format tag after '%': "0<width>d", width 1 to
+// MaxWidth, as the standard writes it.
 func parseWidth(f string) (int, bool) {
-	digits, ok := strings.CutSuffix(f, "d")
-	if !ok {
+	if len(f) < 3 || f[0] != '0' || f[len(f)-1] != 'd' {
 		return 0, false
 	}
-	if digits == "" {
-		return 0, true
+	digits := f[1 : len(f)-1]
+	if digits[0] < '0' || digits[0] > '9' {
+		return 0, false // no sign
 	}
 	w, err := strconv.Atoi(digits)
-	if err != nil || w < 0 || w > maxWidth || strings.HasPrefix(digits, "-") || strings.HasPrefix(digits, "+") {
+	if err != nil || w < 1 || w > MaxWidth {
 		return 0, false
 	}
 	return w, true
