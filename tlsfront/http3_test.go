@@ -48,7 +48,9 @@ func TestHTTP3ConnectionCap(t *testing.T) {
 		resp.Body.Close()
 		t.Fatal("a second QUIC connection was served with MaxConns 1")
 	}
-	if n := counterValue(m.quicRefused); n != 1 {
+	// The client may dial again after a refusal, so each refused
+	// connection counts once but there may be more than one.
+	if n := counterValue(m.quicRefused); n < 1 {
 		t.Fatalf("refused connections counted: %v", n)
 	}
 	first.Close() // ends the first connection
