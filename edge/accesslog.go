@@ -19,10 +19,11 @@ type accessRecord struct {
 	DurationMS float64 `json:"duration_ms"`
 	Cache      string  `json:"cache"`
 	OriginMS   float64 `json:"origin_ms"`
-	Error      string  `json:"error,omitempty"`    // failure label of an error the edge answered itself
-	Encoding   string  `json:"encoding,omitempty"` // Content-Encoding sent to the client
-	Proto      string  `json:"proto"`              // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
-	Front      string  `json:"front"`              // the front end that served it: fasthttp or net
+	Error      string  `json:"error,omitempty"`      // failure label of an error the edge answered itself
+	Encoding   string  `json:"encoding,omitempty"`   // Content-Encoding sent to the client
+	Proto      string  `json:"proto"`                // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
+	Front      string  `json:"front"`                // the front end that served it: fasthttp or net
+	ErrorPage  int     `json:"error_page,omitempty"` // the status a custom error page replaced
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

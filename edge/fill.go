@@ -42,8 +42,10 @@ type fillSpec struct {
 	stale         manifest.Info // the stale copy's facts (live playlist rule)
 	staleAge      time.Duration
 	hasStale      bool
-	lease         *fillLease // the fill's slots and buffer bytes (set by runFill)
-	route         *Route     // the behavior the starting request selected
+	lease         *fillLease     // the fill's slots and buffer bytes (set by runFill)
+	route         *Route         // the behavior the starting request selected
+	errors        errorResponses // the distribution's custom error responses (their minimum TTLs)
+	staleGood     bool           // the stale copy is not an error (status < 400)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -57,11 +59,12 @@ type fillMeta struct {
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key), route: x.route}
+	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key), route: x.route,
+		errors: h.routes.Load().errors}
 	if stale != nil {
 		e := &stale.Entry
 		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
-		spec.hasStale = true
+		spec.hasStale, spec.staleGood = true, e.Status < 400
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
 	}
@@ -103,6 +106,7 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))
 	if err != nil {
+		h.storeOriginFailure(spec, err, respTime)
 		f.Finish(err)
 		return
 	}
@@ -144,18 +148,18 @@ func protocolError(status int, spec fillSpec) error {
 	return nil
 }
 
-// decide is freshness.Decide with one edge rule on top: a 5xx is never
+// decide is freshness.Decide with edge rules on top: a 5xx is never
 // pass-through, whatever its Cache-Control says (error pages often carry
-// no-store). It is shared with the requests already waiting, never stored,
-// and readers with a stale copy serve that instead (stale-if-error); making
-// the key pass-through would send every viewer to a failing origin and keep
-// them there after it recovers.
-func decide(in freshness.Input, rt *Route) freshness.Policy {
-	pol := freshness.Decide(in, rt.Policy)
+// no-store). It is shared with the requests already waiting, not stored
+// (but see errorCaching), and readers with a stale copy serve that instead
+// (stale-if-error); making the key pass-through would send every viewer to a
+// failing origin and keep them there after it recovers.
+func decide(in freshness.Input, spec fillSpec) freshness.Policy {
+	pol := freshness.Decide(in, spec.route.Policy)
 	if in.Status >= 500 && !pol.Shareable {
 		pol.Shareable, pol.Store, pol.Reason = true, false, "status"
 	}
-	return pol
+	return errorCaching(pol, in, spec)
 }
 
 // release tells the followers to fetch on their own and remembers the key as
@@ -170,7 +174,7 @@ func (h *Handler) release(f *coalesce.Fill[fillMeta], spec fillSpec, reason stri
 // fillStream publishes the head at once and streams the body to followers,
 // storing it once it is complete and as long as it claimed.
 func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *http.Response, in freshness.Input) {
-	pol := decide(in, spec.route)
+	pol := decide(in, spec)
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return

@@ -39,7 +39,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		}
 	}
 	in.Manifest = info
-	pol := decide(in, spec.route)
+	pol := decide(in, spec)
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return

@@ -64,7 +64,7 @@ type sink interface {
 }
 
 // heldHits are the store hits a response still reads from (a hit, a stale
-// copy, a hit stored meanwhile: at most three), released once the front end
+// copy, a hit stored meanwhile, a custom error page's: at most four), released once the front end
 // has written the response. Both front ends' sinks, and fasthttp's body
 // writer that outlives the handler, embed it.
 type heldHits struct {
@@ -74,7 +74,7 @@ type heldHits struct {
 
 func (h *heldHits) hold(hit *segments.Hit) {
 	if h.nhits == len(h.hits) {
-		hit.Release() // unreachable: the core holds at most three
+		hit.Release() // unreachable: the core holds at most four
 		return
 	}
 	h.hits[h.nhits] = hit
