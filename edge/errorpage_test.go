@@ -305,3 +305,26 @@ func TestWithErrorsRefusesBadResponses(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomErrorPageForTheEdgesRefusal: the edge's own 403 (a method the
+// behavior does not allow) gets the 403 page too, and a HEAD its head only.
+func TestCustomErrorPageForTheEdgesRefusal(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		o := newTestOrigin(t, staticHandler(map[string]string{"/errors/403.html": "<h1>forbidden here</h1>"}, map[string]string{"Content-Type": "text/html"}))
+		def := testRoute(t, "*", o.URL)
+		def.Methods = []string{"GET", "HEAD"}
+		vod := testRoute(t, "/vod/*", o.URL)
+		vod.Methods = []string{"OPTIONS"}
+		rs := withErrors(t, mustRoutes(t, def, PathRoute{"/vod/*", vod}), ErrorResponse{Status: 403, PagePath: "/errors/403.html", ResponseStatus: 403})
+		e := routesEdge(t, rs, nil, nil)
+		if r := e.get(t, "DELETE", "/live/index.m3u8"); r.status != 403 || r.body != "<h1>forbidden here</h1>" {
+			t.Fatalf("DELETE refused by the behavior: %d %q, want the 403 page", r.status, r.body)
+		}
+		if r := e.get(t, "HEAD", "/vod/a.mp4"); r.status != 403 || r.body != "" || r.header.Get("Content-Type") != "text/html" {
+			t.Fatalf("HEAD refused by the behavior: %d %q %v, want the 403 page's head", r.status, r.body, r.header)
+		}
+		if n := o.count("/errors/403.html"); n != 1 {
+			t.Fatalf("the page was fetched %d times, want once", n)
+		}
+	})
+}
