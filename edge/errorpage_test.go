@@ -33,6 +33,9 @@ func slateOrigin(t *testing.T, mode *atomic.Value) *testOrigin {
 			w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
 			w.Header().Set("Cache-Control", "max-age=1")
 			fmt.Fprint(w, "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:1\n#EXTINF:2,\nseg_1.ts\n")
+		case strings.HasPrefix(p, "/nostore/"):
+			w.Header().Set("Cache-Control", "no-store")
+			http.NotFound(w, r)
 		case strings.HasSuffix(p, ".m3u8"):
 			w.Header().Set("Cache-Control", "no-store")
 			http.Error(w, "origin down", http.StatusServiceUnavailable)
@@ -64,6 +67,8 @@ func TestCustomErrorPageReplacesTheError(t *testing.T) {
 			{"a playlist's 503 gets the slate with 503", "GET", "/live/index.m3u8", 503, slate},
 			{"a cached 404 gets the slate too", "GET", "/live/seg_9.ts", 200, slate},
 			{"HEAD gets the page's head and no body", "HEAD", "/live/seg_10.ts", 200, ""},
+			{"a 404 with no-store gets the slate", "GET", "/nostore/seg_1.ts", 200, slate},
+			{"and is not made pass-through", "GET", "/nostore/seg_1.ts", 200, slate},
 		} {
 			r := e.get(t, tc.method, tc.path)
 			if r.err != nil || r.status != tc.status || r.body != tc.body {
@@ -80,11 +85,14 @@ func TestCustomErrorPageReplacesTheError(t *testing.T) {
 		if n := o.count("/live/seg_9.ts"); n != 1 {
 			t.Fatalf("the 404 was asked for %d times within its error caching TTL, want once", n)
 		}
-		if got := value(t, e.h.metrics.customErrors.WithLabelValues("404")); got != 3 {
-			t.Fatalf("streamedge_custom_error_responses_total{status=404} = %v, want 3", got)
+		if n := o.count("/nostore/seg_1.ts"); n != 2 {
+			t.Fatalf("the no-store 404 was asked for %d times, want twice (honoured: not kept)", n)
 		}
-		waitLogLines(t, &log, 4)
-		if !strings.Contains(log.String(), `"error_page":503`) || strings.Count(log.String(), `"error_page":404`) != 3 {
+		if got := value(t, e.h.metrics.customErrors.WithLabelValues("404")); got != 5 {
+			t.Fatalf("streamedge_custom_error_responses_total{status=404} = %v, want 5", got)
+		}
+		waitLogLines(t, &log, 6)
+		if !strings.Contains(log.String(), `"error_page":503`) || strings.Count(log.String(), `"error_page":404`) != 5 {
 			t.Fatalf("access log:\n%s", log.String())
 		}
 	})

@@ -153,10 +153,13 @@ func protocolError(status int, spec fillSpec) error {
 // no-store). It is shared with the requests already waiting, not stored
 // (but see errorCaching), and readers with a stale copy serve that instead
 // (stale-if-error); making the key pass-through would send every viewer to a
-// failing origin and keep them there after it recovers.
+// failing origin and keep them there after it recovers. An error with a
+// custom error response is not made pass-through for a no-store either: its
+// viewers get the page.
 func decide(in freshness.Input, spec fillSpec) freshness.Policy {
 	pol := freshness.Decide(in, spec.route.Policy)
-	if in.Status >= 500 && !pol.Shareable {
+	_, custom := spec.errors[in.Status]
+	if !pol.Shareable && (in.Status >= 500 || custom && pol.Reason == "no-store") {
 		pol.Shareable, pol.Store, pol.Reason = true, false, "status"
 	}
 	return errorCaching(pol, in, spec)
