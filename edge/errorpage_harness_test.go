@@ -38,8 +38,14 @@ func (c *testClock) Advance(d time.Duration) {
 // testRoute is a behavior going to originURL with the default test policy.
 func testRoute(t *testing.T, name, originURL string) *Route {
 	t.Helper()
+	return testRouteTimeout(t, name, originURL, 2*time.Second)
+}
+
+// testRouteTimeout is testRoute with the origin's timeouts d.
+func testRouteTimeout(t *testing.T, name, originURL string, d time.Duration) *Route {
+	t.Helper()
 	u, _ := url.Parse(originURL)
-	oc, err := origin.New(origin.Config{URL: u, Timeout: 2 * time.Second, ResponseHeaderTimeout: 2 * time.Second, DialTimeout: time.Second})
+	oc, err := origin.New(origin.Config{URL: u, Timeout: d, ResponseHeaderTimeout: d, DialTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,6 +132,24 @@ func TestCustomErrorPageFromAnotherBehaviorsOrigin(t *testing.T) {
 	})
 }
 
+// TestCustomErrorPageForAnOriginTimeout: the edge's own 504 (the origin
+// sends no headers within its timeout) is answered with the page.
+func TestCustomErrorPageForAnOriginTimeout(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		release := make(chan struct{})
+		hung := newTestOrigin(t, func(http.ResponseWriter, *http.Request) { <-release })
+		defer close(release) // before the origin closes: its handlers return
+		pages := slateOrigin(t, nil)
+		rs := withErrors(t, mustRoutes(t, testRouteTimeout(t, "*", hung.URL, 200*time.Millisecond),
+			PathRoute{"/errors/*", testRoute(t, "/errors/*", pages.URL)}),
+			ErrorResponse{Status: 504, PagePath: "/errors/slate.ts", ResponseStatus: 503, MinTTL: 10 * time.Second})
+		e := routesEdge(t, rs, nil, nil)
+		if r := e.get(t, "GET", "/live/index.m3u8"); r.status != 503 || r.body != slate {
+			t.Fatalf("origin timing out: %d %q %v, want the slate with 503", r.status, r.body, r.err)
+		}
+	})
+}
+
 // TestCustomErrorPageOneFetchForManyViewers: 30 viewers of 30 missing
 // segments at once share one fetch of the page.
 func TestCustomErrorPageOneFetchForManyViewers(t *testing.T) {
