@@ -16,7 +16,7 @@ import (
 // (stale-if-error) and the next request asks the origin again.
 func errorCaching(pol freshness.Policy, in freshness.Input, spec fillSpec) freshness.Policy {
 	er, ok := spec.errors[in.Status]
-	if !ok || er.MinTTL <= 0 || in.Status >= 500 && spec.staleGood {
+	if !ok || in.Status >= 500 && spec.staleGood {
 		return pol
 	}
 	var maxTTL time.Duration

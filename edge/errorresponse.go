@@ -21,8 +21,8 @@ type ErrorResponse struct {
 	// ResponseStatus is the status sent with the page (0: Status).
 	ResponseStatus int
 	// MinTTL is the error caching minimum TTL: how long the edge keeps the
-	// error before asking the origin again (freshness.ErrorCaching); 0
-	// leaves the usual freshness rules.
+	// error before asking the origin again, longer when the origin's headers
+	// say so (freshness.ErrorCaching); with 0 only they keep it.
 	MinTTL time.Duration
 }
 

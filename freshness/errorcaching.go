@@ -15,12 +15,12 @@ import (
 //   - anything else, those directives on other statuses included: kept for
 //     minTTL.
 //
-// 416 is never cached (CloudFront ignores its minimum TTL), and minTTL 0
-// leaves Decide's policy. The lifetime counts from the response's arrival
-// (the origin's Age does not shorten the minimum). An error is never served
-// stale.
+// A minTTL of 0 keeps an error only for the origin's lifetime, if it gave
+// one. 416 is never cached (CloudFront ignores its minimum TTL). The minimum
+// counts from the response's arrival (the origin's Age does not shorten
+// it). An error is never served stale.
 func ErrorCaching(p Policy, in Input, minTTL, maxTTL time.Duration) Policy {
-	if in.Status < 400 || in.Status == http.StatusRequestedRangeNotSatisfiable || minTTL <= 0 {
+	if in.Status < 400 || in.Status == http.StatusRequestedRangeNotSatisfiable {
 		return p
 	}
 	cc := ParseCacheControl(in.Header.Values("Cache-Control"))
@@ -30,16 +30,20 @@ func ErrorCaching(p Policy, in Input, minTTL, maxTTL time.Duration) Policy {
 	if !p.Shareable && p.Reason != "no-store" && p.Reason != "private" {
 		return p // Set-Cookie, Vary, Authorization: one viewer's response stays one viewer's
 	}
-	ttl := minTTL + p.InitialAge
+	keep := max(0, minTTL) // from arrival
 	if life, ok := originLifetime(cc, in.Header, in.ResponseTime); ok && !cc.NoStore && !cc.NoCache && !cc.Private {
 		if maxTTL > 0 {
 			life = min(life, maxTTL)
 		}
-		ttl = max(ttl, life)
+		keep = max(keep, life-p.InitialAge)
+	}
+	p.StaleWhileRevalidate, p.StaleIfError, p.NoCache = 0, 0, false
+	if keep <= 0 {
+		p.Store, p.TTL = false, 0
+		return p
 	}
 	p.Store, p.Shareable, p.Reason = true, true, ""
-	p.TTL, p.NoCache = ttl, false
-	p.StaleWhileRevalidate, p.StaleIfError = 0, 0
+	p.TTL = keep + p.InitialAge
 	return p
 }
 
