@@ -10,6 +10,9 @@ import (
 
 // buildRoutes makes one route per behavior, in order, and the default.
 func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, error) {
+	if err := unsupported(f); err != nil {
+		return nil, err
+	}
 	def, err := d.route("*", f.DefaultBehavior, opt)
 	if err != nil {
 		return nil, err
@@ -62,4 +65,29 @@ func keyConfig(p config.CachePolicy) (cachekey.Config, error) {
 		return c, fmt.Errorf("cache_policy: headers and cookies in the cache key are not supported yet")
 	}
 	return c, nil
+}
+
+// unsupported refuses what the file can say but the edge does not do yet,
+// rather than serving without it.
+func unsupported(f *config.File) error {
+	if len(f.CustomErrorResponses) > 0 {
+		return fmt.Errorf("custom_error_responses: not supported yet")
+	}
+	for _, b := range append([]*config.BehaviorSettings{f.DefaultBehavior}, settings(f.Behaviors)...) {
+		switch {
+		case b.ResponseHeadersPolicy != "":
+			return fmt.Errorf("response_headers_policy: not supported yet")
+		case b.Media.Prefetch > 0:
+			return fmt.Errorf("media.prefetch: not supported yet")
+		}
+	}
+	return nil
+}
+
+func settings(bs []*config.Behavior) []*config.BehaviorSettings {
+	out := make([]*config.BehaviorSettings, len(bs))
+	for i, b := range bs {
+		out[i] = &b.BehaviorSettings
+	}
+	return out
 }
