@@ -33,6 +33,7 @@ type metrics struct {
 	decodeFailures       *prometheus.CounterVec // by coding and reason
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
+	prefetch             *prefetchMetrics
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -95,6 +96,8 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	}
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
+	m.prefetch = newPrefetchMetrics()
+	cs = append(cs, m.prefetch.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err

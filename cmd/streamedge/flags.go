@@ -16,6 +16,7 @@ import (
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/prefetch"
 )
 
 // config is everything the flags set.
@@ -63,6 +64,7 @@ type config struct {
 	TLSKeys           fileList
 	HTTP3             bool
 	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
+	Prefetch          int    // -prefetch: newest live segments per rendition fetched ahead
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -80,6 +82,7 @@ func defaults() config {
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
 		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
+		Prefetch: edge.DefaultPrefetch,
 	}
 }
 
@@ -134,6 +137,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.DefaultTTL, "default-ttl", c.DefaultTTL, "lifetime of cacheable responses without freshness information (CloudFront DefaultTTL)")
 	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
+	fs.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "newest segments per rendition a refreshed live playlist or MPD gets fetched ahead, so the first viewer hits (0: off; a behavior's media.prefetch wins)")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
 	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "an origin exchange making no progress this long is cut (no response headers, or no body bytes while the edge waits for them); a long transfer that keeps coming never is")
@@ -215,6 +219,9 @@ func (c *config) validate() error {
 		if n < 0 {
 			return fmt.Errorf("-%s %d: must not be negative", name, n)
 		}
+	}
+	if c.Prefetch < 0 || c.Prefetch > prefetch.MaxPerRendition {
+		return fmt.Errorf("-prefetch %d: 0 to %d", c.Prefetch, prefetch.MaxPerRendition)
 	}
 	if c.MaxURILength < 256 {
 		return fmt.Errorf("-max-uri-length %d: at least 256", c.MaxURILength)

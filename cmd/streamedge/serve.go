@@ -326,7 +326,7 @@ func (a *app) wireOrigins() (edge.Config, error) {
 		return edge.Config{}, fmt.Errorf("-origin: %w", err)
 	}
 	a.oc = oc
-	return edge.Config{Origin: oc, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
+	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}}, nil
 }
