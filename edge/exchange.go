@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/streamedge/streamedge/cmcd"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
 )
@@ -51,6 +52,9 @@ type exchange struct {
 	fwdStatus int    // the origin's status for that forward, 0 when none
 	stored    bool   // the origin's response was stored
 	originDur time.Duration
+	cmcd      *cmcd.Log // the request's CMCD keys for the access log; nil without CMCD
+	viewer    *viewer   // what the cloudfront log format reads; nil in the json format
+	aborted   bool      // the response was cut because its fill failed mid-body
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -60,7 +64,8 @@ func (x *exchange) hold(hit *segments.Hit) { x.w.sink.hold(hit) }
 // finish records the request in metrics and the access log; it runs even when
 // the handler aborts a broken transfer.
 func (h *Handler) finish(x *exchange) {
-	dur := h.now().Sub(x.start)
+	end := h.now()
+	dur := end.Sub(x.start)
 	status := x.w.status
 	if status == 0 {
 		status = http.StatusOK
@@ -71,15 +76,22 @@ func (h *Handler) finish(x *exchange) {
 	h.metrics.request(x.result, x.w.bytes)
 	front, proto := x.w.front(), x.r.Proto()
 	h.metrics.frontRequest(front, proto)
-	if h.cfg.AccessLog != nil {
+	switch {
+	case h.cfg.AccessLog == nil:
+	case x.viewer != nil: // -access-log-format cloudfront (accesslog_cloudfront.go)
+		_, _ = h.cfg.AccessLog.Write(h.appendCloudFront(make([]byte, 0, 512), x, status, cfTimes{end: end, firstByte: x.w.firstByte}))
+	default:
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front,
+			Proto: proto, Front: front, CMCD: x.cmcd,
 		})
 	}
 }
+
+// clientLeft reports a client gone before its response was complete.
+func (x *exchange) clientLeft() bool { return x.w.broken || x.r.Context().Err() != nil }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
@@ -96,9 +108,23 @@ func clientIP(remoteAddr string) string {
 // proxy copied the origin's headers).
 type countingWriter struct {
 	sink
-	status int
-	bytes  int64
-	onHead func(hd http.Header, status int)
+	status    int
+	bytes     int64
+	onHead    func(hd http.Header, status int)
+	clock     func() time.Time // when set, firstByte is read from it (the cloudfront log's time-to-first-byte)
+	firstByte time.Time
+	broken    bool // a write to the client failed
+}
+
+// headWritten notes the final head, once.
+func (c *countingWriter) headWritten(code int) {
+	c.status = code
+	if c.clock != nil {
+		c.firstByte = c.clock()
+	}
+	if c.onHead != nil {
+		c.onHead(c.Header(), code)
+	}
 }
 
 func (c *countingWriter) WriteHeader(code int) {
@@ -107,29 +133,25 @@ func (c *countingWriter) WriteHeader(code int) {
 		return
 	}
 	if c.status == 0 {
-		c.status = code
-		if c.onHead != nil {
-			c.onHead(c.Header(), code)
-		}
+		c.headWritten(code)
 	}
 	c.sink.WriteHeader(code)
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	if c.status == 0 {
-		c.status = http.StatusOK
-		if c.onHead != nil {
-			c.onHead(c.Header(), http.StatusOK)
-		}
+		c.headWritten(http.StatusOK)
 	}
 	n, err := c.sink.Write(p)
 	c.bytes += int64(n)
+	c.broken = c.broken || err != nil
 	return n, err
 }
 
 func (c *countingWriter) writeBody(body []byte, flush bool, timeout time.Duration) (int, bool) {
 	n, ok := c.sink.writeBody(body, flush, timeout)
 	c.bytes += int64(n)
+	c.broken = c.broken || !ok
 	return n, ok
 }
 

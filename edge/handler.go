@@ -2,6 +2,7 @@ package edge
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/cmcd"
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
@@ -32,7 +34,10 @@ type Config struct {
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
 	Registry           prometheus.Registerer
-	AccessLog          io.Writer // one JSON line per request; nil for none
+	AccessLog          io.Writer // one line per request (AccessLogFormat); nil for none
+	AccessLogFormat    string    // LogJSON (default) or LogCloudFront (accesslog_cloudfront.go)
+	EdgeLocation       string    // the cloudfront format's x-edge-location ("" logs "-")
+	CMCDSessions       int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
 	Logger             *slog.Logger
 	Now                func() time.Time
 }
@@ -49,6 +54,8 @@ type Handler struct {
 	markers sync.Mutex // serialises variant-marker updates (Origin bound)
 	proxy   http.Handler
 	metrics *metrics
+	cmcd    *cmcd.Tracker // CMCD per session (cmcd.go)
+	ids     *requestIDs   // x-edge-request-id, in the cloudfront log format
 	log     *slog.Logger
 	now     func() time.Time
 }
@@ -83,6 +90,9 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if err := CheckLogFormat(cfg.AccessLogFormat); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -100,6 +110,17 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.metrics = m
+	cm, err := cmcd.NewMetrics(cfg.Registry)
+	if err != nil {
+		return nil, err
+	}
+	h.cmcd = cmcd.NewTracker(cfg.CMCDSessions, cm)
+	if cfg.AccessLog != nil && cfg.AccessLogFormat == LogCloudFront {
+		h.ids = newRequestIDs()
+		if _, err := io.WriteString(cfg.AccessLog, CloudFrontHeader()); err != nil {
+			return nil, fmt.Errorf("edge: access log: %w", err)
+		}
+	}
 	h.proxy = cfg.Origin.PassThrough(cfg.Logger, func(*http.Request, error) { m.originErrors.Inc() })
 	return h, nil
 }
@@ -108,6 +129,11 @@ func New(cfg Config) (*Handler, error) {
 // then finish.
 func (h *Handler) serve(x *exchange) {
 	r := x.r
+	h.readCMCD(x)
+	if h.ids != nil { // the cloudfront log format: read what it needs while the request's buffers are valid
+		x.viewer, x.w.clock = r.viewer(), h.now
+		x.viewer.upgrade = isUpgrade(r.Header())
+	}
 	method := r.Method()
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
