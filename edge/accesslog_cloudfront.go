@@ -54,24 +54,19 @@ type viewer struct {
 	headBytes                              int64 // cs-bytes: request line, headers and a declared body
 }
 
-// cfTimes are the clock readings the cloudfront format needs.
-type cfTimes struct {
-	end, firstByte time.Time // firstByte zero when no response head was written
-}
-
 // appendCloudFront appends x's standard-log line.
-func (h *Handler) appendCloudFront(b []byte, x *exchange, status int, t cfTimes) []byte {
-	v := x.viewer
+func (h *Handler) appendCloudFront(b []byte, x *exchange, ls *logState, status int, endAt time.Time) []byte {
+	v := &ls.viewer
 	hd := x.w.Header()
-	end := t.end.UTC()
+	end := endAt.UTC()
 	final, response, detailed := cfResults(x, status)
 	scStatus := strconv.Itoa(status)
 	if x.clientLeft() && x.w.status == 0 {
 		scStatus = "000" // CloudFront: the viewer closed the connection before the response
 	}
 	ttfb := ""
-	if !t.firstByte.IsZero() {
-		ttfb = seconds(t.firstByte.Sub(x.start))
+	if !ls.firstByte.IsZero() {
+		ttfb = seconds(ls.firstByte.Sub(x.start))
 	}
 	host, port := splitRemote(x.r.RemoteAddr())
 	rangeStart, rangeEnd := contentRange(hd.Get("Content-Range"), status)
@@ -79,7 +74,7 @@ func (h *Handler) appendCloudFront(b []byte, x *exchange, status int, t cfTimes)
 		end.Format("2006-01-02"), end.Format("15:04:05"), h.cfg.EdgeLocation,
 		strconv.FormatInt(x.w.bytes+headSize(hd, status), 10), host, x.r.Method(), v.host, x.r.EscapedPath(), scStatus,
 		v.referer, v.userAgent, x.r.RawQuery(), "", // cs(Cookie): not logged, as CloudFront's default
-		final, h.ids.next(), v.host, csProtocol(v), strconv.FormatInt(v.headBytes, 10), seconds(t.end.Sub(x.start)),
+		final, h.ids.next(), v.host, csProtocol(v), strconv.FormatInt(v.headBytes, 10), seconds(endAt.Sub(x.start)),
 		v.forwardedFor, tlsVersionName(v), tlsCipherName(v),
 		response, x.r.Proto(), "", "", // fle-status, fle-encrypted-fields: no field-level encryption
 		port, ttfb, detailed, hd.Get("Content-Type"), hd.Get("Content-Length"), rangeStart, rangeEnd,

@@ -17,7 +17,9 @@ func (h *Handler) readCMCD(x *exchange) {
 		return
 	}
 	d, _ := h.cmcd.ReadFrom(hd, q, x.start) // advisory: a bad key is counted and dropped, the request goes on
-	x.cmcd = d.Log()
+	if l := d.Log(); l != nil {
+		x.w.logState().cmcd = l
+	}
 }
 
 // CMCDSessions is the admin view of the CMCD sessions the edge has seen

@@ -196,8 +196,8 @@ func TestNoCMCDNoAllocation(t *testing.T) {
 	e := newLogEdge(t, o.URL, LogJSON)
 	r := httptest.NewRequest("GET", "/live/seg_1.m4s?a=1&b=2", nil)
 	r.Header.Set("User-Agent", "hls.js")
-	nx := &exchange{r: &netRequest{r: r}}
-	if n := testing.AllocsPerRun(200, func() { e.h.readCMCD(nx) }); n != 0 || nx.cmcd != nil {
+	nx := &exchange{w: &countingWriter{}, r: &netRequest{r: r}}
+	if n := testing.AllocsPerRun(200, func() { e.h.readCMCD(nx) }); n != 0 || nx.w.log != nil {
 		t.Errorf("net/http: %v allocations without CMCD", n)
 	}
 	var ctx fasthttp.RequestCtx
@@ -205,8 +205,8 @@ func TestNoCMCDNoAllocation(t *testing.T) {
 	ctx.Request.Header.Set("User-Agent", "hls.js")
 	var fr fastRequest
 	fr.init(&ctx)
-	fx := &exchange{r: &fr}
-	if n := testing.AllocsPerRun(200, func() { e.h.readCMCD(fx) }); n != 0 || fx.cmcd != nil {
+	fx := &exchange{w: &countingWriter{}, r: &fr}
+	if n := testing.AllocsPerRun(200, func() { e.h.readCMCD(fx) }); n != 0 || fx.w.log != nil {
 		t.Errorf("fasthttp: %v allocations without CMCD", n)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/streamedge/streamedge/cmcd"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
 )
@@ -51,10 +50,8 @@ type exchange struct {
 	fwd       string // why the request went to the origin (Cache-Status fwd), "" when it did not
 	fwdStatus int    // the origin's status for that forward, 0 when none
 	stored    bool   // the origin's response was stored
+	aborted   bool   // the response was cut because its fill failed mid-body
 	originDur time.Duration
-	cmcd      *cmcd.Log // the request's CMCD keys for the access log; nil without CMCD
-	viewer    *viewer   // what the cloudfront log format reads; nil in the json format
-	aborted   bool      // the response was cut because its fill failed mid-body
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -76,22 +73,26 @@ func (h *Handler) finish(x *exchange) {
 	h.metrics.request(x.result, x.w.bytes)
 	front, proto := x.w.front(), x.r.Proto()
 	h.metrics.frontRequest(front, proto)
+	ls := x.w.log
 	switch {
 	case h.cfg.AccessLog == nil:
-	case x.viewer != nil: // -access-log-format cloudfront (accesslog_cloudfront.go)
-		_, _ = h.cfg.AccessLog.Write(h.appendCloudFront(make([]byte, 0, 512), x, status, cfTimes{end: end, firstByte: x.w.firstByte}))
+	case ls != nil && ls.cf: // -access-log-format cloudfront (accesslog_cloudfront.go)
+		_, _ = h.cfg.AccessLog.Write(h.appendCloudFront(make([]byte, 0, 512), x, ls, status, end))
 	default:
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front, CMCD: x.cmcd,
+			Proto: proto, Front: front, CMCD: ls.cmcdLog(),
 		})
 	}
 }
 
-// clientLeft reports a client gone before its response was complete.
-func (x *exchange) clientLeft() bool { return x.w.broken || x.r.Context().Err() != nil }
+// clientLeft reports a client gone before its response was complete (a
+// failed write is seen in the cloudfront format only).
+func (x *exchange) clientLeft() bool {
+	return x.w.log != nil && x.w.log.broken || x.r.Context().Err() != nil
+}
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
@@ -108,19 +109,17 @@ func clientIP(remoteAddr string) string {
 // proxy copied the origin's headers).
 type countingWriter struct {
 	sink
-	status    int
-	bytes     int64
-	onHead    func(hd http.Header, status int)
-	clock     func() time.Time // when set, firstByte is read from it (the cloudfront log's time-to-first-byte)
-	firstByte time.Time
-	broken    bool // a write to the client failed
+	status int
+	bytes  int64
+	onHead func(hd http.Header, status int)
+	log    *logState // the access log's state of the request (logstate.go); nil when none
 }
 
 // headWritten notes the final head, once.
 func (c *countingWriter) headWritten(code int) {
 	c.status = code
-	if c.clock != nil {
-		c.firstByte = c.clock()
+	if c.log != nil && c.log.cf {
+		c.log.firstByte = c.log.clock()
 	}
 	if c.onHead != nil {
 		c.onHead(c.Header(), code)
@@ -144,14 +143,18 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	}
 	n, err := c.sink.Write(p)
 	c.bytes += int64(n)
-	c.broken = c.broken || err != nil
+	if err != nil {
+		c.failedWrite()
+	}
 	return n, err
 }
 
 func (c *countingWriter) writeBody(body []byte, flush bool, timeout time.Duration) (int, bool) {
 	n, ok := c.sink.writeBody(body, flush, timeout)
 	c.bytes += int64(n)
-	c.broken = c.broken || !ok
+	if !ok {
+		c.failedWrite()
+	}
 	return n, ok
 }
 

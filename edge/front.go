@@ -33,7 +33,7 @@ type request interface {
 	Context() context.Context
 	// viewer copies what the cloudfront log format needs (Host, Referer,
 	// User-Agent, X-Forwarded-For, TLS, request size).
-	viewer() *viewer
+	viewer() viewer
 	// proxy sends the request to the origin uncached (pass-through) with the
 	// normalised target, writing the origin's answer to x.w.
 	proxy(h *Handler, x *exchange, escPath, rawQuery string)

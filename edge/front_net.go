@@ -93,9 +93,9 @@ func (s *netSink) front() string { return FrontNet }
 
 // viewer reads the request as net/http parsed it; the head's size is
 // counted from the parsed request line and headers.
-func (n *netRequest) viewer() *viewer {
+func (n *netRequest) viewer() viewer {
 	r := n.r
-	v := &viewer{host: r.Host, referer: r.Header.Get("Referer"), userAgent: r.Header.Get("User-Agent"),
+	v := viewer{host: r.Host, referer: r.Header.Get("Referer"), userAgent: r.Header.Get("User-Agent"),
 		forwardedFor: r.Header.Get("X-Forwarded-For")}
 	if r.TLS != nil {
 		v.tls, v.tlsVersion, v.tlsCipher = true, r.TLS.Version, r.TLS.CipherSuite

@@ -131,8 +131,9 @@ func (h *Handler) serve(x *exchange) {
 	r := x.r
 	h.readCMCD(x)
 	if h.ids != nil { // the cloudfront log format: read what it needs while the request's buffers are valid
-		x.viewer, x.w.clock = r.viewer(), h.now
-		x.viewer.upgrade = isUpgrade(r.Header())
+		ls := x.w.logState()
+		ls.cf, ls.viewer, ls.clock = true, r.viewer(), h.now
+		ls.viewer.upgrade = isUpgrade(r.Header())
 	}
 	method := r.Method()
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
