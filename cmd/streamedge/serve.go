@@ -46,6 +46,7 @@ type app struct {
 	handler  http.Handler
 	fast     *fastFront // h-fast: -listen on fasthttp; nil: net/http (front.go)
 	ready    atomic.Bool
+	cmcdView http.Handler // the edge's CMCD sessions (cmcd.go)
 	closeLog func()
 }
 
@@ -112,10 +113,12 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 		MaxObjectSize: int64(c.MaxObjectSize), PassTTL: c.PassTTL, ClientWriteTimeout: c.ClientWriteTime,
 		MaxFills: c.MaxFills, MaxFillBytes: c.maxFillBytes(), FillWait: c.FillWait,
 		Registry: a.reg, AccessLog: accessLog, Logger: a.log,
+		AccessLogFormat: c.AccessLogFormat, EdgeLocation: edgeLocation(),
 	})
 	if err != nil {
 		return err
 	}
+	a.cmcdView = h.CMCDSessions()
 	a.limits = limits.Config{MaxConns: c.MaxConns, MaxConnsPerIP: c.MaxConnsPerIP, MaxURILength: c.MaxURILength,
 		MaxHeaderBytes: int(c.MaxHeaderBytes), RatePerIP: c.RateLimit, RateBurst: c.RateBurst}
 	lm, err := limits.NewMetrics(a.reg)
@@ -224,6 +227,7 @@ func (a *app) adminMux() http.Handler {
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
+	a.cmcdRoutes(mux) // /cmcd/sessions (cmcd.go)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !a.ready.Load() {
