@@ -133,3 +133,26 @@ func TestLogWriterDropsAreCounted(t *testing.T) {
 		t.Errorf("dropped = %v, want 1", got)
 	}
 }
+
+// FuzzCloudFrontValue: whatever a client sends, a logged value holds no
+// tab, newline or space (the columns hold) and URL-decodes back to it.
+func FuzzCloudFrontValue(f *testing.F) {
+	for _, s := range []string{"", "Mozilla/5.0 (X11)\t\"x\"", "a%20b", "CMCD=br%3D3200", "\xff\x00\n~{}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := string(appendCFValue(nil, s))
+		if strings.ContainsAny(v, "\t\n\r ") || v == "" {
+			t.Fatalf("value %q from %q breaks the columns", v, s)
+		}
+		if s == "" {
+			if v != "-" {
+				t.Fatalf("empty value logged as %q", v)
+			}
+			return
+		}
+		if back, err := url.PathUnescape(v); err != nil || back != s {
+			t.Fatalf("%q -> %q -> %q, %v", s, v, back, err)
+		}
+	})
+}
