@@ -211,6 +211,7 @@ func TestCloudFrontLogFileReadsLikeLogTooling(t *testing.T) {
 func serveTLS(t *testing.T, h *Handler, front string, maxVersion uint16) (string, *http.Client) {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(h)
+	srv.EnableHTTP2 = front == FrontNet // fasthttp serves HTTP/1.1 only
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	client := srv.Client()
@@ -232,7 +233,8 @@ func serveTLS(t *testing.T, h *Handler, front string, maxVersion uint16) (string
 
 // TestCloudFrontLogTLSFields: over HTTPS cs-protocol is https and
 // ssl-protocol/ssl-cipher carry the negotiated version and suite in
-// CloudFront's (OpenSSL's) names; on both front ends, TLS 1.2 and 1.3.
+// CloudFront's (OpenSSL's) names; on both front ends, TLS 1.2 and 1.3
+// (net/http over HTTP/2: cs-protocol-version HTTP/2.0).
 func TestCloudFrontLogTLSFields(t *testing.T) {
 	t.Parallel()
 	onFronts(t, func(t *testing.T) {
@@ -254,8 +256,43 @@ func TestCloudFrontLogTLSFields(t *testing.T) {
 			resp.Body.Close()
 			_, rows := readW3C(t, strings.NewReader(strings.Join(e.lines(t, i+1), "\n")+"\n"))
 			r := rows[i]
-			if r["cs-protocol"] != "https" || r["ssl-protocol"] != tc.proto || !strings.HasPrefix(r["ssl-cipher"], tc.cipher) {
-				t.Errorf("TLS fields: cs-protocol %q ssl-protocol %q ssl-cipher %q", r["cs-protocol"], r["ssl-protocol"], r["ssl-cipher"])
+			version := "HTTP/1.1"
+			if frontOf(t) == FrontNet {
+				version = "HTTP/2.0"
+			}
+			if r["cs-protocol"] != "https" || r["ssl-protocol"] != tc.proto || !strings.HasPrefix(r["ssl-cipher"], tc.cipher) ||
+				r["cs-protocol-version"] != version {
+				t.Errorf("TLS fields: cs-protocol %q ssl-protocol %q ssl-cipher %q cs-protocol-version %q",
+					r["cs-protocol"], r["ssl-protocol"], r["ssl-cipher"], r["cs-protocol-version"])
+			}
+		}
+	})
+}
+
+// TestCloudFrontLogRefreshHit: an expired entry the origin confirms with a
+// 304 is logged RefreshHit, as CloudFront logs a revalidated object.
+func TestCloudFrontLogRefreshHit(t *testing.T) {
+	t.Parallel()
+	onFronts(t, func(t *testing.T) {
+		o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("ETag", `"v1"`)
+			w.Header().Set("Cache-Control", "max-age=1")
+			if r.Header.Get("If-None-Match") == `"v1"` {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			_, _ = io.WriteString(w, "segment")
+		})
+		e := newLogEdge(t, o.URL, LogCloudFront)
+		e.get(t, "GET", "/vod/seg.ts")
+		time.Sleep(1100 * time.Millisecond)
+		if r := e.get(t, "GET", "/vod/seg.ts"); r.body != "segment" {
+			t.Fatalf("after revalidation: %d %q", r.status, r.body)
+		}
+		_, rows := readW3C(t, strings.NewReader(strings.Join(e.lines(t, 2), "\n")+"\n"))
+		for i, want := range []string{"Miss", "RefreshHit"} {
+			if rows[i]["x-edge-result-type"] != want || rows[i]["x-edge-response-result-type"] != want || rows[i]["sc-status"] != "200" {
+				t.Errorf("request %d: %s/%s %s, want %s", i+1, rows[i]["x-edge-result-type"], rows[i]["x-edge-response-result-type"], rows[i]["sc-status"], want)
 			}
 		}
 	})
