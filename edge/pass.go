@@ -34,9 +34,9 @@ func (h *Handler) pass(x *exchange) {
 	if x.key != "" {
 		path, query, _ = strings.Cut(x.key, "?")
 	} else {
-		key, err := h.keys.FromTarget(x.r.EscapedPath(), "")
+		key, err := x.route.Keys.FromTarget(x.r.EscapedPath(), "")
 		if err != nil {
-			h.badTarget(x, err)
+			h.refuse(x, err)
 			return
 		}
 		path, query = key, cmcd.StripQuery(x.r.RawQuery()) // CMCD never reaches the origin, whatever the method
