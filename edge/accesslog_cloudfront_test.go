@@ -297,3 +297,55 @@ func TestCloudFrontLogRefreshHit(t *testing.T) {
 		}
 	})
 }
+
+// TestCloudFrontLogViewerLeftMidBody: a viewer that hangs up while its
+// segment streams is logged Error (ClientCommError) while
+// x-edge-response-result-type keeps what the response was (Miss), as
+// CloudFront logs a viewer abort; on both front ends.
+func TestCloudFrontLogViewerLeftMidBody(t *testing.T) {
+	t.Parallel()
+	onFronts(t, func(t *testing.T) {
+		stop := make(chan struct{})
+		defer close(stop)
+		o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "video/mp4")
+			chunk := []byte(strings.Repeat("m", 64<<10))
+			for i := 0; i < 512; i++ { // 32 MiB, slowly: the viewer leaves long before the end
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
+		})
+		e := newLogEdge(t, o.URL, LogCloudFront)
+		resp, err := e.client.Get(e.URL + "/vod/big.mp4")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(resp.Body, make([]byte, 256<<10)); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close() // hang up mid-body
+		e.client.Transport.(*http.Transport).CloseIdleConnections()
+		var row map[string]string
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if _, rows := readW3C(t, strings.NewReader(e.log.String())); len(rows) == 1 {
+				row = rows[0]
+				break
+			}
+		}
+		if row == nil {
+			t.Fatalf("no log line after the viewer left:\n%s", e.log.String())
+		}
+		if row["x-edge-result-type"] != "Error" || row["x-edge-detailed-result-type"] != "ClientCommError" ||
+			row["x-edge-response-result-type"] != "Miss" || row["sc-status"] != "200" {
+			t.Errorf("viewer abort logged %s/%s/%s status %s", row["x-edge-result-type"], row["x-edge-response-result-type"],
+				row["x-edge-detailed-result-type"], row["sc-status"])
+		}
+	})
+}
