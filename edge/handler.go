@@ -36,13 +36,16 @@ type Config struct {
 	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
-	Registry           prometheus.Registerer
-	AccessLog          io.Writer // one line per request (AccessLogFormat); nil for none
-	AccessLogFormat    string    // LogJSON (default) or LogCloudFront (accesslog_cloudfront.go)
-	EdgeLocation       string    // the cloudfront format's x-edge-location ("" logs "-")
-	CMCDSessions       int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
-	Logger             *slog.Logger
-	Now                func() time.Time
+	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
+	// is refused (508). Its origins add it (origin.Config.CDNID).
+	CDNID           string
+	Registry        prometheus.Registerer
+	AccessLog       io.Writer // one line per request (AccessLogFormat); nil for none
+	AccessLogFormat string    // LogJSON (default) or LogCloudFront (accesslog_cloudfront.go)
+	EdgeLocation    string    // the cloudfront format's x-edge-location ("" logs "-")
+	CMCDSessions    int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
+	Logger          *slog.Logger
+	Now             func() time.Time
 }
 
 // Handler is the edge's http.Handler.
@@ -161,9 +164,11 @@ func (h *Handler) serve(x *exchange) {
 		ls.cf, ls.viewer, ls.clock = true, r.viewer(), h.now
 		ls.viewer.upgrade = isUpgrade(r.Header())
 	}
-	if !h.selectRoute(x) {
+	loop, ok := h.checkLoop(x)
+	if !ok || !h.selectRoute(x) {
 		return
 	}
+	x.cdnLoop = loop
 	method := r.Method()
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
