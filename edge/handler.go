@@ -2,6 +2,7 @@ package edge
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,9 +13,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/cmcd"
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
 )
 
@@ -27,6 +30,7 @@ type Config struct {
 	Origin             Origin
 	Keys               *cachekey.Builder
 	Policy             freshness.Config
+	Prefetch           int           // the default route's live prefetch (Route.Prefetch)
 	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
 	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
 	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
@@ -34,24 +38,33 @@ type Config struct {
 	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
-	Registry           prometheus.Registerer
-	AccessLog          io.Writer // one JSON line per request; nil for none
-	Logger             *slog.Logger
-	Now                func() time.Time
+	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
+	// is refused (508). Its origins add it (origin.Config.CDNID).
+	CDNID           string
+	Registry        prometheus.Registerer
+	AccessLog       io.Writer // one line per request (AccessLogFormat); nil for none
+	AccessLogFormat string    // LogJSON (default) or LogCloudFront (accesslog_cloudfront.go)
+	EdgeLocation    string    // the cloudfront format's x-edge-location ("" logs "-")
+	CMCDSessions    int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
+	Logger          *slog.Logger
+	Now             func() time.Time
 }
 
 // Handler is the edge's http.Handler.
 type Handler struct {
-	cfg     Config
-	store   *segments.Store
-	routes  atomic.Pointer[Routes]
-	group   *coalesce.Group[fillMeta]
-	passes  *passList
-	limits  *fillLimits
-	markers sync.Mutex // serialises variant-marker updates (Origin bound)
-	metrics *metrics
-	log     *slog.Logger
-	now     func() time.Time
+	cfg        Config
+	store      *segments.Store
+	routes     atomic.Pointer[Routes]
+	group      *coalesce.Group[fillMeta]
+	passes     *passList
+	limits     *fillLimits
+	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
+	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
+	metrics    *metrics
+	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
+	ids        *requestIDs   // x-edge-request-id, in the cloudfront log format
+	log        *slog.Logger
+	now        func() time.Time
 }
 
 // New builds a Handler; it registers its metrics on cfg.Registry.
@@ -63,7 +76,7 @@ func New(cfg Config) (*Handler, error) {
 		if cfg.Origin == nil || cfg.Keys == nil {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
-		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy})
+		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch})
 		if err != nil {
 			return nil, err
 		}
@@ -94,6 +107,9 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if err := CheckLogFormat(cfg.AccessLogFormat); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -111,6 +127,18 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.metrics = m
+	h.prefetched = prefetch.NewTracker(prefetchTrackMax, prefetchTrackTTL, func(n int64) { m.prefetch.wasted.Add(float64(n)) })
+	cm, err := cmcd.NewMetrics(cfg.Registry)
+	if err != nil {
+		return nil, err
+	}
+	h.cmcd = cmcd.NewTracker(cfg.CMCDSessions, cm)
+	if cfg.AccessLog != nil && cfg.AccessLogFormat == LogCloudFront {
+		h.ids = newRequestIDs()
+		if _, err := io.WriteString(cfg.AccessLog, CloudFrontHeader()); err != nil {
+			return nil, fmt.Errorf("edge: access log: %w", err)
+		}
+	}
 	h.SetRoutes(cfg.Routes)
 	return h, nil
 }
@@ -119,7 +147,7 @@ func New(cfg Config) (*Handler, error) {
 // requests already selected keep their route, the next ones see the new
 // table.
 func (h *Handler) SetRoutes(rs *Routes) {
-	rs.each(func(rt *Route) {
+	rs.Each(func(rt *Route) {
 		if rt.proxy == nil {
 			rt.proxy = rt.Origin.PassThrough(h.log, func(*http.Request, error) { h.metrics.originErrors.Inc() })
 		}
@@ -134,9 +162,17 @@ func (h *Handler) Routes() *Routes { return h.routes.Load() }
 // then finish.
 func (h *Handler) serve(x *exchange) {
 	r := x.r
-	if !h.selectRoute(x) {
+	h.readCMCD(x)
+	if h.ids != nil { // the cloudfront log format: read what it needs while the request's buffers are valid
+		ls := x.w.logState()
+		ls.cf, ls.viewer, ls.clock = true, r.viewer(), h.now
+		ls.viewer.upgrade = isUpgrade(r.Header())
+	}
+	loop, ok := h.checkLoop(x)
+	if !ok || !h.selectRoute(x) {
 		return
 	}
+	x.cdnLoop = loop
 	method := r.Method()
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
@@ -168,6 +204,7 @@ func (h *Handler) serveCached(x *exchange) {
 	now := x.start // one clock read serves the whole lookup decision
 	switch {
 	case hit != nil && isFresh(&hit.Entry.Meta, now):
+		h.countPrefetchHit(fillKey, &hit.Entry)
 		h.serveEntry(x, &hit.Entry, resultHit)
 	case hit != nil && canServeWhileRevalidating(&hit.Entry.Meta, now):
 		h.serveEntry(x, &hit.Entry, resultStale)
