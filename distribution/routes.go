@@ -8,7 +8,8 @@ import (
 	"github.com/streamedge/streamedge/edge"
 )
 
-// buildRoutes makes one route per behavior, in order, and the default.
+// buildRoutes makes one route per behavior, in order, and the default, with
+// the distribution's custom error responses.
 func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, error) {
 	if err := unsupported(f); err != nil {
 		return nil, err
@@ -25,7 +26,11 @@ func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, e
 		}
 		ordered[i] = edge.PathRoute{Pattern: b.Path, Route: rt}
 	}
-	return edge.NewRoutes(def, ordered...)
+	rs, err := edge.NewRoutes(def, ordered...)
+	if err != nil {
+		return nil, err
+	}
+	return rs.WithErrors(errorResponses(f)...)
 }
 
 // route is one behavior as the edge applies it.
@@ -74,9 +79,6 @@ func keyConfig(p config.CachePolicy) (cachekey.Config, error) {
 // unsupported refuses what the file can say but the edge does not do yet,
 // rather than serving without it.
 func unsupported(f *config.File) error {
-	if len(f.CustomErrorResponses) > 0 {
-		return fmt.Errorf("custom_error_responses: not supported yet")
-	}
 	for _, b := range append([]*config.BehaviorSettings{f.DefaultBehavior}, settings(f.Behaviors)...) {
 		switch {
 		case b.ResponseHeadersPolicy != "":
