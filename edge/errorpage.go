@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 
@@ -76,13 +77,15 @@ func (h *Handler) errorPage(x *exchange, rs *Routes, path string) (page, bool) {
 // fillPage joins (or starts) the page's fill and waits for its whole body.
 func (h *Handler) fillPage(x, px *exchange, fillKey string, stale *segments.Hit) (page, bool) {
 	f, _ := h.group.Join(fillKey, h.filler(px, fillKey, stale), func() bool { return h.storedFresh(fillKey) })
-	if f == nil { // stored between the lookup and the election
+	if f == nil { // stored between the lookup and the election (rare): a copy, so x holds at most three hits
 		hit, ok := h.store.Get(fillKey)
 		if !ok {
 			return page{}, false
 		}
-		x.hold(hit)
-		return entryPage(&hit.Entry), hit.Entry.Status == http.StatusOK
+		defer hit.Release()
+		e := &hit.Entry
+		meta := e.Meta
+		return page{header: e.Header.Clone(), body: bytes.Clone(e.Body), meta: &meta}, e.Status == http.StatusOK
 	}
 	ctx := x.r.Context()
 	head, err := f.Head(ctx)

@@ -66,8 +66,9 @@ type sink interface {
 	front() string // the front end's name, as logged and counted
 }
 
-// heldHits are the store hits a response still reads from (a hit, a stale
-// copy, a hit stored meanwhile, a custom error page's: at most four), released once the front end
+// heldHits are the store hits a response still reads from (a hit or a
+// stale copy, a hit stored meanwhile, a custom error page's: at most three),
+// released once the front end
 // has written the response. Both front ends' sinks, and fasthttp's body
 // writer that outlives the handler, embed it.
 type heldHits struct {
@@ -77,7 +78,7 @@ type heldHits struct {
 
 func (h *heldHits) hold(hit *segments.Hit) {
 	if h.nhits == len(h.hits) {
-		hit.Release() // unreachable: the core holds at most four
+		hit.Release() // unreachable: the core holds at most three
 		return
 	}
 	h.hits[h.nhits] = hit
