@@ -68,9 +68,8 @@ type sink interface {
 
 // heldHits are the store hits a response still reads from (a hit or a
 // stale copy, a hit stored meanwhile, a custom error page's: at most three),
-// released once the front end
-// has written the response. Both front ends' sinks, and fasthttp's body
-// writer that outlives the handler, embed it.
+// released once the front end has written the response. Both front ends'
+// sinks, and fasthttp's body writer that outlives the handler, embed it.
 type heldHits struct {
 	hits  [4]*segments.Hit
 	nhits int
