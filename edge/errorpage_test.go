@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -353,4 +354,22 @@ func TestCustomErrorPageForTheEdgesRefusal(t *testing.T) {
 			t.Fatalf("the page was fetched %d times, want once", n)
 		}
 	})
+}
+
+// TestCloudFrontLogCustomErrorPageIsError: a custom error page is logged as
+// CloudFront logs it, an Error (with the edge's own failure detailed), even
+// when sent with 200.
+func TestCloudFrontLogCustomErrorPageIsError(t *testing.T) {
+	for _, tc := range []struct {
+		name, result, failure string
+		detailed              string
+	}{
+		{"the origin's 404 from the cache", resultHit, "", "Error"},
+		{"the edge's own 502", resultError, "unreachable", "OriginConnectError"},
+	} {
+		x := &exchange{w: &countingWriter{}, r: fakeCtxRequest{ctx: context.Background()}, result: tc.result, failure: tc.failure, errorPage: 404}
+		if final, response, detailed := cfResults(x, 200); final != "Error" || response != "Error" || detailed != tc.detailed {
+			t.Errorf("%s: %s/%s/%s, want Error/Error/%s", tc.name, final, response, detailed, tc.detailed)
+		}
+	}
 }
