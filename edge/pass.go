@@ -37,7 +37,7 @@ func (h *Handler) pass(x *exchange) {
 			h.refuse(x, err)
 			return
 		}
-		path, query = key, x.r.RawQuery()
+		path, query = key, x.route.viewerQuery(x.r.RawQuery())
 	}
 	x.fwd = fwdBypass
 	if m := x.r.Method(); m != http.MethodGet && m != http.MethodHead {

@@ -44,6 +44,9 @@ type Route struct {
 	Methods []string
 	// ViewerProtocol is a Viewer* policy; "" is allow-all.
 	ViewerProtocol string
+	// Signed, when set, requires a valid signed URL or signed cookies
+	// (signed.go); nil serves the route's paths to anyone.
+	Signed *Signing
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool
@@ -98,6 +101,7 @@ func (rt *Route) check() error {
 	default:
 		return fmt.Errorf("edge: route %q: unknown viewer protocol %q", rt.Name, rt.ViewerProtocol)
 	}
+	signedKeys(rt)
 	if rt.Methods != nil {
 		rt.methods = map[string]bool{}
 		for _, m := range rt.Methods {
@@ -160,7 +164,7 @@ func (h *Handler) selectRoute(x *exchange) bool {
 		h.refuse(x, failure.ErrBehaviorMethod)
 		return false
 	}
-	return true
+	return h.checkSigned(x)
 }
 
 // redirectToHTTPS answers 301 to the same target over HTTPS, as CloudFront

@@ -37,6 +37,9 @@ var (
 	// A cache behavior's refusals (CloudFront answers both 403).
 	ErrBehaviorMethod = errors.New("method not allowed by the cache behavior")
 	ErrHTTPSOnly      = errors.New("the cache behavior requires HTTPS")
+	// ErrSignature: the behavior trusts key groups and the request's signed
+	// URL or cookies did not verify (whichever check failed: one answer).
+	ErrSignature = errors.New("signed URL or signed cookies refused")
 )
 
 // Class is what a client sees of one kind of failure.
@@ -70,6 +73,7 @@ var classes = []Class{
 	{ErrRateLimited, http.StatusTooManyRequests, "429 too many requests", "rate", ""},
 	{ErrBehaviorMethod, http.StatusForbidden, "403 forbidden: method not allowed for this path", "behavior_method", ""},
 	{ErrHTTPSOnly, http.StatusForbidden, "403 forbidden: this path is served over HTTPS only", "https_only", ""},
+	{ErrSignature, http.StatusForbidden, "403 forbidden: access denied", "signed_url", ""},
 }
 
 // unknown is the class of an error no row matches.
