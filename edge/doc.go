@@ -51,5 +51,7 @@
 //	conditional.go  If-None-Match / If-Modified-Since against the stored validators
 //	cachestatus.go  the RFC 9211 Cache-Status value
 //	pass.go, passlist.go   pass-through (and upgrades) and the keys that must pass
+//	signed.go       a route's signed-URL / signed-cookie check (behavior stage, package signedurl)
+//	signed_manifest.go   a signed viewer's copy of a manifest: its children carry its signature (package rewrite)
 //	metrics.go, storemetrics.go, frontmetrics.go, stats.go, accesslog.go   observability
 package edge
