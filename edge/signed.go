@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"net/http"
 	"net/netip"
 	"strings"
 
@@ -80,6 +81,40 @@ func (rt *Route) viewerQuery(rawQuery string) string {
 		return rawQuery
 	}
 	return signedurl.StripQuery(rawQuery)
+}
+
+// withoutSigningCookies keeps a signed route's CloudFront-* cookies out of
+// its pass-through requests (fills never carry cookies): they were the
+// viewer's credentials for the edge, not for the origin.
+func withoutSigningCookies(rt *Route, next http.Handler) http.Handler {
+	if rt.Signed == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cs := r.Header.Values("Cookie"); len(cs) > 0 {
+			r.Header = r.Header.Clone()
+			r.Header.Del("Cookie")
+			for _, c := range cs {
+				if kept := stripSigningCookies(c); kept != "" {
+					r.Header.Add("Cookie", kept)
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func stripSigningCookies(header string) string {
+	kept := make([]string, 0, 4)
+	for part := range strings.SplitSeq(header, ";") {
+		name, _, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch name {
+		case signedurl.CookieExpires, signedurl.CookiePolicy, signedurl.CookieSignature, signedurl.CookieKeyPairID, signedurl.CookieHashAlg:
+		default:
+			kept = append(kept, strings.TrimSpace(part))
+		}
+	}
+	return strings.Join(kept, "; ")
 }
 
 // signedMetrics are the signed-URL series.

@@ -163,3 +163,46 @@ func TestSignedRouteHashAlgorithmKeptOutOfTheKey(t *testing.T) {
 		t.Fatalf("origin requests = %d (queries %q), want 1 without a query", n, seen())
 	}
 }
+
+// TestSignedPassThroughCarriesNoCredentials: a signed POST (passed through,
+// uncached) reaches the origin without the signing parameters and without
+// the CloudFront-* cookies, other cookies and parameters kept.
+func TestSignedPassThroughCarriesNoCredentials(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var gotQuery, gotCookie string
+		o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			gotQuery, gotCookie = r.URL.RawQuery, strings.Join(r.Header.Values("Cookie"), "|")
+			mu.Unlock()
+			fmt.Fprint(w, "posted")
+		})
+		e := newSignedEdge(t, o.URL, true)
+		trusted, _ := signingKeys(t)
+		hour := time.Now().Add(time.Hour)
+		signedURL := mustSign(t)(sign.NewURLSigner(trustedKeyID, trusted).Sign(e.URL+"/api/beacon?x=1", hour))
+		cookies, err := sign.NewCookieSigner(trustedKeyID, trusted).SignWithPolicy(wildcardPolicy(e.URL+"/api/*", hour, nil, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := func(u string, cookies ...*http.Cookie) int {
+			req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader("b"))
+			req.Header.Add("Cookie", "session=abc")
+			for _, c := range cookies {
+				req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+			}
+			resp, err := e.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		if s := post(signedURL); s != http.StatusOK || gotQuery != "x=1" {
+			t.Errorf("signed URL POST: %d, origin query %q; want 200, x=1", s, gotQuery)
+		}
+		if s := post(e.URL+"/api/beacon?y=2", cookies...); s != http.StatusOK || gotQuery != "y=2" || gotCookie != "session=abc" {
+			t.Errorf("signed-cookie POST: %d, origin query %q cookies %q; want 200, y=2, session=abc", s, gotQuery, gotCookie)
+		}
+	})
+}
