@@ -70,7 +70,7 @@ func (h *Handler) signedManifestBody(x *exchange, f manifest.Format, contentEnco
 	if err != nil {
 		return raw, false
 	}
-	m, err := childMapper(x)
+	m, err := childMapper(signedRequest(x), x.grant)
 	if err != nil {
 		return raw, false
 	}
@@ -91,20 +91,18 @@ func (h *Handler) signedManifestBody(x *exchange, f manifest.Format, contentEnco
 	return out, true
 }
 
-// childMapper appends the viewer's signing parameters to every child URI
-// that resolves (against the manifest's URL) to a URL the policy grants and
-// that carries no signing parameters of its own.
-func childMapper(x *exchange) (rewrite.Mapper, error) {
-	req := signedRequest(x)
+// childMapper appends the grant's signing parameters to every child URI
+// that resolves (against the manifest's URL, req) to a URL the policy grants
+// and that carries no signing parameters of its own.
+func childMapper(req signedurl.Request, grant signedurl.Grant) (rewrite.Mapper, error) {
 	base, err := url.Parse(req.Scheme + "://" + req.Host + req.Path)
 	if err != nil {
 		return nil, err
 	}
-	appendQuery, err := rewrite.AppendQuery(x.grant.Query, req.Host)
+	appendQuery, err := rewrite.AppendQuery(grant.Query, req.Host)
 	if err != nil {
 		return nil, err
 	}
-	grant := x.grant
 	return func(uri string) (string, bool) {
 		ref, err := url.Parse(uri)
 		if err != nil { // a DASH template such as $Number%5d$: resolve it as literal text

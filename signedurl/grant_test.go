@@ -65,3 +65,21 @@ func TestGrantOnlyForCustomPoliciesInTheURL(t *testing.T) {
 		t.Errorf("cookies granted %+v", g)
 	}
 }
+
+// FuzzSigningQueryPartitions: SigningQuery keeps exactly the pairs the
+// verifier reads and StripQuery drops, so what a signed manifest hands on is
+// what was verified.
+func FuzzSigningQueryPartitions(f *testing.F) {
+	f.Add("a=1&Policy=p&Signature=s&Key-Pair-Id=K&b=2")
+	f.Add("Expire%73=1&Hash-Algorithm=SHA256&&x")
+	f.Fuzz(func(t *testing.T, q string) {
+		all, errAll := fromQuery(q)
+		kept, errKept := fromQuery(SigningQuery(q))
+		if (errAll == nil) != (errKept == nil) || (errAll == nil && all != kept) {
+			t.Fatalf("SigningQuery(%q) = %q reads %+v %v, the query %+v %v", q, SigningQuery(q), kept, errKept, all, errAll)
+		}
+		if rest, err := fromQuery(StripQuery(q)); err == nil && rest.seen != 0 {
+			t.Fatalf("StripQuery(%q) = %q still has signing values", q, StripQuery(q))
+		}
+	})
+}
