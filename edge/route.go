@@ -102,7 +102,9 @@ func (rt *Route) check() error {
 	default:
 		return fmt.Errorf("edge: route %q: unknown viewer protocol %q", rt.Name, rt.ViewerProtocol)
 	}
-	signedKeys(rt)
+	if err := signedRoute(rt); err != nil {
+		return err
+	}
 	if rt.Methods != nil {
 		rt.methods = map[string]bool{}
 		for _, m := range rt.Methods {

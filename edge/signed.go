@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"fmt"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -28,12 +29,18 @@ type Signing struct {
 	Manifests bool
 }
 
-// signedKeys is the key builder of a route that verifies signatures: the
-// signing parameters are neither part of the key nor sent to the origin.
-func signedKeys(rt *Route) {
-	if rt.Signed != nil && rt.Keys != nil {
-		rt.Keys = rt.Keys.Excluding(cachekey.SignedURLParams...)
+// signedRoute checks a route's Signing and gives a route that verifies
+// signatures its key builder: the signing parameters are neither part of
+// the key nor sent to the origin.
+func signedRoute(rt *Route) error {
+	if rt.Signed == nil {
+		return nil
 	}
+	if rt.Signed.Verifier == nil {
+		return fmt.Errorf("edge: route %q: Signed needs a Verifier", rt.Name)
+	}
+	rt.Keys = rt.Keys.Excluding(cachekey.SignedURLParams...)
+	return nil
 }
 
 // checkSigned is the behavior stage's signature check: a route with Signed

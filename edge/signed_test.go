@@ -206,3 +206,12 @@ func TestSignedPassThroughCarriesNoCredentials(t *testing.T) {
 		}
 	})
 }
+
+func TestSignedRouteNeedsAVerifier(t *testing.T) {
+	o, _ := queryOrigin(t)
+	e := newTestEdge(t, o.URL, edgeOpts{})
+	rt := e.h.Routes().Select("/")
+	if _, err := Single(&Route{Name: "*", Origin: rt.Origin, Keys: rt.Keys, Signed: &Signing{}}); err == nil {
+		t.Fatal("a Signed route without a Verifier was accepted")
+	}
+}
