@@ -26,6 +26,7 @@ type accessRecord struct {
 	Proto      string    `json:"proto"`                // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
 	Front      string    `json:"front"`                // the front end that served it: fasthttp or net
 	CMCD       *cmcd.Log `json:"cmcd,omitempty"`       // the request's CMCD keys (sid, cid, ot, br, bl, d, su, bs)
+	Signed     string    `json:"signed,omitempty"`     // signed-URL check on a signed route: ok or why it was refused
 	ErrorPage  int       `json:"error_page,omitempty"` // the status a custom error page replaced
 }
 

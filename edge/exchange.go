@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/signedurl"
 	"github.com/streamedge/streamedge/variant"
 )
 
@@ -55,6 +56,8 @@ type exchange struct {
 	aborted   bool   // the response was cut because its fill failed mid-body
 	errorPage int    // the status a custom error page replaced (errorpage.go), 0 when none
 	originDur time.Duration
+	signed    string          // the signed-URL check's result (signedurl.Reason), "" when the route has none
+	grant     signedurl.Grant // what a signed manifest hands on to its children (signed_manifest.go)
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -86,7 +89,7 @@ func (h *Handler) finish(x *exchange) {
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front, CMCD: ls.cmcdLog(), ErrorPage: x.errorPage,
+			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, ErrorPage: x.errorPage,
 		})
 	}
 }

@@ -150,6 +150,7 @@ func (h *Handler) SetRoutes(rs *Routes) {
 	rs.Each(func(rt *Route) {
 		if rt.proxy == nil {
 			rt.proxy = rt.Origin.PassThrough(h.log, func(*http.Request, error) { h.metrics.originErrors.Inc() })
+			rt.proxy = withoutSigningCookies(rt, rt.proxy)
 		}
 	})
 	h.routes.Store(rs)

@@ -36,6 +36,7 @@ type metrics struct {
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
 	prefetch             *prefetchMetrics
+	signed               *signedMetrics // signed URLs and manifests (signed.go)
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -83,6 +84,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		variantRefusals: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_variant_refusals_total",
 			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
 		fronts: newFrontCounters(),
+		signed: newSignedMetrics(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
@@ -109,6 +111,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	cs = append(cs, h.limits.collectors()...)
 	m.prefetch = newPrefetchMetrics()
 	cs = append(cs, m.prefetch.collectors()...)
+	cs = append(cs, m.signed.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err
