@@ -373,3 +373,23 @@ func TestCloudFrontLogCustomErrorPageIsError(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomErrorPageForARefusedSignedURL: a signed behavior's 403 (no
+// signature) gets the 403 page, served by an unsigned behavior; the
+// protected object is never asked for.
+func TestCustomErrorPageForARefusedSignedURL(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		o := newTestOrigin(t, staticHandler(map[string]string{"/errors/403.html": "<h1>sign in to watch</h1>", "/private/seg.ts": "paid"}, nil))
+		private := testRoute(t, "/private/*", o.URL)
+		private.Signed = &Signing{Verifier: trustedVerifier(t)}
+		rs := withErrors(t, mustRoutes(t, testRoute(t, "*", o.URL), PathRoute{"/private/*", private}),
+			ErrorResponse{Status: 403, PagePath: "/errors/403.html", ResponseStatus: 403})
+		e := routesEdge(t, rs, nil, nil)
+		if r := e.get(t, "GET", "/private/seg.ts"); r.status != 403 || r.body != "<h1>sign in to watch</h1>" {
+			t.Fatalf("unsigned request to a signed behavior: %d %q, want the 403 page", r.status, r.body)
+		}
+		if n := o.count("/private/seg.ts"); n != 0 {
+			t.Fatalf("the protected object was asked for %d times", n)
+		}
+	})
+}
