@@ -43,6 +43,7 @@ type exchange struct {
 	w         *countingWriter
 	r         request
 	start     time.Time
+	route     *Route // the cache behavior the path selects (route.go)
 	key       string
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string

@@ -39,7 +39,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		}
 	}
 	in.Manifest = info
-	pol := decide(in, h.cfg.Policy)
+	pol := decide(in, spec.route)
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return

@@ -30,6 +30,8 @@ type request interface {
 	Header() headerView
 	RemoteAddr() string // host:port
 	Proto() string      // HTTP/1.1, HTTP/2.0, ...
+	Host() string       // the Host the client asked for (a redirect's authority)
+	Secure() bool       // the request came over TLS
 	Context() context.Context
 	// proxy sends the request to the origin uncached (pass-through) with the
 	// normalised target, writing the origin's answer to x.w.

@@ -119,6 +119,8 @@ func (f *fastRequest) RawQuery() string    { return f.query }
 func (f *fastRequest) RequestURI() string  { return f.uri }
 func (f *fastRequest) Header() headerView  { return &f.hdr }
 func (f *fastRequest) Proto() string       { return f.proto }
+func (f *fastRequest) Host() string        { return string(f.ctx.Host()) }
+func (f *fastRequest) Secure() bool        { return f.ctx.IsTLS() }
 
 func (f *fastRequest) RemoteAddr() string {
 	if f.remote == "" {

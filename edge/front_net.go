@@ -42,6 +42,8 @@ func (n *netRequest) RequestURI() string       { return n.r.RequestURI }
 func (n *netRequest) Header() headerView       { return n.r.Header }
 func (n *netRequest) RemoteAddr() string       { return n.r.RemoteAddr }
 func (n *netRequest) Proto() string            { return n.r.Proto }
+func (n *netRequest) Host() string             { return n.r.Host }
+func (n *netRequest) Secure() bool             { return n.r.TLS != nil }
 func (n *netRequest) Context() context.Context { return n.r.Context() }
 
 // proxy runs httputil.ReverseProxy (origin.PassThrough): it streams, tunnels
@@ -50,7 +52,7 @@ func (n *netRequest) proxy(h *Handler, x *exchange, escPath, rawQuery string) {
 	if p, err := url.PathUnescape(escPath); err == nil {
 		n.r.URL.Path, n.r.URL.RawPath, n.r.URL.RawQuery = p, escPath, rawQuery
 	}
-	h.proxy.ServeHTTP(x.w, n.r)
+	x.route.proxy.ServeHTTP(x.w, n.r)
 }
 
 // netSink adapts http.ResponseWriter; deadlines and flushes go through

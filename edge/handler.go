@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,14 +15,16 @@ import (
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
-	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
 )
 
 // Config wires the stages together.
 type Config struct {
-	Store              *segments.Store
-	Origin             *origin.Client
+	Store *segments.Store
+	// Routes are the cache behaviors (route.go). Without them one default
+	// route is built of Origin, Keys and Policy (the flag-configured edge).
+	Routes             *Routes
+	Origin             Origin
 	Keys               *cachekey.Builder
 	Policy             freshness.Config
 	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
@@ -41,13 +44,11 @@ type Config struct {
 type Handler struct {
 	cfg     Config
 	store   *segments.Store
-	origin  *origin.Client
-	keys    *cachekey.Builder
+	routes  atomic.Pointer[Routes]
 	group   *coalesce.Group[fillMeta]
 	passes  *passList
 	limits  *fillLimits
 	markers sync.Mutex // serialises variant-marker updates (Origin bound)
-	proxy   http.Handler
 	metrics *metrics
 	log     *slog.Logger
 	now     func() time.Time
@@ -55,8 +56,18 @@ type Handler struct {
 
 // New builds a Handler; it registers its metrics on cfg.Registry.
 func New(cfg Config) (*Handler, error) {
-	if cfg.Store == nil || cfg.Origin == nil || cfg.Keys == nil {
-		return nil, errors.New("edge: Store, Origin and Keys are required")
+	if cfg.Store == nil {
+		return nil, errors.New("edge: Store is required")
+	}
+	if cfg.Routes == nil {
+		if cfg.Origin == nil || cfg.Keys == nil {
+			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
+		}
+		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Routes = rs
 	}
 	if cfg.MaxObjectSize <= 0 {
 		cfg.MaxObjectSize = DefaultMaxObjectSize
@@ -87,7 +98,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	h := &Handler{
-		cfg: cfg, store: cfg.Store, origin: cfg.Origin, keys: cfg.Keys,
+		cfg: cfg, store: cfg.Store,
 		group: coalesce.NewGroup[fillMeta](func(key string, err error, stack []byte) {
 			cfg.Logger.Error("fill panicked", "key", key, "err", err, "stack", string(stack))
 		}),
@@ -100,22 +111,40 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.metrics = m
-	h.proxy = cfg.Origin.PassThrough(cfg.Logger, func(*http.Request, error) { m.originErrors.Inc() })
+	h.SetRoutes(cfg.Routes)
 	return h, nil
 }
+
+// SetRoutes swaps the cache behaviors atomically (a configuration reload):
+// requests already selected keep their route, the next ones see the new
+// table.
+func (h *Handler) SetRoutes(rs *Routes) {
+	rs.each(func(rt *Route) {
+		if rt.proxy == nil {
+			rt.proxy = rt.Origin.PassThrough(h.log, func(*http.Request, error) { h.metrics.originErrors.Inc() })
+		}
+	})
+	h.routes.Store(rs)
+}
+
+// Routes is the table in use.
+func (h *Handler) Routes() *Routes { return h.routes.Load() }
 
 // serve runs one request through the stages; the front end calls it and
 // then finish.
 func (h *Handler) serve(x *exchange) {
 	r := x.r
+	if !h.selectRoute(x) {
+		return
+	}
 	method := r.Method()
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
 		return
 	}
-	key, err := h.keys.FromTarget(r.EscapedPath(), r.RawQuery())
+	key, err := x.route.Keys.FromTarget(r.EscapedPath(), r.RawQuery())
 	if err != nil {
-		h.badTarget(x, err)
+		h.refuse(x, err)
 		return
 	}
 	x.key, x.vary = key, varyOf(r.Header())
@@ -148,8 +177,9 @@ func (h *Handler) serveCached(x *exchange) {
 	}
 }
 
-// badTarget answers a request whose target cannot be keyed (400 or 414).
-func (h *Handler) badTarget(x *exchange, err error) {
+// refuse answers a request refused before any origin work: a target that
+// cannot be keyed (400, 414) or one its cache behavior does not accept (403).
+func (h *Handler) refuse(x *exchange, err error) {
 	x.result = resultError
 	h.plainError(x, failure.Classify(err))
 }

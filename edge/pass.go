@@ -32,9 +32,9 @@ func (h *Handler) pass(x *exchange) {
 	if x.key != "" {
 		path, query, _ = strings.Cut(x.key, "?")
 	} else {
-		key, err := h.keys.FromTarget(x.r.EscapedPath(), "")
+		key, err := x.route.Keys.FromTarget(x.r.EscapedPath(), "")
 		if err != nil {
-			h.badTarget(x, err)
+			h.refuse(x, err)
 			return
 		}
 		path, query = key, x.r.RawQuery()

@@ -34,6 +34,9 @@ var (
 	ErrFraming         = errors.New("ambiguous or unexpected request body")
 	ErrHeadersTooLarge = errors.New("request header fields too large")
 	ErrRateLimited     = errors.New("too many requests")
+	// A cache behavior's refusals (CloudFront answers both 403).
+	ErrBehaviorMethod = errors.New("method not allowed by the cache behavior")
+	ErrHTTPSOnly      = errors.New("the cache behavior requires HTTPS")
 )
 
 // Class is what a client sees of one kind of failure.
@@ -65,6 +68,8 @@ var classes = []Class{
 	{ErrFraming, http.StatusBadRequest, "400 bad request: ambiguous or unexpected request body", "framing", ""},
 	{ErrHeadersTooLarge, http.StatusRequestHeaderFieldsTooLarge, "431 request header fields too large", "headers", ""},
 	{ErrRateLimited, http.StatusTooManyRequests, "429 too many requests", "rate", ""},
+	{ErrBehaviorMethod, http.StatusForbidden, "403 forbidden: method not allowed for this path", "behavior_method", ""},
+	{ErrHTTPSOnly, http.StatusForbidden, "403 forbidden: this path is served over HTTPS only", "https_only", ""},
 }
 
 // unknown is the class of an error no row matches.

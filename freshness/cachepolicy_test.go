@@ -1,4 +1,4 @@
-package behavior
+package freshness
 
 import (
 	"net/http"
