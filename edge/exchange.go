@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/streamedge/streamedge/headerspolicy"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
 )
@@ -44,6 +45,8 @@ type exchange struct {
 	r         request
 	start     time.Time
 	route     *Route // the cache behavior the path selects (route.go)
+	preflight bool   // a CORS preflight the route's headers policy answers (corspolicy.go)
+	cors      string // the CORS grant for the access log: allowed, refused, "" for no CORS request
 	key       string
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string
@@ -77,7 +80,7 @@ func (h *Handler) finish(x *exchange) {
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front,
+			Proto: proto, Front: front, CORS: x.cors,
 		})
 	}
 }
@@ -100,6 +103,11 @@ type countingWriter struct {
 	status int
 	bytes  int64
 	onHead func(hd http.Header, status int)
+	// headers is the route's response headers policy, applied to the final
+	// head of every response (hit, miss, stale, pass-through, edge error)
+	// with the request's CORS grant.
+	headers *headerspolicy.Policy
+	grant   headerspolicy.Grant
 }
 
 func (c *countingWriter) WriteHeader(code int) {
@@ -112,6 +120,7 @@ func (c *countingWriter) WriteHeader(code int) {
 		if c.onHead != nil {
 			c.onHead(c.Header(), code)
 		}
+		c.headers.Apply(c.Header(), c.grant)
 	}
 	c.sink.WriteHeader(code)
 }
@@ -122,6 +131,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 		if c.onHead != nil {
 			c.onHead(c.Header(), http.StatusOK)
 		}
+		c.headers.Apply(c.Header(), c.grant)
 	}
 	n, err := c.sink.Write(p)
 	c.bytes += int64(n)
