@@ -188,3 +188,26 @@ response_headers_policies:
 		t.Errorf("headers = %v\nwant      %v", h, want)
 	}
 }
+
+// Compile builds each named policy once; behaviors share it.
+func TestCompileFileSharesPolicies(t *testing.T) {
+	f, err := config.Load("../deploy/edge.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := Compile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[f.DefaultBehavior.ResponseHeadersPolicy]
+	if p == nil || !p.HasCORS() || ps[f.Behaviors[0].ResponseHeadersPolicy] != p {
+		t.Fatalf("policies %v", ps)
+	}
+	if ps[""] != nil {
+		t.Error("no name is no policy")
+	}
+	bad := &config.File{ResponseHeadersPolicies: map[string]*config.HeadersPolicy{"x": {RemoveHeaders: []string{"a b"}}}}
+	if _, err := Compile(bad); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Compile = %v, want ErrInvalid", err)
+	}
+}
