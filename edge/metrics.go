@@ -42,7 +42,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	}
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_requests_total",
-			Help: "Client requests by cache result (hit, miss, coalesced, refresh_hit, stale, error, pass)."}, []string{"cache"}),
+			Help: "Client requests by cache result (hit, miss, coalesced, refresh_hit, stale, error, pass, preflight)."}, []string{"cache"}),
 		bytesServed: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_bytes_served_total",
 			Help: "Response body bytes written to clients."}),
 		originRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_origin_requests_total",
