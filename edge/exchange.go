@@ -47,6 +47,7 @@ type exchange struct {
 	route     *Route // the cache behavior the path selects (route.go)
 	preflight bool   // a CORS preflight the route's headers policy answers (corspolicy.go)
 	cors      string // the CORS grant for the access log: allowed, refused, "" for no CORS request
+	cdnLoop   string // the CDN-Loop the request came with (loop.go)
 	key       string
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string

@@ -34,10 +34,13 @@ type Config struct {
 	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
-	Registry           prometheus.Registerer
-	AccessLog          io.Writer // one JSON line per request; nil for none
-	Logger             *slog.Logger
-	Now                func() time.Time
+	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
+	// is refused (508). Its origins add it (origin.Config.CDNID).
+	CDNID     string
+	Registry  prometheus.Registerer
+	AccessLog io.Writer // one JSON line per request; nil for none
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 // Handler is the edge's http.Handler.
@@ -134,9 +137,11 @@ func (h *Handler) Routes() *Routes { return h.routes.Load() }
 // then finish.
 func (h *Handler) serve(x *exchange) {
 	r := x.r
-	if !h.selectRoute(x) {
+	loop, ok := h.checkLoop(x)
+	if !ok || !h.selectRoute(x) {
 		return
 	}
+	x.cdnLoop = loop
 	method := r.Method()
 	if x.preflight {
 		h.preflight(x) // answered at the edge: never keyed nor sent to the origin

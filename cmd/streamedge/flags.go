@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -60,6 +62,7 @@ type config struct {
 	TLSCerts          fileList
 	TLSKeys           fileList
 	HTTP3             bool
+	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -123,6 +126,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.Var(&c.TLSCerts, "tls-cert", "PEM certificate chain for -tls-listen; repeat the flag or separate with commas for several, chosen by SNI (the first is the default)")
 	fs.Var(&c.TLSKeys, "tls-key", "PEM private key of each -tls-cert, in the same order")
 	fs.BoolVar(&c.HTTP3, "http3", c.HTTP3, "also serve HTTP/3 (QUIC) on the -tls-listen port over UDP, advertised by Alt-Svc")
+	fs.StringVar(&c.CDNID, "cdn-id", c.CDNID, "this edge's id in CDN-Loop (RFC 8586), added to every origin request; a request already naming it is a loop of tiers and is refused with 508 (default: hostname:port of -listen)")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
@@ -263,4 +267,23 @@ func (c *config) validateOrigin() error {
 		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
 	}
 	return nil
+}
+
+// cdnID is -cdn-id, or this host's name and the client port: unique per
+// edge process on a host, so two tiers on one machine do not refuse each
+// other.
+func (c *config) cdnID(ln net.Listener) string {
+	if c.CDNID != "" {
+		return c.CDNID
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "streamedge"
+	}
+	if ln != nil {
+		if _, port, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+			return host + ":" + port
+		}
+	}
+	return host
 }
