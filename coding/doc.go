@@ -12,6 +12,7 @@
 // ErrUnsupported. On the store side, an Encoder compresses a fill's identity
 // body once per encoding class at cheap levels (GzipLevel, BrotliLevel,
 // ZstdLevel), and CompressibleType with MinCompressSize..MaxCompressSize are
-// CloudFront's rules for what is worth compressing. The codecs are github.com/klauspost/compress (gzip, zstd,
-// zlib) and github.com/andybalholm/brotli.
+// CloudFront's rules for what is worth compressing. The codecs are
+// github.com/klauspost/compress (gzip, zstd, zlib) and
+// github.com/andybalholm/brotli.
 package coding
