@@ -23,6 +23,9 @@ type accessRecord struct {
 	Encoding   string  `json:"encoding,omitempty"` // Content-Encoding sent to the client
 	Proto      string  `json:"proto"`              // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
 	Front      string  `json:"front"`              // the front end that served it: fasthttp or net
+
+	// Compressed: the edge compressed the body itself (encoding names how).
+	Compressed bool `json:"compressed,omitempty"`
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

@@ -52,6 +52,9 @@ type exchange struct {
 	fwdStatus int    // the origin's status for that forward, 0 when none
 	stored    bool   // the origin's response was stored
 	originDur time.Duration
+
+	// compressed: the body sent is the edge's own compression (segments.FlagCompressed).
+	compressed bool
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -70,13 +73,17 @@ func (h *Handler) finish(x *exchange) {
 		}
 	}
 	h.metrics.request(x.result, x.w.bytes)
+	enc := x.w.Header().Get("Content-Encoding")
+	if x.compressed && enc != "" {
+		h.metrics.compressedResponses.WithLabelValues(codingLabel(enc)).Inc()
+	}
 	front, proto := x.w.front(), x.r.Proto()
 	h.metrics.frontRequest(front, proto)
 	if h.cfg.AccessLog != nil {
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
-			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
+			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc, Compressed: x.compressed && enc != "",
 			Proto: proto, Front: front,
 		})
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // Config wires the stages together.
@@ -27,6 +28,7 @@ type Config struct {
 	Origin             Origin
 	Keys               *cachekey.Builder
 	Policy             freshness.Config
+	Compress           bool          // the default route compresses (Route.Compress)
 	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
 	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
 	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
@@ -49,6 +51,7 @@ type Handler struct {
 	passes  *passList
 	limits  *fillLimits
 	markers sync.Mutex // serialises variant-marker updates (Origin bound)
+	comp    *compressor
 	metrics *metrics
 	log     *slog.Logger
 	now     func() time.Time
@@ -63,7 +66,7 @@ func New(cfg Config) (*Handler, error) {
 		if cfg.Origin == nil || cfg.Keys == nil {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
-		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy})
+		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Compress: cfg.Compress})
 		if err != nil {
 			return nil, err
 		}
@@ -106,6 +109,11 @@ func New(cfg Config) (*Handler, error) {
 		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
 		log:    cfg.Logger, now: cfg.Now,
 	}
+	comp, err := newCompressor()
+	if err != nil {
+		return nil, err
+	}
+	h.comp = comp
 	m, err := newMetrics(cfg.Registry, h)
 	if err != nil {
 		return nil, err
@@ -148,6 +156,9 @@ func (h *Handler) serve(x *exchange) {
 		return
 	}
 	x.key, x.vary = key, varyOf(r.Header())
+	if x.route.Compress && r.Header().Get("Range") != "" {
+		x.vary.Class = variant.Identity // ranges are of the identity body, never of the edge's compression
+	}
 	if r.Header().Get("Authorization") != "" || h.passes.has(key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return

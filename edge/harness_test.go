@@ -61,6 +61,7 @@ type edgeOpts struct {
 	maxObject     int64
 	originTimeout time.Duration
 	ignoreQuery   []string
+	compress      bool // the default route compresses (Route.Compress)
 }
 
 func defaultPolicy() freshness.Config {
@@ -142,7 +143,7 @@ func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
 	h, err := New(Config{
 		Store: segments.New(segments.Config{MaxBytes: 512 << 20, HotBytes: 32 << 20}), Origin: oc,
 		Keys: cachekey.New(cachekey.Config{IgnoreQuery: o.ignoreQuery}), Policy: o.policy,
-		MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(),
+		Compress: o.compress, MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(),
 	})
 	if err != nil {
 		t.Fatal(err)

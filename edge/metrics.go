@@ -33,6 +33,7 @@ type metrics struct {
 	decodeFailures       *prometheus.CounterVec // by coding and reason
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
+	compressMetrics                     // compressmetrics.go
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -75,7 +76,8 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			[]string{"coding", "reason"}),
 		variantRefusals: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_variant_refusals_total",
 			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
-		fronts: newFrontCounters(),
+		fronts:          newFrontCounters(),
+		compressMetrics: newCompressMetrics(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
@@ -93,6 +95,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	for _, r := range results {
 		m.byResult[r] = m.requests.WithLabelValues(r) // resolved once: no label hashing per request
 	}
+	cs = append(cs, m.compressMetrics.collectors()...)
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
 	for _, c := range cs {

@@ -44,6 +44,9 @@ type Route struct {
 	Methods []string
 	// ViewerProtocol is a Viewer* policy; "" is allow-all.
 	ViewerProtocol string
+	// Compress serves compressible responses compressed (CloudFront's
+	// Compress; fill_compress.go). False leaves bodies as the origin sent them.
+	Compress bool
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool

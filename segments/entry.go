@@ -14,6 +14,7 @@ const (
 	FlagVaryAcceptEncoding
 	FlagManifest
 	FlagLive
+	FlagCompressed // the body is the edge's own compression of the origin's identity body
 )
 
 // Meta is the metadata part of an entry.
