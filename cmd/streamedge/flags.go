@@ -58,6 +58,7 @@ type config struct {
 	TLSCerts          fileList
 	TLSKeys           fileList
 	HTTP3             bool
+	Compress          bool
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -75,6 +76,7 @@ func defaults() config {
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
 		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
+		Compress: true,
 	}
 }
 
@@ -125,6 +127,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.DefaultTTL, "default-ttl", c.DefaultTTL, "lifetime of cacheable responses without freshness information (CloudFront DefaultTTL)")
 	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
+	fs.BoolVar(&c.Compress, "compress", c.Compress, "serve manifests and text types (1,000 bytes to 10 MB, sent uncompressed by the origin) compressed to clients accepting br, zstd or gzip; never media segments (CloudFront's Compress)")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
 	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "an origin exchange making no progress this long is cut (no response headers, or no body bytes while the edge waits for them); a long transfer that keeps coming never is")

@@ -109,6 +109,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 		Store: store, Origin: a.oc, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError},
+		Compress:      c.Compress,
 		MaxObjectSize: int64(c.MaxObjectSize), PassTTL: c.PassTTL, ClientWriteTimeout: c.ClientWriteTime,
 		MaxFills: c.MaxFills, MaxFillBytes: c.maxFillBytes(), FillWait: c.FillWait,
 		Registry: a.reg, AccessLog: accessLog, Logger: a.log,
