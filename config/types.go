@@ -68,6 +68,9 @@ type BehaviorSettings struct {
 	Media                 Media         `yaml:"media"`
 	ViewerProtocol        string        `yaml:"viewer_protocol"`         // allow-all (default), redirect-to-https, https-only
 	ResponseHeadersPolicy string        `yaml:"response_headers_policy"` // a name in response_headers_policies
+	// Compress serves manifests and text types compressed (CloudFront's
+	// Compress, edge.Route.Compress); default true.
+	Compress *bool `yaml:"compress"`
 }
 
 // CachePolicy is CloudFront's cache policy: TTLs and the cache key.
