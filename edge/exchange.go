@@ -44,6 +44,7 @@ type exchange struct {
 	r         request
 	start     time.Time
 	route     *Route // the cache behavior the path selects (route.go)
+	cdnLoop   string // the CDN-Loop the request came with (loop.go)
 	key       string
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string

@@ -44,6 +44,7 @@ type fillSpec struct {
 	hasStale      bool
 	lease         *fillLease // the fill's slots and buffer bytes (set by runFill)
 	route         *Route     // the behavior the starting request selected
+	cdnLoop       string     // the starting request's CDN-Loop: the tiers before this one
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -57,7 +58,7 @@ type fillMeta struct {
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key), route: x.route}
+	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key), route: x.route, cdnLoop: x.cdnLoop}
 	if stale != nil {
 		e := &stale.Entry
 		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
@@ -98,7 +99,7 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	reqTime := h.now()
 	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
 		Target: spec.key, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod,
+		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop,
 	})
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))

@@ -36,10 +36,13 @@ type Config struct {
 	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
-	Registry           prometheus.Registerer
-	AccessLog          io.Writer // one JSON line per request; nil for none
-	Logger             *slog.Logger
-	Now                func() time.Time
+	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
+	// is refused (508). Its origins add it (origin.Config.CDNID).
+	CDNID     string
+	Registry  prometheus.Registerer
+	AccessLog io.Writer // one JSON line per request; nil for none
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 // Handler is the edge's http.Handler.
@@ -127,7 +130,7 @@ func New(cfg Config) (*Handler, error) {
 // requests already selected keep their route, the next ones see the new
 // table.
 func (h *Handler) SetRoutes(rs *Routes) {
-	rs.each(func(rt *Route) {
+	rs.Each(func(rt *Route) {
 		if rt.proxy == nil {
 			rt.proxy = rt.Origin.PassThrough(h.log, func(*http.Request, error) { h.metrics.originErrors.Inc() })
 		}
@@ -142,9 +145,11 @@ func (h *Handler) Routes() *Routes { return h.routes.Load() }
 // then finish.
 func (h *Handler) serve(x *exchange) {
 	r := x.r
-	if !h.selectRoute(x) {
+	loop, ok := h.checkLoop(x)
+	if !ok || !h.selectRoute(x) {
 		return
 	}
+	x.cdnLoop = loop
 	method := r.Method()
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -19,6 +21,8 @@ import (
 // config is everything the flags set.
 type config struct {
 	Origin            string
+	ConfigFile        string          // -config: origins and behaviors from an edge.yaml (distribution.go)
+	set               map[string]bool // the flags given on the command line
 	Listen            string
 	HTTP1             string // -listen's front end: fasthttp or net (front.go)
 	Admin             string
@@ -59,6 +63,7 @@ type config struct {
 	TLSKeys           fileList
 	HTTP3             bool
 	Compress          bool
+	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -97,6 +102,8 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 		fmt.Fprintf(stderr, "streamedge %s: unexpected argument %q\n", cmd, fs.Arg(0))
 		return c, errUsage
 	}
+	c.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { c.set[f.Name] = true })
 	if err := c.validate(); err != nil {
 		fmt.Fprintf(stderr, "streamedge %s: %v\n", cmd, err)
 		return c, errUsage
@@ -114,12 +121,14 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve; the demo origin for demo)")
+	fs.StringVar(&c.ConfigFile, "config", c.ConfigFile, "serve the origins, origin groups and cache behaviors of this edge.yaml instead of -origin (reloaded on SIGHUP and `streamedge reload`)")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on over plain HTTP (\"off\": HTTPS only, on -tls-listen)")
 	fs.StringVar(&c.HTTP1, "http1", c.HTTP1, "front end serving HTTP/1.1 (on -listen and -tls-listen): fasthttp or net")
 	fs.StringVar(&c.TLSListen, "tls-listen", c.TLSListen, "address to serve HTTPS on: HTTP/1.1 and HTTP/2 over TCP, HTTP/3 over UDP on the same port (empty: off)")
 	fs.Var(&c.TLSCerts, "tls-cert", "PEM certificate chain for -tls-listen; repeat the flag or separate with commas for several, chosen by SNI (the first is the default)")
 	fs.Var(&c.TLSKeys, "tls-key", "PEM private key of each -tls-cert, in the same order")
 	fs.BoolVar(&c.HTTP3, "http3", c.HTTP3, "also serve HTTP/3 (QUIC) on the -tls-listen port over UDP, advertised by Alt-Svc")
+	fs.StringVar(&c.CDNID, "cdn-id", c.CDNID, "this edge's id in CDN-Loop (RFC 8586), added to every origin request; a request already naming it is a loop of tiers and is refused with 508 (default: hostname:port of -listen)")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
@@ -168,12 +177,8 @@ func printUsage(cmd string, fs *flag.FlagSet, w io.Writer) {
 }
 
 func (c *config) validate() error {
-	if c.Origin == "" {
-		return errors.New("-origin is required")
-	}
-	u, err := url.Parse(c.Origin)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
+	if err := c.validateOrigin(); err != nil {
+		return err
 	}
 	if err := c.validateHTTP1(); err != nil {
 		return err
@@ -250,4 +255,38 @@ func (c *config) maxFillBytes() int64 {
 		return int64(c.MaxFillBytes)
 	}
 	return max(int64(c.CacheSize)/4, int64(c.MaxObjectSize))
+}
+
+// validateOrigin: -origin or -config, and never a flag the file also sets.
+func (c *config) validateOrigin() error {
+	if c.ConfigFile != "" {
+		return c.checkConfigFlags()
+	}
+	if c.Origin == "" {
+		return errors.New("-origin (or -config) is required")
+	}
+	u, err := url.Parse(c.Origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
+	}
+	return nil
+}
+
+// cdnID is -cdn-id, or this host's name and the client port: unique per
+// edge process on a host, so two tiers on one machine do not refuse each
+// other.
+func (c *config) cdnID(ln net.Listener) string {
+	if c.CDNID != "" {
+		return c.CDNID
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "streamedge"
+	}
+	if ln != nil {
+		if _, port, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+			return host + ":" + port
+		}
+	}
+	return host
 }
