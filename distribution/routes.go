@@ -46,6 +46,7 @@ func (d *Distribution) route(name string, b *config.BehaviorSettings, opt Option
 		Name: name, OriginName: b.Origin, Origin: m.origin,
 		Keys: cachekey.New(keys), Policy: pol,
 		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol,
+		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
 	}, nil
 }
 
