@@ -376,3 +376,26 @@ func TestAccessLogMarksEdgeCompressedBodies(t *testing.T) {
 		t.Fatalf("access log:\n%s", log.String())
 	}
 }
+
+// TestCompressionSkippedWhenEverySlotIsBusy: with every compression slot
+// taken, a fill stores the identity body only (counted busy): CPU spent
+// compressing never exceeds the slots.
+func TestCompressionSkippedWhenEverySlotIsBusy(t *testing.T) {
+	t.Parallel()
+	playlist := bigPlaylist()
+	o := compressOrigin(t, map[string]object{"/a.m3u8": {body: playlist, ctype: "application/vnd.apple.mpegurl"}}, nil)
+	e := newTestEdge(t, o.URL, edgeOpts{compress: true})
+	for range cap(e.h.comp.slots) {
+		e.h.comp.slots <- struct{}{}
+	}
+	r := e.get(t, "GET", "/a.m3u8", "Accept-Encoding", "br")
+	if r.status != 200 || r.header.Get("Content-Encoding") != "" || r.body != playlist {
+		t.Fatalf("busy: %d, Content-Encoding %q", r.status, r.header.Get("Content-Encoding"))
+	}
+	if got := testutil.ToFloat64(e.h.metrics.compressSkipped.WithLabelValues("busy")); got != 1 {
+		t.Fatalf("streamedge_compression_skipped_total{reason=busy} = %v, want 1", got)
+	}
+	if got := testutil.ToFloat64(e.h.metrics.compressions.WithLabelValues("br")); got != 0 {
+		t.Fatalf("%v compressions with every slot busy", got)
+	}
+}
