@@ -122,7 +122,8 @@ func (h *Handler) fillCompressed(f *coalesce.Fill[fillMeta], spec fillSpec, stat
 // shrink the body gets the identity copy.
 func (h *Handler) compressClasses(own string, all bool, hdr http.Header, body []byte, meta segments.Meta) []classBody {
 	out := []classBody{{class: variant.Identity, header: hdr, body: body, meta: meta}}
-	for _, class := range variant.Classes[1:] {
+	classes := variant.Classes()
+	for _, class := range classes[1:] {
 		if !all && class != own {
 			continue
 		}

@@ -13,8 +13,9 @@ const (
 	Zstd     = "zstd"
 )
 
-// Classes are the encoding classes, identity first.
-var Classes = [...]string{Identity, Gzip, Brotli, Zstd}
+// Classes are the encoding classes, identity first (an array: the
+// caller's own copy).
+func Classes() [4]string { return [...]string{Identity, Gzip, Brotli, Zstd} }
 
 // Class reduces an Accept-Encoding header to the one coding the edge keys on
 // and forwards: "br", "zstd", "gzip" or "" (identity), preferred in that
