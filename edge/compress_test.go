@@ -202,7 +202,9 @@ func TestCompressionHerdOfEveryClassSharesOneFetch(t *testing.T) {
 		c := compressClients[i%len(compressClients)]
 		wg.Go(func() { results[i] = e.get(t, "GET", "/live/index.m3u8", "Accept-Encoding", c.accept) })
 	}
-	time.Sleep(200 * time.Millisecond) // every client joined the fill
+	for deadline := time.Now().Add(5 * time.Second); e.h.group.Followers() < int64(len(results)-1) && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond) // until every client joined the one fill
+	}
 	close(gate)
 	wg.Wait()
 	for i, r := range results {
