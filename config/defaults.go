@@ -96,6 +96,7 @@ func (s *BehaviorSettings) defaults() {
 		on := true
 		s.Media.LiveClamp = &on
 	}
+	s.signingDefaults()
 	if s.Compress == nil {
 		on := true
 		s.Compress = &on

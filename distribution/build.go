@@ -20,6 +20,8 @@ type Options struct {
 	Policy  freshness.Config
 	Metrics *Metrics // per-origin fetches and group failovers; may be nil
 	CDNID   string   // this edge's id, added to CDN-Loop by every origin
+	// Prefetch is -prefetch: a behavior's media.prefetch when it sets none.
+	Prefetch int
 }
 
 // Distribution is a built configuration: its routes and the origins they use.

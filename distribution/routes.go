@@ -13,13 +13,13 @@ func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, e
 	if err := unsupported(f); err != nil {
 		return nil, err
 	}
-	def, err := d.route("*", f.DefaultBehavior, opt)
+	def, err := d.route(f, "*", f.DefaultBehavior, opt)
 	if err != nil {
 		return nil, err
 	}
 	ordered := make([]edge.PathRoute, len(f.Behaviors))
 	for i, b := range f.Behaviors {
-		rt, err := d.route(b.Path, &b.BehaviorSettings, opt)
+		rt, err := d.route(f, b.Path, &b.BehaviorSettings, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -29,7 +29,7 @@ func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, e
 }
 
 // route is one behavior as the edge applies it.
-func (d *Distribution) route(name string, b *config.BehaviorSettings, opt Options) (*edge.Route, error) {
+func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSettings, opt Options) (*edge.Route, error) {
 	m := d.origins[b.Origin]
 	if m == nil {
 		return nil, fmt.Errorf("behavior %s: unknown origin %q", name, b.Origin)
@@ -42,10 +42,18 @@ func (d *Distribution) route(name string, b *config.BehaviorSettings, opt Option
 	ttls := b.CachePolicy.TTLs()
 	pol.DefaultTTL, pol.TTLs = ttls.Default, &ttls
 	pol.NoLiveClamp = b.Media.LiveClamp != nil && !*b.Media.LiveClamp
+	prefetch := opt.Prefetch
+	if b.Media.Prefetch != nil {
+		prefetch = int(*b.Media.Prefetch)
+	}
+	signed, err := signing(f, b)
+	if err != nil {
+		return nil, fmt.Errorf("behavior %s: trusted_key_groups: %w", name, err)
+	}
 	return &edge.Route{
 		Name: name, OriginName: b.Origin, Origin: m.origin,
 		Keys: cachekey.New(keys), Policy: pol,
-		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol,
+		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch, Signed: signed,
 		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
 	}, nil
 }
@@ -78,8 +86,6 @@ func unsupported(f *config.File) error {
 		switch {
 		case b.ResponseHeadersPolicy != "":
 			return fmt.Errorf("response_headers_policy: not supported yet")
-		case b.Media.Prefetch > 0:
-			return fmt.Errorf("media.prefetch: not supported yet")
 		}
 	}
 	return nil

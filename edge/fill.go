@@ -45,6 +45,7 @@ type fillSpec struct {
 	lease         *fillLease // the fill's slots and buffer bytes (set by runFill)
 	route         *Route     // the behavior the starting request selected
 	cdnLoop       string     // the starting request's CDN-Loop: the tiers before this one
+	prefetch      bool       // started by a prefetch (prefetch.go), not by a viewer
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -188,6 +189,7 @@ func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *ht
 	head := &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
 		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
+	h.prefetchHints(spec, resp.Header)
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
 		err = fmt.Errorf("%w: %d of %d bytes", ErrShortBody, n, resp.ContentLength)

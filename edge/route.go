@@ -45,6 +45,12 @@ type Route struct {
 	Methods []string
 	// ViewerProtocol is a Viewer* policy; "" is allow-all.
 	ViewerProtocol string
+	// Prefetch is how many of the newest segments per rendition a refreshed
+	// live manifest gets fetched ahead (prefetch.go); 0 is off.
+	Prefetch int
+	// Signed, when set, requires a valid signed URL or signed cookies
+	// (signed.go); nil serves the route's paths to anyone.
+	Signed *Signing
 	// Compress serves compressible responses compressed (CloudFront's
 	// Compress; fill_compress.go). False leaves bodies as the origin sent them.
 	Compress bool
@@ -101,6 +107,9 @@ func (rt *Route) check() error {
 	case "", ViewerAllowAll, ViewerRedirectToHTTPS, ViewerHTTPSOnly:
 	default:
 		return fmt.Errorf("edge: route %q: unknown viewer protocol %q", rt.Name, rt.ViewerProtocol)
+	}
+	if err := signedRoute(rt); err != nil {
+		return err
 	}
 	if rt.Methods != nil {
 		rt.methods = map[string]bool{}
@@ -164,7 +173,7 @@ func (h *Handler) selectRoute(x *exchange) bool {
 		h.refuse(x, failure.ErrBehaviorMethod)
 		return false
 	}
-	return true
+	return h.checkSigned(x)
 }
 
 // redirectToHTTPS answers 301 to the same target over HTTPS, as CloudFront

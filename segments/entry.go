@@ -14,6 +14,7 @@ const (
 	FlagVaryAcceptEncoding
 	FlagManifest
 	FlagLive
+	FlagPrefetched // stored by a prefetch, before any viewer asked
 	FlagCompressed // the body is the edge's own compression of the origin's identity body
 )
 

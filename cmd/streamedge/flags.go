@@ -16,6 +16,7 @@ import (
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/prefetch"
 )
 
 // config is everything the flags set.
@@ -49,6 +50,7 @@ type config struct {
 	PassTTL           time.Duration
 	DrainTimeout      time.Duration
 	AccessLog         string
+	AccessLogFormat   string // json or cloudfront (edge.LogFormats)
 	LogLevel          string
 	DemoAssets        string
 	CacheFile         string
@@ -64,6 +66,7 @@ type config struct {
 	HTTP3             bool
 	Compress          bool
 	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
+	Prefetch          int    // -prefetch: newest live segments per rendition fetched ahead
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -80,7 +83,8 @@ func defaults() config {
 		MaxFills: edge.DefaultMaxFills, FillWait: edge.DefaultFillWait,
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
-		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
+		AccessLog: "-", AccessLogFormat: edge.LogJSON, LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
+		Prefetch: edge.DefaultPrefetch,
 		Compress: true,
 	}
 }
@@ -136,6 +140,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.DefaultTTL, "default-ttl", c.DefaultTTL, "lifetime of cacheable responses without freshness information (CloudFront DefaultTTL)")
 	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
+	fs.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "newest segments per rendition a refreshed live playlist or MPD gets fetched ahead, so the first viewer hits (0: off; a behavior's media.prefetch wins)")
 	fs.BoolVar(&c.Compress, "compress", c.Compress, "serve manifests and text types (1,000 bytes to 10 MB, sent uncompressed by the origin) compressed to clients accepting br, zstd or gzip; never media segments (CloudFront's Compress)")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
@@ -160,7 +165,8 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "on SIGTERM, how long in-flight requests may finish")
 	fs.StringVar(&c.CacheFile, "cache-file", c.CacheFile, "snapshot directory: the cache is loaded from it at start and saved to it at shutdown (warm restarts)")
 	fs.DurationVar(&c.CacheSaveInterval, "cache-save-interval", c.CacheSaveInterval, "also save the snapshot this often, so a crash loses at most this much (0: only at shutdown)")
-	fs.StringVar(&c.AccessLog, "access-log", c.AccessLog, "JSON access log: \"-\" for stdout, a file path, or \"off\"")
+	fs.StringVar(&c.AccessLog, "access-log", c.AccessLog, "access log, one line per request: \"-\" for stdout, a file path, or \"off\"")
+	fs.StringVar(&c.AccessLogFormat, "access-log-format", c.AccessLogFormat, "access-log format: json (one object per line) or cloudfront (CloudFront's standard log: W3C header, tab-separated fields)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	if cmd == "demo" {
 		fs.StringVar(&c.DemoAssets, "demo-assets", c.DemoAssets, "node_modules directory with hls.js and shaka-player for /demo/ (default player-test/browser/node_modules, also looked up next to bin/)")
@@ -219,11 +225,17 @@ func (c *config) validate() error {
 			return fmt.Errorf("-%s %d: must not be negative", name, n)
 		}
 	}
+	if c.Prefetch < 0 || c.Prefetch > prefetch.MaxPerRendition {
+		return fmt.Errorf("-prefetch %d: 0 to %d", c.Prefetch, prefetch.MaxPerRendition)
+	}
 	if c.MaxURILength < 256 {
 		return fmt.Errorf("-max-uri-length %d: at least 256", c.MaxURILength)
 	}
 	if !(c.RateLimit >= 0) {
 		return fmt.Errorf("-rate-limit %v: must not be negative", c.RateLimit)
+	}
+	if err := edge.CheckLogFormat(c.AccessLogFormat); err != nil || c.AccessLogFormat == "" {
+		return fmt.Errorf("-access-log-format %q: want %s", c.AccessLogFormat, strings.Join(edge.LogFormats, " or "))
 	}
 	if c.Pprof != "auto" && c.Pprof != "on" && c.Pprof != "off" {
 		return fmt.Errorf("-pprof %q: want auto, on or off", c.Pprof)
