@@ -97,6 +97,10 @@ func (s *BehaviorSettings) defaults() {
 		s.Media.LiveClamp = &on
 	}
 	s.signingDefaults()
+	if s.Compress == nil {
+		on := true
+		s.Compress = &on
+	}
 	s.CachePolicy.defaults()
 	for _, k := range []*KeyItems{&s.CachePolicy.QueryStrings, &s.CachePolicy.Headers, &s.CachePolicy.Cookies,
 		&s.OriginRequest.QueryStrings, &s.OriginRequest.Headers, &s.OriginRequest.Cookies} {

@@ -71,6 +71,9 @@ type BehaviorSettings struct {
 	ResponseHeadersPolicy string        `yaml:"response_headers_policy"` // a name in response_headers_policies
 	TrustedKeyGroups      []string      `yaml:"trusted_key_groups"`      // names in key_groups: requests must be signed
 	SignedManifests       *bool         `yaml:"signed_manifests"`        // default true with trusted_key_groups
+	// Compress serves manifests and text types compressed (CloudFront's
+	// Compress, edge.Route.Compress); default true.
+	Compress *bool `yaml:"compress"`
 }
 
 // CachePolicy is CloudFront's cache policy: TTLs and the cache key.

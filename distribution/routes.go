@@ -59,7 +59,8 @@ func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSett
 		Name: name, OriginName: b.Origin, Origin: m.origin,
 		Keys: cachekey.New(keys), Policy: pol,
 		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch, Signed: signed,
-		Headers: headers[b.ResponseHeadersPolicy], // nil for none
+		Headers:  headers[b.ResponseHeadersPolicy], // nil for none
+		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
 	}, nil
 }
 

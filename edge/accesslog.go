@@ -28,6 +28,9 @@ type accessRecord struct {
 	CMCD       *cmcd.Log `json:"cmcd,omitempty"`     // the request's CMCD keys (sid, cid, ot, br, bl, d, su, bs)
 	Signed     string    `json:"signed,omitempty"`   // signed-URL check on a signed route: ok or why it was refused
 	CORS       string    `json:"cors,omitempty"`     // a CORS request's grant by the route's headers policy: allowed or refused
+
+	// Compressed: the edge compressed the body itself (encoding names how).
+	Compressed bool `json:"compressed,omitempty"`
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

@@ -11,7 +11,9 @@
 // bytes arrive; manifests are read whole, validated and only then served and
 // stored (a compressed one decoded first, bounded: package coding); a response
 // varying on Accept-Encoding or Origin is stored per variant (package
-// variant); a 304 refreshes the stored copy without a body transfer; an origin
+// variant), and a compressible body the origin sent identity is stored once
+// per encoding class, compressed once by the fill (fill_compress.go, on
+// routes with Compress); a 304 refreshes the stored copy without a body transfer; an origin
 // failure serves a stale copy within stale-if-error, else 502/504. Responses that
 // must not be shared (private, no-store, Set-Cookie, other Vary) release the
 // waiting followers to fetch on their own and make the key pass-through for a
@@ -44,6 +46,7 @@
 //	fetch.go        join or start the key's fill; answer a failed one (stale or failure)
 //	fill.go         the fill itself: origin fetch, protocol checks, streaming body
 //	fill_manifest.go, fill_decode.go   manifests read whole, decoded, validated
+//	fill_compress.go   compression at the edge: what is compressed, every class stored at once
 //	revalidate.go   a 304 refreshing the stored copy
 //	fill_limits.go  fill slots and buffer bytes
 //	continue.go     viewers of a fill that outgrew its buffer continue on their own

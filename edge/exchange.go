@@ -60,6 +60,9 @@ type exchange struct {
 	originDur time.Duration
 	signed    string          // the signed-URL check's result (signedurl.Reason), "" when the route has none
 	grant     signedurl.Grant // what a signed manifest hands on to its children (signed_manifest.go)
+
+	// compressed: the body sent is the edge's own compression (segments.FlagCompressed).
+	compressed bool
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -79,6 +82,10 @@ func (h *Handler) finish(x *exchange) {
 		}
 	}
 	h.metrics.request(x.result, x.w.bytes)
+	enc := x.w.Header().Get("Content-Encoding")
+	if x.compressed && enc != "" {
+		h.metrics.compressedResponses.WithLabelValues(codingLabel(enc)).Inc()
+	}
 	front, proto := x.w.front(), x.r.Proto()
 	h.metrics.frontRequest(front, proto)
 	ls := x.w.log
@@ -90,8 +97,8 @@ func (h *Handler) finish(x *exchange) {
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
-			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors,
+			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
+			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
 		})
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // Config wires the stages together.
@@ -31,6 +32,7 @@ type Config struct {
 	Keys               *cachekey.Builder
 	Policy             freshness.Config
 	Prefetch           int           // the default route's live prefetch (Route.Prefetch)
+	Compress           bool          // the default route compresses (Route.Compress)
 	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
 	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
 	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
@@ -59,6 +61,7 @@ type Handler struct {
 	passes     *passList
 	limits     *fillLimits
 	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
+	comp       *compressor       // compression at the edge (fill_compress.go)
 	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
 	metrics    *metrics
 	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
@@ -76,7 +79,8 @@ func New(cfg Config) (*Handler, error) {
 		if cfg.Origin == nil || cfg.Keys == nil {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
-		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch})
+		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch,
+			Compress: cfg.Compress})
 		if err != nil {
 			return nil, err
 		}
@@ -122,6 +126,11 @@ func New(cfg Config) (*Handler, error) {
 		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
 		log:    cfg.Logger, now: cfg.Now,
 	}
+	comp, err := newCompressor()
+	if err != nil {
+		return nil, err
+	}
+	h.comp = comp
 	m, err := newMetrics(cfg.Registry, h)
 	if err != nil {
 		return nil, err
@@ -189,6 +198,9 @@ func (h *Handler) serve(x *exchange) {
 		return
 	}
 	x.key, x.vary = key, varyOf(r.Header())
+	if x.route.Compress && r.Header().Get("Range") != "" {
+		x.vary.Class = variant.Identity // ranges are of the identity body, never of the edge's compression
+	}
 	if r.Header().Get("Authorization") != "" || h.passes.has(key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return

@@ -36,6 +36,7 @@ type metrics struct {
 	prefetch             *prefetchMetrics
 	signed               *signedMetrics // signed URLs and manifests (signed.go)
 	cors                 *corsCounters  // CORS requests by kind and grant (corspolicy.go)
+	compressMetrics                     // compressmetrics.go
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -78,9 +79,10 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			[]string{"coding", "reason"}),
 		variantRefusals: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_variant_refusals_total",
 			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
-		fronts: newFrontCounters(),
-		signed: newSignedMetrics(),
-		cors:   newCORSCounters(),
+		fronts:          newFrontCounters(),
+		signed:          newSignedMetrics(),
+		compressMetrics: newCompressMetrics(),
+		cors:            newCORSCounters(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
@@ -103,6 +105,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Access-log lines dropped because the log's buffer was full (the writer fell behind); requests never wait for the log."},
 			func() float64 { return float64(lw.Dropped()) }))
 	}
+	cs = append(cs, m.compressMetrics.collectors()...)
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
 	m.prefetch = newPrefetchMetrics()

@@ -15,6 +15,7 @@ const writeSlice = 256 << 10 // a write deadline is set per slice written
 // serveEntry answers from a stored (or fully received) entry.
 func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 	x.result = result
+	x.compressed = e.Flags&segments.FlagCompressed != 0
 	h.writeHead(x, e.Header, e.Status, age(&e.Meta, x.start))
 	body := e.Body
 	if e.Status == http.StatusOK && notModified(x.r.Header(), e.Header) {
@@ -39,6 +40,7 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 
 // serveFill streams a fill's response as its bytes arrive.
 func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta]) {
+	x.compressed = head.Value.meta.Flags&segments.FlagCompressed != 0
 	h.writeHead(x, head.Header, head.Status, age(&head.Value.meta, h.now()))
 	if head.Status == http.StatusOK && notModified(x.r.Header(), head.Header) {
 		h.write304(x)

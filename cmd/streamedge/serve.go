@@ -332,7 +332,7 @@ func (a *app) wireOrigins() (edge.Config, error) {
 	a.oc = oc
 	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
-			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}}, nil
+			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}, Compress: c.Compress}, nil
 }
 
 // pingOrigins is /readyz's origin check.
