@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// accessRecord is one access-log line.
+// accessRecord is one access-log line. invalidated is true when the stored
+// copy was removed by an invalidation (so the request missed).
 type accessRecord struct {
 	Time       string  `json:"time"`
 	Client     string  `json:"client"`
@@ -23,6 +24,7 @@ type accessRecord struct {
 	Encoding   string  `json:"encoding,omitempty"` // Content-Encoding sent to the client
 	Proto      string  `json:"proto"`              // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
 	Front      string  `json:"front"`              // the front end that served it: fasthttp or net
+	Invalid    bool    `json:"invalidated,omitempty"`
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

@@ -50,6 +50,7 @@ type exchange struct {
 	fwd       string // why the request went to the origin (Cache-Status fwd), "" when it did not
 	fwdStatus int    // the origin's status for that forward, 0 when none
 	stored    bool   // the origin's response was stored
+	invalid   bool   // the stored copy was invalidated (so the request missed)
 	originDur time.Duration
 }
 
@@ -76,7 +77,7 @@ func (h *Handler) finish(x *exchange) {
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front,
+			Proto: proto, Front: front, Invalid: x.invalid,
 		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/invalidation"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
 )
@@ -32,7 +33,8 @@ type Config struct {
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
 	Registry           prometheus.Registerer
-	AccessLog          io.Writer // one JSON line per request; nil for none
+	Invalidations      *invalidation.Set // entries stored before a matching invalidation are misses (lookup.go); nil: none
+	AccessLog          io.Writer         // one JSON line per request; nil for none
 	Logger             *slog.Logger
 	Now                func() time.Time
 }
@@ -132,6 +134,10 @@ func (h *Handler) serveCached(x *exchange) {
 	if !ok {
 		h.passVariant(x)
 		return
+	}
+	if hit != nil && h.invalidated(x.key, &hit.Entry.Meta) {
+		hit.Release() // an invalidated copy is gone: no hit, no stale, no revalidation
+		hit, x.invalid = nil, true
 	}
 	if hit != nil {
 		x.hold(hit) // released once the response is sent

@@ -30,6 +30,16 @@ func (h *Handler) lookup(key string, req variant.Request) (*segments.Hit, string
 	return nil, vk, true
 }
 
+// invalidated reports whether an invalidation made after the entry was
+// stored covers the request's base key (package invalidation compares its
+// records with the entry's stored-at; nothing is scanned). Every variant of
+// an object (encoding class, Origin) is judged by the base key, so an
+// invalidation removes them all, as CloudFront's ignores header variants.
+// It counts streamedge_invalidation_hits_total.
+func (h *Handler) invalidated(base string, m *segments.Meta) bool {
+	return h.cfg.Invalidations != nil && h.cfg.Invalidations.Invalidated(base, m.StoredAt)
+}
+
 func isFresh(m *segments.Meta, now time.Time) bool {
 	return m.Flags&segments.FlagNoCache == 0 && now.Before(m.FreshUntil)
 }

@@ -120,6 +120,17 @@ func (s *Set) add(p string, ns int64) {
 // removed by an invalidation made after it was stored. It does not scan the
 // cache nor the records: one exact lookup and one walk down the key's bytes.
 func (s *Set) Invalidated(key string, storedAt time.Time) bool {
+	hit := s.Matches(key, storedAt)
+	if hit {
+		s.metrics.hit()
+	}
+	return hit
+}
+
+// Matches is Invalidated without counting a hit: for a second look at an
+// entry whose lookup already counted (the edge's re-check before joining a
+// fill).
+func (s *Set) Matches(key string, storedAt time.Time) bool {
 	st := nanos(storedAt)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -134,9 +145,6 @@ func (s *Set) Invalidated(key string, storedAt time.Time) bool {
 			hit = st < v.(*record).prefix
 			return hit
 		})
-	}
-	if hit {
-		s.metrics.hit()
 	}
 	return hit
 }
