@@ -24,6 +24,9 @@ type Limits struct {
 	MaxBytes   int           // pattern bytes; default 4 MiB
 	MaxAge     time.Duration // the cache's longest entry lifetime; 0: records are dropped only when over the bounds
 	MaxHistory int           // invalidations kept for the API; default 1,000
+	// MaxHistoryBytes bounds the kept invalidations' IDs, caller references
+	// and paths; default 8 MiB (the oldest go first).
+	MaxHistoryBytes int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -35,6 +38,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxHistory <= 0 {
 		l.MaxHistory = 1000
+	}
+	if l.MaxHistoryBytes <= 0 {
+		l.MaxHistoryBytes = 8 << 20
 	}
 	return l
 }
@@ -60,7 +66,7 @@ type Set struct {
 // NewSet returns an empty Set; m may be nil.
 func NewSet(l Limits, m *Metrics) *Set {
 	l = l.withDefaults()
-	return &Set{limits: l, tree: radix.New(), history: newHistory(l.MaxHistory), metrics: m}
+	return &Set{limits: l, tree: radix.New(), history: newHistory(l.MaxHistory, l.MaxHistoryBytes), metrics: m}
 }
 
 // CheckPath validates an invalidation path as CloudFront does: it starts with
