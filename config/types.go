@@ -10,6 +10,7 @@ type File struct {
 	DefaultBehavior         *BehaviorSettings         `yaml:"default_behavior"` // path `*`, required
 	CustomErrorResponses    []*ErrorResponse          `yaml:"custom_error_responses"`
 	ResponseHeadersPolicies map[string]*HeadersPolicy `yaml:"response_headers_policies"`
+	Invalidation            *Invalidation             `yaml:"invalidation"` // the invalidation API's keys and bounds (invalidation.go)
 }
 
 // Connection is what every origin kind has: timeouts and limits.

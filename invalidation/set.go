@@ -18,6 +18,14 @@ const MaxPathBytes = 4000
 // ErrPath is wrapped by every refused invalidation path.
 var ErrPath = errors.New("invalidation: invalid path")
 
+// The defaults of Limits' zero fields.
+const (
+	DefaultMaxRecords      = 10000
+	DefaultMaxBytes        = 4 << 20
+	DefaultMaxHistory      = 1000
+	DefaultMaxHistoryBytes = 8 << 20
+)
+
 // Limits bound a Set. Zero fields take the defaults.
 type Limits struct {
 	MaxRecords int           // records (an exact path or a prefix); default 10,000
@@ -31,16 +39,16 @@ type Limits struct {
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxRecords <= 0 {
-		l.MaxRecords = 10000
+		l.MaxRecords = DefaultMaxRecords
 	}
 	if l.MaxBytes <= 0 {
-		l.MaxBytes = 4 << 20
+		l.MaxBytes = DefaultMaxBytes
 	}
 	if l.MaxHistory <= 0 {
-		l.MaxHistory = 1000
+		l.MaxHistory = DefaultMaxHistory
 	}
 	if l.MaxHistoryBytes <= 0 {
-		l.MaxHistoryBytes = 8 << 20
+		l.MaxHistoryBytes = DefaultMaxHistoryBytes
 	}
 	return l
 }
