@@ -37,7 +37,8 @@ type Limits struct {
 	MaxHistoryBytes int
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults is l with its zero fields set to the defaults.
+func (l Limits) WithDefaults() Limits {
 	if l.MaxRecords <= 0 {
 		l.MaxRecords = DefaultMaxRecords
 	}
@@ -73,7 +74,7 @@ type Set struct {
 
 // NewSet returns an empty Set; m may be nil.
 func NewSet(l Limits, m *Metrics) *Set {
-	l = l.withDefaults()
+	l = l.WithDefaults()
 	return &Set{limits: l, tree: radix.New(), history: newHistory(l.MaxHistory, l.MaxHistoryBytes), metrics: m}
 }
 

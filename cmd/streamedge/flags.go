@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	edgeconf "github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
@@ -58,6 +59,7 @@ type config struct {
 	TLSCerts          fileList
 	TLSKeys           fileList
 	HTTP3             bool
+	file              *edgeconf.File // the loaded configuration file (serve -config); nil in flag mode
 }
 
 // defaults is the one place the flags' defaults are set: the packages'

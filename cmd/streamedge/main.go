@@ -5,6 +5,7 @@
 //	streamedge serve -origin http://packager:8080 [flags]
 //	streamedge demo  [flags]     the edge and the demo page in front of the demo origin (make demo)
 //	streamedge check -config edge.yaml   validate a configuration file (serving from it comes next)
+//	streamedge invalidate PATH...        invalidate on a running edge (through -admin)
 //	streamedge version
 package main
 
@@ -29,6 +30,7 @@ Usage:
   streamedge serve -origin URL [flags]   serve the origin's media through the cache
   streamedge demo [-origin URL] [flags]   the demo page and the demo origin (bin/player-test origin) through the cache
   streamedge check -config FILE         validate an edge.yaml (line:column for every problem)
+  streamedge invalidate [-admin ADDR] PATH...   invalidate paths ('/vod/*') on a running edge
   streamedge version                     print the version
 
 Run 'streamedge serve -h' for the flags.
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return demo(ctx, cfg, stdout, stderr)
 	case "check":
 		return check(args[1:], stdout, stderr)
+	case "invalidate":
+		return invalidateCmd(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "streamedge %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil
@@ -78,6 +82,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, check, version)\n", args[0])
+	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, check, invalidate, version)\n", args[0])
 	return errUsage
 }

@@ -41,6 +41,7 @@ type app struct {
 	oc       *origin.Client
 	store    *segments.Store
 	saver    *saver
+	inval    *invalWiring // invalidations: the Set, its file, the API (invalidate.go)
 	reg      *prometheus.Registry
 	limits   limits.Config
 	handler  http.Handler
@@ -105,13 +106,17 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	storeCfg := storeConfig(c)
 	store, loaded := warmStore(c.CacheFile, storeCfg, a.log)
 	a.store, a.saver = store, newSaver(c.CacheFile, store, a.log, a.reg, loaded)
+	invalidations, err := a.wireInvalidation(c.file, loaded)
+	if err != nil {
+		return err
+	}
 	h, err := edge.New(edge.Config{
 		Store: store, Origin: a.oc, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError},
 		MaxObjectSize: int64(c.MaxObjectSize), PassTTL: c.PassTTL, ClientWriteTimeout: c.ClientWriteTime,
 		MaxFills: c.MaxFills, MaxFillBytes: c.maxFillBytes(), FillWait: c.FillWait,
-		Registry: a.reg, AccessLog: accessLog, Logger: a.log,
+		Registry: a.reg, AccessLog: accessLog, Logger: a.log, Invalidations: invalidations,
 	})
 	if err != nil {
 		return err
@@ -224,6 +229,7 @@ func (a *app) adminMux() http.Handler {
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
+	a.inval.mount(mux) // the invalidation API and streamedge invalidate's endpoint
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !a.ready.Load() {
