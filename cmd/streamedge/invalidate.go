@@ -139,6 +139,9 @@ func (w *invalWiring) persisting(h http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: rw}
 		h.ServeHTTP(sw, r)
 		if sw.status == http.StatusCreated {
+			if loc := rw.Header().Get("Location"); loc != "" { // the API's; the local endpoint logs its own
+				w.log.Info("invalidated", "location", loc, "via", "invalidation API")
+			}
 			w.save()
 		}
 	})
