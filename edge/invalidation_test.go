@@ -2,8 +2,10 @@ package edge
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -191,5 +193,30 @@ func TestInvalidationOffByDefault(t *testing.T) {
 	wantCache(t, e.get(t, "GET", "/a.ts"), "Hit")
 	if o.count("/a.ts") != 1 {
 		t.Fatalf("%d origin requests", o.count("/a.ts"))
+	}
+}
+
+// TestInvalidatedCopyIsNotServedStale: an invalidated copy is gone: when the
+// origin then fails, the client gets the origin's error, not the copy
+// (which stale-if-error would have served had it only expired).
+func TestInvalidatedCopyIsNotServedStale(t *testing.T) {
+	var failing atomic.Bool
+	o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			http.Error(w, "packager down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Cache-Control", "max-age=1")
+		_, _ = io.WriteString(w, "old segment")
+	})
+	set := invalidation.NewSet(invalidation.Limits{}, nil)
+	e := newInvalidatingEdge(t, o.URL, set, invalidation.NewMetrics())
+	wantCache(t, e.get(t, "GET", "/a.ts"), "Miss")
+	failing.Store(true)
+	if err := set.Add([]string{"/a.ts"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.get(t, "GET", "/a.ts"); r.status != http.StatusServiceUnavailable || strings.Contains(r.body, "old segment") {
+		t.Fatalf("after the invalidation, with the origin failing: %d %q", r.status, r.body)
 	}
 }
