@@ -6,7 +6,9 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"testing"
 
 	edgeconf "github.com/streamedge/streamedge/config"
+	"github.com/streamedge/streamedge/invalidation"
 )
 
 // startEdgeWithFile is startEdge with a loaded configuration file (what
@@ -190,5 +193,36 @@ func TestUnreadableInvalidationsInvalidateTheSnapshot(t *testing.T) {
 	wantXCache(t, e2.edge+"/a.ts", "Miss")
 	if !strings.Contains(e2.stderr.String(), "invalidations unreadable; every cached object loaded from the snapshot counts as invalidated") {
 		t.Fatalf("start-up log: %s", e2.stderr.String())
+	}
+}
+
+// TestLocalInvalidationOnlyFromLoopback: the keyless endpoint of
+// `streamedge invalidate` refuses a client beyond the host even when -admin
+// listens on every interface, and refuses bodies that are not a batch.
+func TestLocalInvalidationOnlyFromLoopback(t *testing.T) {
+	w := &invalWiring{set: invalidation.NewSet(invalidation.Limits{}, nil), log: slog.New(slog.DiscardHandler)}
+	tests := []struct {
+		rule, remote, body string
+		want               int
+	}{
+		{"remote_client_refused", "10.0.0.7:40000", `{"paths":["/*"]}`, http.StatusForbidden},
+		{"ipv6_loopback_accepted", "[::1]:40000", `{"paths":["/a.ts"]}`, http.StatusCreated},
+		{"unknown_field_refused", "127.0.0.1:40000", `{"path":["/a.ts"]}`, http.StatusBadRequest},
+		{"too_many_wildcards_refused", "127.0.0.1:40000", `{"paths":["/1*","/2*","/3*","/4*","/5*","/6*","/7*","/8*","/9*","/10*","/11*","/12*","/13*","/14*","/15*","/16*"]}`, http.StatusBadRequest},
+		{"oversized_body_refused", "127.0.0.1:40000", `{"paths":["/` + strings.Repeat("a", maxLocalBody) + `"]}`, http.StatusRequestEntityTooLarge},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rule, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, localInvalidationPath, strings.NewReader(tc.body))
+			r.RemoteAddr = tc.remote
+			rec := httptest.NewRecorder()
+			w.serveLocal(rec, r)
+			if rec.Code != tc.want {
+				t.Fatalf("%d %s, want %d", rec.Code, rec.Body, tc.want)
+			}
+		})
+	}
+	if n, _ := w.set.List("", 10); len(n) != 1 || w.set.Len() != 1 {
+		t.Fatalf("%d invalidations, %d records after one accepted batch", len(n), w.set.Len())
 	}
 }
