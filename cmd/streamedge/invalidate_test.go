@@ -154,6 +154,9 @@ func TestInvalidationsSurviveARestart(t *testing.T) {
 	if _, err := invalidate(t, e.admin, "/vod/*"); err != nil {
 		t.Fatal(err)
 	}
+	if _, m, _ := get(t, e.admin+"/metrics"); !strings.Contains(m, `streamedge_invalidation_saves_total{result="ok"} 1`) {
+		t.Fatal("the invalidation was not saved at once")
+	}
 	if err := e.stop(); err != nil {
 		t.Fatal(err)
 	}
