@@ -36,7 +36,7 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		}
 		return
 	}
-	if head.Pass {
+	if head.Pass || !leader && h.joinedInvalidated(x, head) {
 		h.pass(x)
 		return
 	}

@@ -1,10 +1,12 @@
 package edge
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -219,4 +221,55 @@ func TestInvalidatedCopyIsNotServedStale(t *testing.T) {
 	if r := e.get(t, "GET", "/a.ts"); r.status != http.StatusServiceUnavailable || strings.Contains(r.body, "old segment") {
 		t.Fatalf("after the invalidation, with the origin failing: %d %q", r.status, r.body)
 	}
+}
+
+// TestFollowerOfAnOlderFillGoesToTheOrigin: a request made after an
+// invalidation does not share a fill whose origin response came before it
+// (a slow segment still streaming): it fetches on its own and gets the new
+// object, while the fill's first viewer still gets the old one whole.
+func TestFollowerOfAnOlderFillGoesToTheOrigin(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		release := make(chan struct{})
+		var version atomic.Int32
+		o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "max-age=600")
+			if version.Add(1) == 1 {
+				w.Header().Set("Content-Length", "6")
+				_, _ = io.WriteString(w, "old")
+				w.(http.Flusher).Flush()
+				<-release
+				_, _ = io.WriteString(w, "old")
+				return
+			}
+			_, _ = io.WriteString(w, "new")
+		})
+		set := invalidation.NewSet(invalidation.Limits{}, nil)
+		e := newInvalidatingEdge(t, o.URL, set, invalidation.NewMetrics())
+		var once sync.Once
+		unblock := func() { once.Do(func() { close(release) }) }
+		t.Cleanup(unblock) // before the servers close, should the test fail
+		first := make(chan result, 1)
+		go func() { first <- e.get(t, "GET", "/slow.ts") }()
+		for deadline := time.Now().Add(5 * time.Second); e.h.group.InFlight() == 0; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the first fill never started")
+			}
+		}
+		time.Sleep(50 * time.Millisecond) // its origin headers are in
+		if err := set.Add([]string{"/slow.ts"}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		if r := e.do(ctx, "GET", "/slow.ts"); r.status != http.StatusOK || r.body != "new" {
+			t.Fatalf("request after the invalidation: %d %q %v (X-Cache %q)", r.status, r.body, r.err, r.header.Get("X-Cache"))
+		}
+		unblock()
+		if r := <-first; r.body != "oldold" {
+			t.Fatalf("first viewer: %d %q %v", r.status, r.body, r.err)
+		}
+		if o.count("/slow.ts") != 2 {
+			t.Fatalf("%d origin requests, want 2", o.count("/slow.ts"))
+		}
+	})
 }
