@@ -165,3 +165,8 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 }
+
+// Path is the normalised form of an escaped request path, as keys hold it:
+// the path a cache behavior is selected by, so "/public/../private/x"
+// selects the behavior of "/private/x".
+func Path(escaped string) (string, error) { return normalizePath(escaped) }

@@ -3,7 +3,7 @@ package config
 import (
 	"time"
 
-	"github.com/streamedge/streamedge/behavior"
+	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/origin"
 )
 
@@ -99,6 +99,7 @@ func (s *BehaviorSettings) defaults() {
 		on := true
 		s.Media.LiveClamp = &on
 	}
+	s.signingDefaults()
 	s.CachePolicy.defaults()
 	for _, k := range []*KeyItems{&s.CachePolicy.QueryStrings, &s.CachePolicy.Headers, &s.CachePolicy.Cookies,
 		&s.OriginRequest.QueryStrings, &s.OriginRequest.Headers, &s.OriginRequest.Cookies} {
@@ -116,7 +117,7 @@ func (p *CachePolicy) defaults() {
 		p.MinTTL = new(Duration)
 	}
 	if p.DefaultTTL == nil {
-		d := max(p.MinTTL.D(), behavior.DefaultDefaultTTL)
+		d := max(p.MinTTL.D(), freshness.DefaultDefaultTTL)
 		if p.MaxTTL != nil && d > p.MaxTTL.D() && p.MaxTTL.D() >= p.MinTTL.D() {
 			d = p.MaxTTL.D()
 		}
@@ -124,14 +125,14 @@ func (p *CachePolicy) defaults() {
 		p.DefaultTTL = &v
 	}
 	if p.MaxTTL == nil {
-		v := Duration(max(p.DefaultTTL.D(), behavior.DefaultMaxTTL))
+		v := Duration(max(p.DefaultTTL.D(), freshness.DefaultMaxTTL))
 		p.MaxTTL = &v
 	}
 }
 
-// TTLs is the policy as behavior.ClampTTL takes it (after defaults).
-func (p CachePolicy) TTLs() behavior.TTLs {
-	var t behavior.TTLs
+// TTLs is the policy as freshness.ClampTTL takes it (after defaults).
+func (p CachePolicy) TTLs() freshness.TTLs {
+	var t freshness.TTLs
 	if p.MinTTL != nil {
 		t.Min = p.MinTTL.D()
 	}

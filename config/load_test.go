@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/streamedge/streamedge/behavior"
+	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/origin"
 )
 
@@ -26,7 +27,7 @@ func TestLoadFillsDefaults(t *testing.T) {
 		t.Errorf("origin defaults: %+v", o.Connection)
 	}
 	b := f.DefaultBehavior
-	if got, want := b.CachePolicy.TTLs(), (behavior.TTLs{Min: 0, Default: 24 * time.Hour, Max: 365 * 24 * time.Hour}); got != want {
+	if got, want := b.CachePolicy.TTLs(), (freshness.TTLs{Min: 0, Default: 24 * time.Hour, Max: 365 * 24 * time.Hour}); got != want {
 		t.Errorf("TTLs %+v, want %+v", got, want)
 	}
 	if !slices.Equal(b.AllowedMethods, []string{"GET", "HEAD"}) || b.ViewerProtocol != "allow-all" || !*b.Media.LiveClamp ||
@@ -44,11 +45,11 @@ func TestTTLDefaultsFollowCloudFront(t *testing.T) {
 	tests := []struct {
 		rule string
 		in   CachePolicy
-		want behavior.TTLs
+		want freshness.TTLs
 	}{
-		{"min_over_a_day_raises_default", CachePolicy{MinTTL: d(2 * day)}, behavior.TTLs{Min: 2 * day, Default: 2 * day, Max: year}},
-		{"default_over_a_year_raises_max", CachePolicy{DefaultTTL: d(2 * year)}, behavior.TTLs{Default: 2 * year, Max: 2 * year}},
-		{"max_below_a_day_lowers_default", CachePolicy{MaxTTL: d(2 * time.Second)}, behavior.TTLs{Default: 2 * time.Second, Max: 2 * time.Second}},
+		{"min_over_a_day_raises_default", CachePolicy{MinTTL: d(2 * day)}, freshness.TTLs{Min: 2 * day, Default: 2 * day, Max: year}},
+		{"default_over_a_year_raises_max", CachePolicy{DefaultTTL: d(2 * year)}, freshness.TTLs{Default: 2 * year, Max: 2 * year}},
+		{"max_below_a_day_lowers_default", CachePolicy{MaxTTL: d(2 * time.Second)}, freshness.TTLs{Default: 2 * time.Second, Max: 2 * time.Second}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.rule, func(t *testing.T) {

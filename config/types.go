@@ -10,7 +10,10 @@ type File struct {
 	DefaultBehavior         *BehaviorSettings         `yaml:"default_behavior"` // path `*`, required
 	CustomErrorResponses    []*ErrorResponse          `yaml:"custom_error_responses"`
 	ResponseHeadersPolicies map[string]*HeadersPolicy `yaml:"response_headers_policies"`
-	Invalidation            *Invalidation             `yaml:"invalidation"` // the invalidation API's keys and bounds (invalidation.go)
+	PublicKeys              map[string]*PublicKey     `yaml:"public_keys"` // signed URLs: trusted keys (signing.go)
+	KeyGroups               map[string][]string       `yaml:"key_groups"`  // key group → names in public_keys
+	// Invalidation is the invalidation API's keys and bounds (invalidation.go).
+	Invalidation *Invalidation `yaml:"invalidation"`
 }
 
 // Connection is what every origin kind has: timeouts and limits.
@@ -21,7 +24,6 @@ type Connection struct {
 	MaxConns              Count    `yaml:"max_conns"`               // 0 = unbounded
 	MaxIdleConns          Count    `yaml:"max_idle_conns"`          // default 256
 	MaxFills              Count    `yaml:"max_fills"`               // concurrent fills, 0 = only the edge's total cap
-	MaxFillBytes          Size     `yaml:"max_fill_bytes"`          // 0 = the edge's -max-fill-bytes
 }
 
 // Origin is an HTTP(S) origin.
@@ -69,6 +71,8 @@ type BehaviorSettings struct {
 	Media                 Media         `yaml:"media"`
 	ViewerProtocol        string        `yaml:"viewer_protocol"`         // allow-all (default), redirect-to-https, https-only
 	ResponseHeadersPolicy string        `yaml:"response_headers_policy"` // a name in response_headers_policies
+	TrustedKeyGroups      []string      `yaml:"trusted_key_groups"`      // names in key_groups: requests must be signed
+	SignedManifests       *bool         `yaml:"signed_manifests"`        // default true with trusted_key_groups
 }
 
 // CachePolicy is CloudFront's cache policy: TTLs and the cache key.
@@ -96,8 +100,8 @@ type OriginRequest struct {
 
 // Media is streamedge's own media policy.
 type Media struct {
-	LiveClamp *bool `yaml:"live_clamp"` // live playlist freshness clamped to the segment duration; default true
-	Prefetch  Count `yaml:"prefetch"`   // next segments fetched ahead, 0 (default) to MaxPrefetch
+	LiveClamp *bool  `yaml:"live_clamp"` // live playlist freshness clamped to the segment duration; default true
+	Prefetch  *Count `yaml:"prefetch"`   // newest segments per rendition fetched ahead, 0 to MaxPrefetch; default -prefetch
 }
 
 // ErrorResponse is a CloudFront custom error response.

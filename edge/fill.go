@@ -43,6 +43,9 @@ type fillSpec struct {
 	staleAge      time.Duration
 	hasStale      bool
 	lease         *fillLease // the fill's slots and buffer bytes (set by runFill)
+	route         *Route     // the behavior the starting request selected
+	cdnLoop       string     // the starting request's CDN-Loop: the tiers before this one
+	prefetch      bool       // started by a prefetch (prefetch.go), not by a viewer
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -56,7 +59,7 @@ type fillMeta struct {
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key)}
+	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key), route: x.route, cdnLoop: x.cdnLoop}
 	if stale != nil {
 		e := &stale.Entry
 		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
@@ -80,7 +83,7 @@ func decodedPath(key string) string {
 // runFill is the one origin fetch of a key, on a context detached from every
 // viewer; the origin client bounds it by progress (-origin-timeout).
 func (h *Handler) runFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
-	lease, err := h.limits.admit(h.origin) // a fill slot, in all and at the origin
+	lease, err := h.limits.admit(spec.route.Origin) // a fill slot, in all and at the origin
 	if err != nil {
 		f.Finish(err)
 		return
@@ -95,9 +98,9 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	reqTime := h.now()
-	resp, err := h.origin.Fetch(ctx, origin.FillRequest{
+	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
 		Target: spec.key, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod,
+		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop,
 	})
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))
@@ -149,8 +152,8 @@ func protocolError(status int, spec fillSpec) error {
 // and readers with a stale copy serve that instead (stale-if-error); making
 // the key pass-through would send every viewer to a failing origin and keep
 // them there after it recovers.
-func decide(in freshness.Input, cfg freshness.Config) freshness.Policy {
-	pol := freshness.Decide(in, cfg)
+func decide(in freshness.Input, rt *Route) freshness.Policy {
+	pol := freshness.Decide(in, rt.Policy)
 	if in.Status >= 500 && !pol.Shareable {
 		pol.Shareable, pol.Store, pol.Reason = true, false, "status"
 	}
@@ -169,7 +172,7 @@ func (h *Handler) release(f *coalesce.Fill[fillMeta], spec fillSpec, reason stri
 // fillStream publishes the head at once and streams the body to followers,
 // storing it once it is complete and as long as it claimed.
 func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *http.Response, in freshness.Input) {
-	pol := decide(in, h.cfg.Policy)
+	pol := decide(in, spec.route)
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -184,6 +187,7 @@ func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *ht
 	head := &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
 		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
+	h.prefetchHints(spec, resp.Header)
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
 		err = fmt.Errorf("%w: %d of %d bytes", ErrShortBody, n, resp.ContentLength)

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/streamedge/streamedge/failure"
-	"github.com/streamedge/streamedge/origin"
 )
 
 // ErrBusy: a miss found the fill limits (-max-fills, the origin's own cap,
@@ -71,7 +70,7 @@ type fillLease struct {
 
 // admit takes a fill slot in all and one of the origin's, each waiting up to
 // -fill-wait.
-func (l *fillLimits) admit(oc *origin.Client) (*fillLease, error) {
+func (l *fillLimits) admit(oc Origin) (*fillLease, error) {
 	t0 := time.Now()
 	defer func() { l.waitHisto.Observe(time.Since(t0).Seconds()) }()
 	ctx, cancel := context.WithTimeout(context.Background(), l.wait)
@@ -83,6 +82,21 @@ func (l *fillLimits) admit(oc *origin.Client) (*fillLease, error) {
 	if err != nil {
 		l.fills.Release(1)
 		return nil, l.refuse("origin_fills")
+	}
+	return &fillLease{l: l, origin: rel}, nil
+}
+
+// tryAdmit is admit without waiting: a slot now or ErrBusy (prefetches).
+func (l *fillLimits) tryAdmit(oc Origin) (*fillLease, error) {
+	if !l.fills.TryAcquire(1) {
+		return nil, ErrBusy
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // a slot free now, or none
+	rel, err := oc.AcquireFill(ctx)
+	if err != nil {
+		l.fills.Release(1)
+		return nil, ErrBusy
 	}
 	return &fillLease{l: l, origin: rel}, nil
 }

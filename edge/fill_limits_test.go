@@ -199,7 +199,7 @@ func TestFillFloodStaysBounded(t *testing.T) {
 		t.Errorf("fill bytes still held after the flood: %d", h)
 	}
 	e.client.Transport.(*http.Transport).CloseIdleConnections()
-	e.h.origin.Close() // idle keep-alive connections to the origin are not a leak
+	e.h.cfg.Origin.(*origin.Client).Close() // idle keep-alive connections to the origin are not a leak
 	deadline := time.Now().Add(5 * time.Second)
 	for runtime.NumGoroutine() > baseGoroutines+2 {
 		if time.Now().After(deadline) {

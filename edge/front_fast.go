@@ -119,6 +119,8 @@ func (f *fastRequest) RawQuery() string    { return f.query }
 func (f *fastRequest) RequestURI() string  { return f.uri }
 func (f *fastRequest) Header() headerView  { return &f.hdr }
 func (f *fastRequest) Proto() string       { return f.proto }
+func (f *fastRequest) Host() string        { return string(f.ctx.Host()) }
+func (f *fastRequest) Secure() bool        { return f.ctx.IsTLS() }
 
 func (f *fastRequest) RemoteAddr() string {
 	if f.remote == "" {
@@ -165,4 +167,18 @@ func (f *fastHeader) Values(name string) []string {
 		out[i] = string(v)
 	}
 	return out
+}
+
+// viewer copies from fasthttp's buffers (a stream outlives them); the
+// head's size is the request line and the raw headers as received.
+func (f *fastRequest) viewer() viewer {
+	h := &f.ctx.Request.Header
+	v := viewer{host: string(h.Host()), referer: string(h.Referer()), userAgent: string(h.UserAgent()),
+		forwardedFor: string(h.Peek("X-Forwarded-For"))}
+	if st := f.ctx.TLSConnectionState(); st != nil {
+		v.tls, v.tlsVersion, v.tlsCipher = true, st.Version, st.CipherSuite
+	}
+	size := len(f.method) + 1 + len(f.uri) + 1 + len(f.proto) + 2 + len(h.RawHeaders())
+	v.headBytes = int64(size) + int64(max(h.ContentLength(), 0))
+	return v
 }

@@ -17,7 +17,7 @@ import (
 // tunnelled over the connection fasthttp hands over (fastSink.Hijack).
 func (f *fastRequest) proxy(h *Handler, x *exchange, escPath, rawQuery string) {
 	out := f.outgoing(escPath, rawQuery)
-	x.w.stream(func() { h.proxy.ServeHTTP(x.w, out.WithContext(f.Context())) })
+	x.w.stream(func() { x.route.proxy.ServeHTTP(x.w, out.WithContext(f.Context())) })
 }
 
 // outgoing is the request as net/http would have parsed it.

@@ -2,29 +2,36 @@ package edge
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/cmcd"
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/invalidation"
-	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
 )
 
 // Config wires the stages together.
 type Config struct {
-	Store              *segments.Store
-	Origin             *origin.Client
+	Store *segments.Store
+	// Routes are the cache behaviors (route.go). Without them one default
+	// route is built of Origin, Keys and Policy (the flag-configured edge).
+	Routes             *Routes
+	Origin             Origin
 	Keys               *cachekey.Builder
 	Policy             freshness.Config
+	Prefetch           int           // the default route's live prefetch (Route.Prefetch)
 	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
 	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
 	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
@@ -32,33 +39,50 @@ type Config struct {
 	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
-	Registry           prometheus.Registerer
-	Invalidations      *invalidation.Set // entries stored before a matching invalidation are misses (lookup.go); nil: none
-	AccessLog          io.Writer         // one JSON line per request; nil for none
-	Logger             *slog.Logger
-	Now                func() time.Time
+	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
+	// is refused (508). Its origins add it (origin.Config.CDNID).
+	CDNID           string
+	Registry        prometheus.Registerer
+	Invalidations   *invalidation.Set // entries stored before a matching invalidation are misses (lookup.go); nil: none
+	AccessLog       io.Writer         // one line per request (AccessLogFormat); nil for none
+	AccessLogFormat string            // LogJSON (default) or LogCloudFront (accesslog_cloudfront.go)
+	EdgeLocation    string            // the cloudfront format's x-edge-location ("" logs "-")
+	CMCDSessions    int               // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
+	Logger          *slog.Logger
+	Now             func() time.Time
 }
 
 // Handler is the edge's http.Handler.
 type Handler struct {
-	cfg     Config
-	store   *segments.Store
-	origin  *origin.Client
-	keys    *cachekey.Builder
-	group   *coalesce.Group[fillMeta]
-	passes  *passList
-	limits  *fillLimits
-	markers sync.Mutex // serialises variant-marker updates (Origin bound)
-	proxy   http.Handler
-	metrics *metrics
-	log     *slog.Logger
-	now     func() time.Time
+	cfg        Config
+	store      *segments.Store
+	routes     atomic.Pointer[Routes]
+	group      *coalesce.Group[fillMeta]
+	passes     *passList
+	limits     *fillLimits
+	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
+	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
+	metrics    *metrics
+	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
+	ids        *requestIDs   // x-edge-request-id, in the cloudfront log format
+	log        *slog.Logger
+	now        func() time.Time
 }
 
 // New builds a Handler; it registers its metrics on cfg.Registry.
 func New(cfg Config) (*Handler, error) {
-	if cfg.Store == nil || cfg.Origin == nil || cfg.Keys == nil {
-		return nil, errors.New("edge: Store, Origin and Keys are required")
+	if cfg.Store == nil {
+		return nil, errors.New("edge: Store is required")
+	}
+	if cfg.Routes == nil {
+		if cfg.Origin == nil || cfg.Keys == nil {
+			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
+		}
+		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Routes = rs
 	}
 	if cfg.MaxObjectSize <= 0 {
 		cfg.MaxObjectSize = DefaultMaxObjectSize
@@ -85,11 +109,14 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if err := CheckLogFormat(cfg.AccessLogFormat); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	h := &Handler{
-		cfg: cfg, store: cfg.Store, origin: cfg.Origin, keys: cfg.Keys,
+		cfg: cfg, store: cfg.Store,
 		group: coalesce.NewGroup[fillMeta](func(key string, err error, stack []byte) {
 			cfg.Logger.Error("fill panicked", "key", key, "err", err, "stack", string(stack))
 		}),
@@ -102,22 +129,61 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.metrics = m
-	h.proxy = cfg.Origin.PassThrough(cfg.Logger, func(*http.Request, error) { m.originErrors.Inc() })
+	h.prefetched = prefetch.NewTracker(prefetchTrackMax, prefetchTrackTTL, func(n int64) { m.prefetch.wasted.Add(float64(n)) })
+	cm, err := cmcd.NewMetrics(cfg.Registry)
+	if err != nil {
+		return nil, err
+	}
+	h.cmcd = cmcd.NewTracker(cfg.CMCDSessions, cm)
+	if cfg.AccessLog != nil && cfg.AccessLogFormat == LogCloudFront {
+		h.ids = newRequestIDs()
+		if _, err := io.WriteString(cfg.AccessLog, CloudFrontHeader()); err != nil {
+			return nil, fmt.Errorf("edge: access log: %w", err)
+		}
+	}
+	h.SetRoutes(cfg.Routes)
 	return h, nil
 }
+
+// SetRoutes swaps the cache behaviors atomically (a configuration reload):
+// requests already selected keep their route, the next ones see the new
+// table.
+func (h *Handler) SetRoutes(rs *Routes) {
+	rs.Each(func(rt *Route) {
+		if rt.proxy == nil {
+			rt.proxy = rt.Origin.PassThrough(h.log, func(*http.Request, error) { h.metrics.originErrors.Inc() })
+			rt.proxy = withoutSigningCookies(rt, rt.proxy)
+		}
+	})
+	h.routes.Store(rs)
+}
+
+// Routes is the table in use.
+func (h *Handler) Routes() *Routes { return h.routes.Load() }
 
 // serve runs one request through the stages; the front end calls it and
 // then finish.
 func (h *Handler) serve(x *exchange) {
 	r := x.r
+	h.readCMCD(x)
+	if h.ids != nil { // the cloudfront log format: read what it needs while the request's buffers are valid
+		ls := x.w.logState()
+		ls.cf, ls.viewer, ls.clock = true, r.viewer(), h.now
+		ls.viewer.upgrade = isUpgrade(r.Header())
+	}
+	loop, ok := h.checkLoop(x)
+	if !ok || !h.selectRoute(x) {
+		return
+	}
+	x.cdnLoop = loop
 	method := r.Method()
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
 		return
 	}
-	key, err := h.keys.FromTarget(r.EscapedPath(), r.RawQuery())
+	key, err := x.route.Keys.FromTarget(r.EscapedPath(), r.RawQuery())
 	if err != nil {
-		h.badTarget(x, err)
+		h.refuse(x, err)
 		return
 	}
 	x.key, x.vary = key, varyOf(r.Header())
@@ -145,6 +211,7 @@ func (h *Handler) serveCached(x *exchange) {
 	now := x.start // one clock read serves the whole lookup decision
 	switch {
 	case hit != nil && isFresh(&hit.Entry.Meta, now):
+		h.countPrefetchHit(fillKey, &hit.Entry)
 		h.serveEntry(x, &hit.Entry, resultHit)
 	case hit != nil && canServeWhileRevalidating(&hit.Entry.Meta, now):
 		h.serveEntry(x, &hit.Entry, resultStale)
@@ -154,8 +221,9 @@ func (h *Handler) serveCached(x *exchange) {
 	}
 }
 
-// badTarget answers a request whose target cannot be keyed (400 or 414).
-func (h *Handler) badTarget(x *exchange, err error) {
+// refuse answers a request refused before any origin work: a target that
+// cannot be keyed (400, 414) or one its cache behavior does not accept (403).
+func (h *Handler) refuse(x *exchange, err error) {
 	x.result = resultError
 	h.plainError(x, failure.Classify(err))
 }

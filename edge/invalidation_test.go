@@ -55,25 +55,6 @@ func logLines(t *testing.T, log *syncBuffer, n int) []map[string]any {
 	return out
 }
 
-func gathered(t *testing.T, reg *prometheus.Registry, name string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() == name {
-			sum := 0.0
-			for _, m := range mf.GetMetric() {
-				sum += m.GetCounter().GetValue() + m.GetGauge().GetValue()
-			}
-			return sum
-		}
-	}
-	t.Fatalf("no metric %s", name)
-	return 0
-}
-
 // TestInvalidationMakesTheNextRequestMiss: once a path is invalidated, the
 // very next request for a cached object it covers goes to the origin (exact
 // paths, trailing-* wildcards, the query-string variants a wildcard covers);

@@ -33,6 +33,8 @@ type metrics struct {
 	decodeFailures       *prometheus.CounterVec // by coding and reason
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
+	prefetch             *prefetchMetrics
+	signed               *signedMetrics // signed URLs and manifests (signed.go)
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -76,6 +78,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		variantRefusals: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_variant_refusals_total",
 			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
 		fronts: newFrontCounters(),
+		signed: newSignedMetrics(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
@@ -93,8 +96,16 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	for _, r := range results {
 		m.byResult[r] = m.requests.WithLabelValues(r) // resolved once: no label hashing per request
 	}
+	if lw, ok := h.cfg.AccessLog.(*LogWriter); ok {
+		cs = append(cs, prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_access_log_dropped_total",
+			Help: "Access-log lines dropped because the log's buffer was full (the writer fell behind); requests never wait for the log."},
+			func() float64 { return float64(lw.Dropped()) }))
+	}
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
+	m.prefetch = newPrefetchMetrics()
+	cs = append(cs, m.prefetch.collectors()...)
+	cs = append(cs, m.signed.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err

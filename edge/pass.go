@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/streamedge/streamedge/cmcd"
 )
 
 // isUpgrade reports a request asking to switch protocols (RFC 9110 §7.8):
@@ -32,12 +34,12 @@ func (h *Handler) pass(x *exchange) {
 	if x.key != "" {
 		path, query, _ = strings.Cut(x.key, "?")
 	} else {
-		key, err := h.keys.FromTarget(x.r.EscapedPath(), "")
+		key, err := x.route.Keys.FromTarget(x.r.EscapedPath(), "")
 		if err != nil {
-			h.badTarget(x, err)
+			h.refuse(x, err)
 			return
 		}
-		path, query = key, x.r.RawQuery()
+		path, query = key, x.route.viewerQuery(cmcd.StripQuery(x.r.RawQuery())) // neither CMCD nor signing parameters reach the origin
 	}
 	x.fwd = fwdBypass
 	if m := x.r.Method(); m != http.MethodGet && m != http.MethodHead {

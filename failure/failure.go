@@ -34,6 +34,15 @@ var (
 	ErrFraming         = errors.New("ambiguous or unexpected request body")
 	ErrHeadersTooLarge = errors.New("request header fields too large")
 	ErrRateLimited     = errors.New("too many requests")
+	// A cache behavior's refusals (CloudFront answers both 403).
+	ErrBehaviorMethod = errors.New("method not allowed by the cache behavior")
+	ErrHTTPSOnly      = errors.New("the cache behavior requires HTTPS")
+	// ErrSignature: the behavior trusts key groups and the request's signed
+	// URL or cookies did not verify (whichever check failed: one answer).
+	ErrSignature = errors.New("signed URL or signed cookies refused")
+	// ErrLoop: the request's CDN-Loop (RFC 8586) names this edge: it came
+	// around a loop of tiers.
+	ErrLoop = errors.New("request loop: CDN-Loop names this edge")
 )
 
 // Class is what a client sees of one kind of failure.
@@ -65,6 +74,10 @@ var classes = []Class{
 	{ErrFraming, http.StatusBadRequest, "400 bad request: ambiguous or unexpected request body", "framing", ""},
 	{ErrHeadersTooLarge, http.StatusRequestHeaderFieldsTooLarge, "431 request header fields too large", "headers", ""},
 	{ErrRateLimited, http.StatusTooManyRequests, "429 too many requests", "rate", ""},
+	{ErrBehaviorMethod, http.StatusForbidden, "403 forbidden: method not allowed for this path", "behavior_method", ""},
+	{ErrLoop, http.StatusLoopDetected, "508 loop detected: this request has passed this edge before", "loop", ""},
+	{ErrHTTPSOnly, http.StatusForbidden, "403 forbidden: this path is served over HTTPS only", "https_only", ""},
+	{ErrSignature, http.StatusForbidden, "403 forbidden: access denied", "signed_url", ""},
 }
 
 // unknown is the class of an error no row matches.

@@ -14,6 +14,14 @@ type Config struct {
 	NegativeTTL          time.Duration // 404/410 without explicit freshness, e.g. 1s
 	StaleWhileRevalidate time.Duration // window used when the origin sends no stale-while-revalidate
 	StaleIfError         time.Duration // window used when the origin sends no stale-if-error
+	// TTLs, when set, is a cache behavior's cache policy: CloudFront's
+	// MinTTL/DefaultTTL/MaxTTL rule (ClampTTL) decides the lifetime of
+	// successful responses instead of DefaultTTL and the origin's lifetime
+	// alone. Errors without a lifetime keep NegativeTTL.
+	TTLs *TTLs
+	// NoLiveClamp leaves live manifests' lifetimes unclamped (a behavior's
+	// media.live_clamp: false).
+	NoLiveClamp bool
 }
 
 // Input describes one origin response.
@@ -53,10 +61,10 @@ func Decide(in Input, cfg Config) Policy {
 	cc := ParseCacheControl(in.Header.Values("Cache-Control"))
 	p := Policy{Kind: kindOf(in), InitialAge: initialAge(in.Header, in.RequestTime, in.ResponseTime)}
 	_, varyOK := variant.ParseVary(in.Header.Values("Vary"))
-	if p.Reason = unshareable(in, cc, varyOK); p.Reason != "" {
+	if p.Reason = unshareable(in, cc, varyOK); p.Reason != "" && !keptForMinTTL(p.Reason, cfg) {
 		return p
 	}
-	p.Shareable = true
+	p.Reason, p.Shareable = "", true
 	lifetime, explicit := explicitLifetime(in, cc)
 	if !storableStatus(in.Status, explicit) {
 		p.Reason = "status"
@@ -69,13 +77,18 @@ func Decide(in Input, cfg Config) Policy {
 		p.TTL = defaultTTL(in.Status, p.Kind, in.Manifest, cfg)
 	}
 	setStale(&p, cc, cfg)
+	if cfg.TTLs != nil {
+		applyTTLs(&p, in, explicit, *cfg.TTLs)
+	}
 	if in.Status >= 400 {
 		// An error is never served stale: a live segment that 404s a moment
 		// before it is published must be asked for again once -negative-ttl
 		// passes, not answered 404 for another stale window.
 		p.StaleWhileRevalidate, p.StaleIfError = 0, 0
 	}
-	clampLive(&p, in.Manifest)
+	if !cfg.NoLiveClamp {
+		clampLive(&p, in.Manifest)
+	}
 	return p
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -197,4 +198,16 @@ func (g *Group) Ping(ctx context.Context) error {
 		return nil
 	}
 	return fmt.Errorf("origin group %s: %s: %w; %s: %w", g.cfg.Name, g.cfg.Primary.Name, pErr, g.cfg.Secondary.Name, sErr)
+}
+
+// AcquireFill takes a fill slot of the primary: a group's fills are bounded
+// by its primary's max_fills (the secondary's own cap applies to nothing).
+func (g *Group) AcquireFill(ctx context.Context) (func(), error) {
+	return g.cfg.Primary.Client.AcquireFill(ctx)
+}
+
+// PassThrough proxies requests that are not fills to the primary: only
+// GET and HEAD fail over, as in CloudFront.
+func (g *Group) PassThrough(log *slog.Logger, onError func(*http.Request, error)) http.Handler {
+	return g.cfg.Primary.Client.PassThrough(log, onError)
 }

@@ -43,13 +43,13 @@ func invalidationsFile(cacheFile string) string {
 
 // wireInvalidation builds the Set (restored from the file beside
 // -cache-file), registers its metrics, hooks it into the cache saver and,
-// when f's invalidation section has access keys, builds the API. f is nil in
-// flag mode: the Set exists (streamedge invalidate works), the API is off.
-// warm says the cache snapshot was loaded.
-func (a *app) wireInvalidation(f *edgeconf.File, warm bool) (*invalidation.Set, error) {
-	var sec *edgeconf.Invalidation
-	if f != nil {
-		sec = f.Invalidation
+// when the -config file's invalidation section has access keys, builds the
+// API. In flag mode the Set exists (streamedge invalidate works) and the API
+// is off. warm says the cache snapshot was loaded.
+func (a *app) wireInvalidation(warm bool) (*invalidation.Set, error) {
+	sec, err := a.invalidationSection()
+	if err != nil {
+		return nil, err
 	}
 	m := invalidation.NewMetrics()
 	w := &invalWiring{limits: sec.Limits(), path: invalidationsFile(a.cfg.CacheFile), log: a.log,
@@ -75,6 +75,20 @@ func (a *app) wireInvalidation(f *edgeconf.File, warm bool) (*invalidation.Set, 
 	a.inval = w
 	a.saver.beforeSave = w.save
 	return w.set, nil
+}
+
+// invalidationSection is the -config file's invalidation section (nil in
+// flag mode or without one). The distribution loaded the same file just
+// before; the section is read at start only (a reload keeps the keys).
+func (a *app) invalidationSection() (*edgeconf.Invalidation, error) {
+	if a.cfg.ConfigFile == "" {
+		return nil, nil
+	}
+	f, err := edgeconf.Load(a.cfg.ConfigFile)
+	if err != nil {
+		return nil, fmt.Errorf("-config: %w", err)
+	}
+	return f.Invalidation, nil
 }
 
 // load restores the Set. No file is an empty Set. A file that cannot be

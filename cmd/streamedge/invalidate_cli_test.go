@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	edgeconf "github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/internal/awscli"
 )
 
@@ -18,11 +19,12 @@ const (
 	cliSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 )
 
-// cliEdge is the edge serve wires from a configuration file whose
+// cliEdge is the edge `serve -config` wires from a configuration file whose
 // invalidation section names distribution EDGE1 and one access key.
 func cliEdge(t *testing.T, o *countingOrigin) *running {
 	t.Helper()
-	f, err := edgeconf.Parse("edge.yaml", fmt.Appendf(nil, `origins:
+	path := filepath.Join(t.TempDir(), "edge.yaml")
+	yaml := fmt.Sprintf(`origins:
   packager:
     url: %s
 default_behavior:
@@ -32,11 +34,11 @@ invalidation:
   access_keys:
     - id: %s
       secret: %s
-`, o.URL, cliKeyID, cliSecret))
-	if err != nil {
+`, o.URL, cliKeyID, cliSecret)
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return startEdgeWithFile(t, f, "-origin", o.URL)
+	return startEdge(t, "-config", path)
 }
 
 // TestAWSCLIInvalidatesThroughTheAdminListener: Debian's aws CLI, unchanged,

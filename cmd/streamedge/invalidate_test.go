@@ -12,44 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	edgeconf "github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/invalidation"
 )
-
-// startEdgeWithFile is startEdge with a loaded configuration file (what
-// serve -config hands the wiring).
-func startEdgeWithFile(t *testing.T, file *edgeconf.File, args ...string) *running {
-	t.Helper()
-	c, err := parseFlags("serve", append([]string{"-listen", "127.0.0.1:0", "-admin", "127.0.0.1:0", "-access-log", "off",
-		"-cache-size", "256MiB", "-max-object-size", "8MiB", "-http1", frontOf(t)}, args...), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.file = file
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{stderr: &syncBuffer{}}
-	addrs := make(chan [2]string, 1)
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, c, io.Discard, r.stderr, func(e, a string) { addrs <- [2]string{e, a} }) }()
-	select {
-	case a := <-addrs:
-		r.edge, r.admin = "http://"+a[0], "http://"+a[1]
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve: %v", err)
-	}
-	var once sync.Once
-	var stopErr error
-	r.stop = func() error {
-		once.Do(func() { cancel(); stopErr = <-done })
-		return stopErr
-	}
-	t.Cleanup(func() { _ = r.stop() })
-	return r
-}
 
 // wantXCache fetches url and checks X-Cache starts with want.
 func wantXCache(t *testing.T, url, want string) {

@@ -4,7 +4,9 @@
 //
 //	streamedge serve -origin http://packager:8080 [flags]
 //	streamedge demo  [flags]     the edge and the demo page in front of the demo origin (make demo)
-//	streamedge check -config edge.yaml   validate a configuration file (serving from it comes next)
+//	streamedge serve -config edge.yaml  [flags]   origins, groups and cache behaviors from a file
+//	streamedge check -config edge.yaml   validate a configuration file
+//	streamedge reload [-admin ADDR]      reload a running edge's configuration file
 //	streamedge invalidate PATH...        invalidate on a running edge (through -admin)
 //	streamedge version
 package main
@@ -29,7 +31,9 @@ const usage = `streamedge: a streaming-media (HLS/DASH) edge cache
 Usage:
   streamedge serve -origin URL [flags]   serve the origin's media through the cache
   streamedge demo [-origin URL] [flags]   the demo page and the demo origin (bin/player-test origin) through the cache
+  streamedge serve -config FILE [flags]  serve an edge.yaml's origins and cache behaviors
   streamedge check -config FILE         validate an edge.yaml (line:column for every problem)
+  streamedge reload [-admin ADDR]        reload a running edge's -config file (as SIGHUP does)
   streamedge invalidate [-admin ADDR] PATH...   invalidate paths ('/vod/*') on a running edge
   streamedge version                     print the version
 
@@ -73,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return demo(ctx, cfg, stdout, stderr)
 	case "check":
 		return check(args[1:], stdout, stderr)
+	case "reload":
+		return reloadCommand(args[1:], stdout, stderr)
 	case "invalidate":
 		return invalidateCmd(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
@@ -82,6 +88,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, check, invalidate, version)\n", args[0])
+	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, check, reload, invalidate, version)\n", args[0])
 	return errUsage
 }

@@ -1,14 +1,13 @@
-package behavior
+package freshness
 
 import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/streamedge/streamedge/freshness"
 )
 
-// TTLs is a cache policy's MinTTL, DefaultTTL and MaxTTL.
+// TTLs is a CloudFront cache policy's MinTTL, DefaultTTL and MaxTTL
+// (Config.TTLs: Decide applies them with ClampTTL).
 type TTLs struct {
 	Min, Default, Max time.Duration
 }
@@ -39,7 +38,7 @@ type TTLDecision struct {
 //   - a lifetime from the origin: clamped to [MinTTL, MaxTTL];
 //   - none: DefaultTTL, but at least MinTTL.
 func ClampTTL(p TTLs, h http.Header, now time.Time) TTLDecision {
-	cc := freshness.ParseCacheControl(h.Values("Cache-Control"))
+	cc := ParseCacheControl(h.Values("Cache-Control"))
 	if cc.NoStore || cc.NoCache || cc.Private {
 		if p.Min > 0 {
 			return TTLDecision{TTL: p.Min}
@@ -55,7 +54,7 @@ func ClampTTL(p TTLs, h http.Header, now time.Time) TTLDecision {
 
 // originLifetime is s-maxage, max-age or Expires − Date; an unparsable
 // Expires (such as "0") is already expired.
-func originLifetime(cc freshness.Directives, h http.Header, now time.Time) (time.Duration, bool) {
+func originLifetime(cc Directives, h http.Header, now time.Time) (time.Duration, bool) {
 	switch {
 	case cc.HasSMaxAge:
 		return cc.SMaxAge, true
@@ -75,4 +74,23 @@ func originLifetime(cc freshness.Directives, h http.Header, now time.Time) (time
 		date = now
 	}
 	return max(0, expires.Sub(date)), true
+}
+
+// keptForMinTTL: with MinTTL > 0 CloudFront keeps a no-store or private
+// response for MinTTL anyway.
+func keptForMinTTL(reason string, cfg Config) bool {
+	return cfg.TTLs != nil && cfg.TTLs.Min > 0 && (reason == "no-store" || reason == "private")
+}
+
+// applyTTLs sets a stored response's lifetime by the cache policy. An error
+// status without a lifetime from the origin keeps its negative TTL.
+func applyTTLs(p *Policy, in Input, explicit bool, t TTLs) {
+	if in.Status >= 400 && !explicit {
+		return
+	}
+	d := ClampTTL(t, in.Header, in.ResponseTime)
+	p.TTL = d.TTL
+	if d.TTL > 0 {
+		p.NoCache = false // no-cache with MinTTL > 0: kept for MinTTL
+	}
 }
