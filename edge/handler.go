@@ -43,13 +43,15 @@ type Config struct {
 	// is refused (508). Its origins add it (origin.Config.CDNID).
 	CDNID           string
 	Registry        prometheus.Registerer
-	Invalidations   *invalidation.Set // entries stored before a matching invalidation are misses (lookup.go); nil: none
-	AccessLog       io.Writer         // one line per request (AccessLogFormat); nil for none
-	AccessLogFormat string            // LogJSON (default) or LogCloudFront (accesslog_cloudfront.go)
-	EdgeLocation    string            // the cloudfront format's x-edge-location ("" logs "-")
-	CMCDSessions    int               // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
+	AccessLog       io.Writer // one line per request (AccessLogFormat); nil for none
+	AccessLogFormat string    // LogJSON (default) or LogCloudFront (accesslog_cloudfront.go)
+	EdgeLocation    string    // the cloudfront format's x-edge-location ("" logs "-")
+	CMCDSessions    int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
 	Logger          *slog.Logger
 	Now             func() time.Time
+	// Invalidations, when set, make every entry stored before a matching
+	// invalidation a miss (lookup.go); nil: none.
+	Invalidations *invalidation.Set
 }
 
 // Handler is the edge's http.Handler.
