@@ -64,6 +64,9 @@ func applyDefaults(f *File) {
 			e.ErrorCachingMinTTL = &d
 		}
 	}
+	if f.Invalidation != nil {
+		f.Invalidation.defaults()
+	}
 	for _, p := range f.ResponseHeadersPolicies {
 		if p != nil && p.CORS != nil && p.CORS.AllowMethods == nil {
 			p.CORS.AllowMethods = []string{"GET", "HEAD"}

@@ -12,6 +12,8 @@ type File struct {
 	ResponseHeadersPolicies map[string]*HeadersPolicy `yaml:"response_headers_policies"`
 	PublicKeys              map[string]*PublicKey     `yaml:"public_keys"` // signed URLs: trusted keys (signing.go)
 	KeyGroups               map[string][]string       `yaml:"key_groups"`  // key group → names in public_keys
+	// Invalidation is the invalidation API's keys and bounds (invalidation.go).
+	Invalidation *Invalidation `yaml:"invalidation"`
 }
 
 // Connection is what every origin kind has: timeouts and limits.

@@ -10,7 +10,8 @@ import (
 	"github.com/streamedge/streamedge/cmcd"
 )
 
-// accessRecord is one access-log line.
+// accessRecord is one access-log line. invalidated is true when the stored
+// copy was removed by an invalidation (so the request missed).
 type accessRecord struct {
 	Time       string    `json:"time"`
 	Client     string    `json:"client"`
@@ -31,6 +32,7 @@ type accessRecord struct {
 
 	// Compressed: the edge compressed the body itself (encoding names how).
 	Compressed bool `json:"compressed,omitempty"`
+	Invalid    bool `json:"invalidated,omitempty"`
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

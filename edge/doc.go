@@ -5,7 +5,10 @@
 //	  → (miss) coalesced origin fetch (coalesce, origin) → manifest policy (manifest, freshness)
 //	  → store (segments) → response (this package: Age, X-Cache, Cache-Status, 304, ranges)
 //
-// A fresh hit is served from the store. A stale entry inside its
+// An entry stored before a matching invalidation (Config.Invalidations,
+// package invalidation; judged by the base key, so every variant goes) is a
+// miss, and no request follows a fill whose origin response predates such an
+// invalidation. A fresh hit is served from the store. A stale entry inside its
 // stale-while-revalidate window is served while one background fill refreshes it.
 // Anything else joins the key's fill: media segments stream to every follower as
 // bytes arrive; manifests are read whole, validated and only then served and

@@ -57,6 +57,7 @@ type exchange struct {
 	fwdStatus int    // the origin's status for that forward, 0 when none
 	stored    bool   // the origin's response was stored
 	aborted   bool   // the response was cut because its fill failed mid-body
+	invalid   bool   // the stored copy was invalidated (so the request missed)
 	originDur time.Duration
 	signed    string          // the signed-URL check's result (signedurl.Reason), "" when the route has none
 	grant     signedurl.Grant // what a signed manifest hands on to its children (signed_manifest.go)
@@ -99,6 +100,7 @@ func (h *Handler) finish(x *exchange) {
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
 			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
+			Invalid: x.invalid,
 		})
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/invalidation"
 	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
@@ -50,6 +51,9 @@ type Config struct {
 	CMCDSessions    int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
 	Logger          *slog.Logger
 	Now             func() time.Time
+	// Invalidations, when set, make every entry stored before a matching
+	// invalidation a miss (lookup.go); nil: none.
+	Invalidations *invalidation.Set
 }
 
 // Handler is the edge's http.Handler.
@@ -214,6 +218,10 @@ func (h *Handler) serveCached(x *exchange) {
 	if !ok {
 		h.passVariant(x)
 		return
+	}
+	if hit != nil && h.invalidated(x.key, &hit.Entry.Meta) {
+		hit.Release() // an invalidated copy is gone: no hit, no stale, no revalidation
+		hit, x.invalid = nil, true
 	}
 	if hit != nil {
 		x.hold(hit) // released once the response is sent
