@@ -45,6 +45,7 @@ type exchange struct {
 	start     time.Time
 	route     *Route // the cache behavior the path selects (route.go)
 	key       string
+	up        upstream        // what a fill or pass-through of this request sends the origin
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string
 	failure   string // the failure label when the edge answered an error itself

@@ -36,6 +36,7 @@ var (
 // the fill can outlive that request.
 type fillSpec struct {
 	key, fillKey  string
+	up            upstream        // the starting request's origin target and forwarded headers
 	vary          variant.Request // the starting request's variant selectors
 	path          string
 	etag, lastMod string        // validators of the stale copy, if any
@@ -57,7 +58,7 @@ type fillMeta struct {
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key), route: x.route}
+	spec := fillSpec{key: x.key, fillKey: fillKey, up: x.up, vary: x.vary, path: decodedPath(x.up.target), route: x.route}
 	if stale != nil {
 		e := &stale.Entry
 		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
@@ -68,10 +69,10 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
 }
 
-// decodedPath is the path of a cache key, unescaped (manifest detection
-// reads its extension).
-func decodedPath(key string) string {
-	p, _, _ := strings.Cut(key, "?")
+// decodedPath is the path of an origin target, unescaped (manifest
+// detection reads its extension).
+func decodedPath(target string) string {
+	p, _, _ := strings.Cut(target, "?")
 	if d, err := url.PathUnescape(p); err == nil {
 		return d
 	}
@@ -97,7 +98,7 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	defer cancel()
 	reqTime := h.now()
 	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
-		Target: spec.key, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
+		Target: spec.up.target, Header: spec.up.header, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
 		ETag: spec.etag, LastModified: spec.lastMod,
 	})
 	respTime := h.now()

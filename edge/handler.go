@@ -142,13 +142,13 @@ func (h *Handler) serve(x *exchange) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
 		return
 	}
-	key, err := x.route.Keys.FromTarget(r.EscapedPath(), r.RawQuery())
+	kr, err := x.route.Keys.Request(r.EscapedPath(), r.RawQuery(), r.Header())
 	if err != nil {
 		h.refuse(x, err)
 		return
 	}
-	x.key, x.vary = key, varyOf(r.Header())
-	if r.Header().Get("Authorization") != "" || h.passes.has(key) {
+	x.key, x.up, x.vary = kr.Key, upstream{target: kr.Target, header: kr.Header}, varyOf(r.Header())
+	if r.Header().Get("Authorization") != "" || h.passes.has(x.key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return
 	}

@@ -1,0 +1,210 @@
+package edge
+
+import (
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/segments"
+)
+
+// seenRequest is what the origin of the cache-policy tests saw.
+type seenRequest struct {
+	query  url.Values
+	header http.Header
+}
+
+// policyOrigin is a real origin recording every request it serves; delay
+// holds each answer (so concurrent viewers overlap one fill).
+type policyOrigin struct {
+	mu   sync.Mutex
+	seen []seenRequest
+}
+
+func (p *policyOrigin) handler(delay time.Duration) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.seen = append(p.seen, seenRequest{r.URL.Query(), r.Header.Clone()})
+		p.mu.Unlock()
+		time.Sleep(delay)
+		w.Header().Set("Content-Type", "video/mp2t")
+		w.Header().Set("Cache-Control", "max-age=60")
+		_, _ = w.Write([]byte("segment for " + r.Header.Get("X-Device")))
+	}
+}
+
+func (p *policyOrigin) requests() []seenRequest {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]seenRequest(nil), p.seen...)
+}
+
+// newPolicyEdge is an edge whose default behavior has cfg's cache and
+// origin request policies, on the test's front end.
+func newPolicyEdge(t *testing.T, originURL string, cfg cachekey.Config) *testEdge {
+	t.Helper()
+	u, _ := url.Parse(originURL)
+	oc, err := origin.New(origin.Config{URL: u, Timeout: 5 * time.Second, DialTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(oc.Close)
+	rs, err := Single(&Route{Name: "*", Origin: oc, Keys: cachekey.New(cfg), Policy: defaultPolicy()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Config{Store: segments.New(segments.Config{MaxBytes: 64 << 20, HotBytes: 8 << 20}),
+		Routes: rs, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edgeURL, ln, closeSrv := serveFront(t, h, frontOf(t))
+	t.Cleanup(closeSrv)
+	tr := &http.Transport{DisableCompression: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &testEdge{URL: edgeURL, Listener: ln, h: h, client: &http.Client{Transport: tr, Timeout: 10 * time.Second}, close: closeSrv}
+}
+
+// behaviorPolicies keys on query v, header X-Device and cookie s, and
+// forwards query token, header X-Trace and cookie ab without keying.
+var behaviorPolicies = cachekey.Config{
+	QueryStrings: cachekey.Items{Behavior: cachekey.Whitelist, Names: []string{"v"}},
+	Headers:      []string{"X-Device"},
+	Cookies:      cachekey.Items{Behavior: cachekey.Whitelist, Names: []string{"s"}},
+	Origin: cachekey.OriginRequest{
+		QueryStrings: cachekey.Items{Behavior: cachekey.Whitelist, Names: []string{"token"}},
+		Headers:      cachekey.Items{Behavior: cachekey.Whitelist, Names: []string{"X-Trace"}},
+		Cookies:      cachekey.Items{Behavior: cachekey.Whitelist, Names: []string{"ab"}},
+	},
+}
+
+// TestCachePolicyKeysAndOriginRequest: viewers differing only in values
+// outside the key share one origin fetch; a differing keyed header, cookie
+// or query parameter is another object; the fill carries the keyed and the
+// origin-request-policy values of the request that started it, and nothing
+// else the viewer sent.
+func TestCachePolicyKeysAndOriginRequest(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		po := &policyOrigin{}
+		o := newTestOrigin(t, po.handler(0))
+		e := newPolicyEdge(t, o.URL, behaviorPolicies)
+		get := func(query string, hdr ...string) result {
+			t.Helper()
+			r := e.get(t, http.MethodGet, "/seg.ts?"+query, hdr...)
+			if r.err != nil || r.status != http.StatusOK {
+				t.Fatalf("GET ?%s: %d %v", query, r.status, r.err)
+			}
+			return r
+		}
+		tv := []string{"X-Device", "tv", "X-Trace", "t1", "X-Other", "o", "Cookie", "s=1; ab=x; other=y"}
+		wantCache(t, get("v=1&token=A&junk=1", tv...), "Miss")
+		wantCache(t, get("junk=2&token=B&v=1", "X-Device", " tv", "X-Trace", "t2", "Cookie", "other=z; s=1; ab=q"), "Hit")
+		if n := o.count("/seg.ts"); n != 1 {
+			t.Fatalf("non-key values differed: %d origin fetches, want 1", n)
+		}
+		wantCache(t, get("v=1&token=A", "X-Device", "phone", "Cookie", "s=1"), "Miss")
+		wantCache(t, get("v=1&token=A", "X-Device", "tv", "Cookie", "s=2"), "Miss")
+		wantCache(t, get("v=2&token=A", "X-Device", "tv", "Cookie", "s=1"), "Miss")
+		if n := o.count("/seg.ts"); n != 4 {
+			t.Fatalf("keyed header, cookie and query differed: %d origin fetches, want 4", n)
+		}
+		first := po.requests()[0]
+		if got := first.query.Encode(); got != "token=A&v=1" {
+			t.Errorf("origin query %q, want token=A&v=1 (the key's v and the policy's token, not junk)", got)
+		}
+		for k, want := range map[string]string{"X-Device": "tv", "X-Trace": "t1", "X-Other": "", "Cookie": "ab=x; s=1"} {
+			if got := first.header.Get(k); got != want {
+				t.Errorf("origin got %s %q, want %q", k, got, want)
+			}
+		}
+	})
+}
+
+// TestCoalescedFillCarriesFirstViewersValues: concurrent viewers sharing a
+// key share one fill, which sends the origin-request-only values of the
+// viewer that started it (CloudFront's rule), never a mix.
+func TestCoalescedFillCarriesFirstViewersValues(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		po := &policyOrigin{}
+		o := newTestOrigin(t, po.handler(300*time.Millisecond))
+		e := newPolicyEdge(t, o.URL, behaviorPolicies)
+		var wg sync.WaitGroup
+		for _, token := range []string{"A", "B", "C"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := e.get(t, http.MethodGet, "/seg.ts?v=1&token="+token, "X-Device", "tv", "X-Trace", token)
+				if r.err != nil || r.status != http.StatusOK || r.body != "segment for tv" {
+					t.Errorf("token %s: %d %q %v", token, r.status, r.body, r.err)
+				}
+			}()
+		}
+		wg.Wait()
+		seen := po.requests()
+		if len(seen) != 1 {
+			t.Fatalf("%d origin fetches for one key, want 1", len(seen))
+		}
+		if tok, tr := seen[0].query.Get("token"), seen[0].header.Get("X-Trace"); tok != tr {
+			t.Fatalf("fill mixed viewers: token %q, X-Trace %q", tok, tr)
+		}
+	})
+}
+
+// TestKeyBoundsAtTheEdge: a keyed cookie over the value bound (2 KiB, within
+// the front ends' 4 KiB test head) is refused with 431 and 10,000 query
+// parameters with 414 (or 431 by a front end's head bound) before any origin
+// work; an unkeyed large cookie is neither keyed nor forwarded.
+func TestKeyBoundsAtTheEdge(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		po := &policyOrigin{}
+		o := newTestOrigin(t, po.handler(0))
+		e := newPolicyEdge(t, o.URL, behaviorPolicies)
+		big := make([]byte, 2<<10) // over the keyed value bound (1 KiB)
+		for i := range big {
+			big[i] = 'a'
+		}
+		if r := e.get(t, http.MethodGet, "/seg.ts?v=1", "Cookie", "s="+string(big)); r.status != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("2 KiB keyed cookie: %d, want 431", r.status)
+		}
+		q := ""
+		for i := 0; i < 10000; i++ {
+			q += "x=1&"
+		}
+		if r := e.get(t, http.MethodGet, "/seg.ts?"+q); r.status != http.StatusRequestURITooLong && r.status != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("10,000 query parameters: %d, want 414 (or the front end's 431)", r.status)
+		}
+		if n := o.count("/seg.ts"); n != 0 {
+			t.Fatalf("refused requests reached the origin %d times", n)
+		}
+		r := e.get(t, http.MethodGet, "/seg.ts?v=1", "Cookie", "junk="+string(big)+"; s=1")
+		wantCache(t, r, "Miss")
+		if c := po.requests()[0].header.Get("Cookie"); c != "s=1" {
+			t.Errorf("origin got Cookie of %d bytes, want s=1", len(c))
+		}
+	})
+}
+
+// TestOriginRequestAllViewerOnBothFronts: an allViewer origin request
+// policy forwards the viewer's own headers on a fill from either front end,
+// never the ones the edge sets (Host, Accept-Encoding, validators).
+func TestOriginRequestAllViewerOnBothFronts(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		po := &policyOrigin{}
+		o := newTestOrigin(t, po.handler(0))
+		e := newPolicyEdge(t, o.URL, cachekey.Config{Origin: cachekey.OriginRequest{
+			Headers: cachekey.Items{Behavior: cachekey.AllViewer}}})
+		wantCache(t, e.get(t, http.MethodGet, "/seg.ts", "X-Other", "o", "User-Agent", "player/1", "If-None-Match", `"x"`), "Miss")
+		h := po.requests()[0].header
+		for k, want := range map[string]string{"X-Other": "o", "User-Agent": "player/1", "If-None-Match": "", "Accept-Encoding": "identity"} {
+			if got := h.Get(k); got != want {
+				t.Errorf("origin got %s %q, want %q", k, got, want)
+			}
+		}
+	})
+}

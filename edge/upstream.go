@@ -1,0 +1,32 @@
+package edge
+
+import (
+	"net/http"
+	"strings"
+)
+
+// upstream is what a request sends the origin beyond the edge's own
+// headers, from its behavior's cache key and origin request policies
+// (cachekey.Request): the target (the key's query parameters plus the
+// origin request policy's) and the viewer headers and cookies they name.
+// A fill copies the starting request's: followers share its fill because
+// they share its key, so a value the origin request policy forwards without
+// keying on it comes from the first request, as on CloudFront.
+type upstream struct {
+	target string
+	header http.Header // nil when the policies forward none; never mutated
+}
+
+// Names lists the request's header names, lower-cased: what an allViewer
+// origin request policy forwards from the fasthttp front end. The names
+// are copies.
+func (f *fastHeader) Names() []string {
+	if f.h == nil {
+		return nil
+	}
+	var out []string
+	for k := range f.h.All() {
+		out = append(out, strings.ToLower(string(k)))
+	}
+	return out
+}
