@@ -20,7 +20,6 @@ type Connection struct {
 	MaxConns              Count    `yaml:"max_conns"`               // 0 = unbounded
 	MaxIdleConns          Count    `yaml:"max_idle_conns"`          // default 256
 	MaxFills              Count    `yaml:"max_fills"`               // concurrent fills, 0 = only the edge's total cap
-	MaxFillBytes          Size     `yaml:"max_fill_bytes"`          // 0 = the edge's -max-fill-bytes
 }
 
 // Origin is an HTTP(S) origin.

@@ -119,7 +119,7 @@ func New(cfg Config) (*Handler, error) {
 // requests already selected keep their route, the next ones see the new
 // table.
 func (h *Handler) SetRoutes(rs *Routes) {
-	rs.each(func(rt *Route) {
+	rs.Each(func(rt *Route) {
 		if rt.proxy == nil {
 			rt.proxy = rt.Origin.PassThrough(h.log, func(*http.Request, error) { h.metrics.originErrors.Inc() })
 		}

@@ -19,6 +19,8 @@ import (
 // config is everything the flags set.
 type config struct {
 	Origin            string
+	ConfigFile        string          // -config: origins and behaviors from an edge.yaml (distribution.go)
+	set               map[string]bool // the flags given on the command line
 	Listen            string
 	HTTP1             string // -listen's front end: fasthttp or net (front.go)
 	Admin             string
@@ -95,6 +97,8 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 		fmt.Fprintf(stderr, "streamedge %s: unexpected argument %q\n", cmd, fs.Arg(0))
 		return c, errUsage
 	}
+	c.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { c.set[f.Name] = true })
 	if err := c.validate(); err != nil {
 		fmt.Fprintf(stderr, "streamedge %s: %v\n", cmd, err)
 		return c, errUsage
@@ -112,6 +116,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve; the demo origin for demo)")
+	fs.StringVar(&c.ConfigFile, "config", c.ConfigFile, "serve the origins, origin groups and cache behaviors of this edge.yaml instead of -origin (reloaded on SIGHUP and `streamedge reload`)")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on over plain HTTP (\"off\": HTTPS only, on -tls-listen)")
 	fs.StringVar(&c.HTTP1, "http1", c.HTTP1, "front end serving HTTP/1.1 (on -listen and -tls-listen): fasthttp or net")
 	fs.StringVar(&c.TLSListen, "tls-listen", c.TLSListen, "address to serve HTTPS on: HTTP/1.1 and HTTP/2 over TCP, HTTP/3 over UDP on the same port (empty: off)")
@@ -165,12 +170,8 @@ func printUsage(cmd string, fs *flag.FlagSet, w io.Writer) {
 }
 
 func (c *config) validate() error {
-	if c.Origin == "" {
-		return errors.New("-origin is required")
-	}
-	u, err := url.Parse(c.Origin)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
+	if err := c.validateOrigin(); err != nil {
+		return err
 	}
 	if err := c.validateHTTP1(); err != nil {
 		return err
@@ -247,4 +248,19 @@ func (c *config) maxFillBytes() int64 {
 		return int64(c.MaxFillBytes)
 	}
 	return max(int64(c.CacheSize)/4, int64(c.MaxObjectSize))
+}
+
+// validateOrigin: -origin or -config, and never a flag the file also sets.
+func (c *config) validateOrigin() error {
+	if c.ConfigFile != "" {
+		return c.checkConfigFlags()
+	}
+	if c.Origin == "" {
+		return errors.New("-origin (or -config) is required")
+	}
+	u, err := url.Parse(c.Origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
+	}
+	return nil
 }
