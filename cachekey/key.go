@@ -115,7 +115,8 @@ func (b *Builder) FromTarget(escapedPath, rawQuery string) (string, error) {
 // request policy names).
 func (b *Builder) target(path, rawQuery string, forward bool) (key, fwd string, err error) {
 	kq, fq := "", ""
-	if !b.ignoreAll && rawQuery != "" || forward && rawQuery != "" && b.origin.query.any() {
+	keyed := !b.ignoreAll && b.query.behavior != None // a query the key may hold
+	if rawQuery != "" && (keyed || forward && b.origin.query.any()) {
 		if kq, fq, err = b.normalizeQuery(rawQuery, forward); err != nil {
 			return "", "", err
 		}

@@ -237,3 +237,15 @@ func TestRequestCleanPathAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryNoneReadsNoQuery: a behavior keying and forwarding no query
+// string never parses it, as flag mode's -ignore-query '*': a malformed or
+// huge query is nobody's business.
+func TestQueryNoneReadsNoQuery(t *testing.T) {
+	b := New(Config{QueryStrings: Items{Behavior: None}, Cookies: Items{Whitelist, []string{"s"}}})
+	for _, q := range []string{"a=%zz", strings.Repeat("x=1&", 2000)} {
+		if r, err := b.Request("/a.ts", q, http.Header{}); err != nil || r.Key != "/a.ts" || r.Target != "/a.ts" {
+			t.Fatalf("%.20q: %+v %v", q, r, err)
+		}
+	}
+}
