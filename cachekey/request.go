@@ -35,6 +35,8 @@ type Request struct {
 	// key holds them), those the origin request policy names, and one Cookie
 	// line of the keyed and forwarded cookies. Nil when none.
 	Header http.Header
+	// Headers and Cookies count the key's header and cookie items.
+	Headers, Cookies int
 }
 
 // compilePolicies sets the cache and origin request policies of cfg.
@@ -75,23 +77,26 @@ func (b *Builder) Request(escapedPath, rawQuery string, h Header) (Request, erro
 		return Request{}, err
 	}
 	f := forward{max: b.maxForward}
+	r := Request{Key: key, Target: target}
 	var sb strings.Builder // the header and cookie items, after key
-	if err := b.keyHeaders(&sb, h, &f); err != nil {
+	if r.Headers, err = b.keyHeaders(&sb, h, &f); err != nil {
 		return Request{}, err
 	}
 	if err := b.originHeaders(h, &f); err != nil {
 		return Request{}, err
 	}
-	if err := b.keyCookies(&sb, h, &f); err != nil {
+	if r.Cookies, err = b.keyCookies(&sb, h, &f); err != nil {
 		return Request{}, err
 	}
+	r.Header = f.h
 	if sb.Len() == 0 {
-		return Request{Key: key, Target: target, Header: f.h}, nil // nothing keyed present: nothing allocated
+		return r, nil // nothing keyed present: nothing allocated
 	}
 	if n := len(key) + sb.Len(); n > b.maxLen {
 		return Request{}, fmt.Errorf("%w: cache key of %d bytes", ErrHeadersTooLarge, n)
 	}
-	return Request{Key: key + sb.String(), Target: target, Header: f.h}, nil
+	r.Key += sb.String()
+	return r, nil
 }
 
 // forward collects the headers a fill sends, within max bytes.
@@ -115,7 +120,7 @@ func (f *forward) add(name, value string) error {
 
 // keyHeaders appends the keyed headers, each value normalised (see
 // headerValue), and forwards them as keyed.
-func (b *Builder) keyHeaders(sb *strings.Builder, h Header, f *forward) error {
+func (b *Builder) keyHeaders(sb *strings.Builder, h Header, f *forward) (n int, err error) {
 	for i, name := range b.headers {
 		vs := h.Values(b.headerKeys[i]) // canonical: http.Header looks it up without allocating
 		if len(vs) == 0 {
@@ -123,14 +128,15 @@ func (b *Builder) keyHeaders(sb *strings.Builder, h Header, f *forward) error {
 		}
 		v, err := headerValue(vs, b.maxValue)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		sb.WriteString("\x00h:" + name + "=" + v)
 		if err := f.add(name, v); err != nil {
-			return err
+			return 0, err
 		}
+		n++
 	}
-	return nil
+	return n, nil
 }
 
 // originHeaders forwards the headers the origin request policy names that
@@ -201,9 +207,9 @@ func headerValue(lines []string, max int) (string, error) {
 
 // keyCookies appends the keyed cookies (sorted by name, stably) and sends
 // the keyed and forwarded ones in one Cookie line, sorted the same way.
-func (b *Builder) keyCookies(sb *strings.Builder, h Header, f *forward) error {
+func (b *Builder) keyCookies(sb *strings.Builder, h Header, f *forward) (int, error) {
 	if !b.cookies.any() && !b.origin.cookies.any() {
-		return nil
+		return 0, nil
 	}
 	var keyed, sent []string
 	var err error
@@ -233,15 +239,15 @@ func (b *Builder) keyCookies(sb *strings.Builder, h Header, f *forward) error {
 		return true
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	sortParams(keyed)
 	for _, c := range keyed {
 		sb.WriteString("\x00c:" + c)
 	}
 	if len(sent) == 0 {
-		return nil
+		return 0, nil
 	}
 	sortParams(sent)
-	return f.add("Cookie", strings.Join(sent, "; "))
+	return len(keyed), f.add("Cookie", strings.Join(sent, "; "))
 }

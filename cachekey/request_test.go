@@ -117,6 +117,9 @@ func TestOriginRequestUnion(t *testing.T) {
 	if want := "/a.ts?v=2\x00h:x-device=tv\x00c:s=1"; r.Key != want {
 		t.Errorf("key = %q, want %q", r.Key, want)
 	}
+	if r.Headers != 1 || r.Cookies != 1 {
+		t.Errorf("counted %d keyed headers, %d cookies; want 1, 1", r.Headers, r.Cookies)
+	}
 	if want := "/a.ts?token=t1&v=2"; r.Target != want {
 		t.Errorf("target = %q, want %q", r.Target, want)
 	}

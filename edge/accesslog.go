@@ -23,6 +23,7 @@ type accessRecord struct {
 	Encoding   string  `json:"encoding,omitempty"` // Content-Encoding sent to the client
 	Proto      string  `json:"proto"`              // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
 	Front      string  `json:"front"`              // the front end that served it: fasthttp or net
+	KeyItems   int     `json:"keyed,omitempty"`    // header and cookie items in the cache key (cache policy)
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

@@ -3,6 +3,7 @@ package edge
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -60,7 +61,7 @@ func newPolicyEdge(t *testing.T, originURL string, cfg cachekey.Config) *testEdg
 		t.Fatal(err)
 	}
 	h, err := New(Config{Store: segments.New(segments.Config{MaxBytes: 64 << 20, HotBytes: 8 << 20}),
-		Routes: rs, Registry: prometheus.NewRegistry()})
+		Routes: rs, Registry: prometheus.NewRegistry(), AccessLog: &syncBuf{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +114,17 @@ func TestCachePolicyKeysAndOriginRequest(t *testing.T) {
 		wantCache(t, get("v=2&token=A", "X-Device", "tv", "Cookie", "s=1"), "Miss")
 		if n := o.count("/seg.ts"); n != 4 {
 			t.Fatalf("keyed header, cookie and query differed: %d origin fetches, want 4", n)
+		}
+		// 5 requests, each keyed on one header and one cookie.
+		if hs, cs := value(t, e.h.metrics.keyItems.headers), value(t, e.h.metrics.keyItems.cookies); hs != 5 || cs != 5 {
+			t.Errorf("streamedge_cache_key_items_total: header %v, cookie %v; want 5, 5", hs, cs)
+		}
+		log := e.h.cfg.AccessLog.(*syncBuf)
+		for deadline := time.Now().Add(2 * time.Second); strings.Count(log.String(), "\n") < 5 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond) // a line is written once its response is done
+		}
+		if strings.Count(log.String(), `"keyed":2`) != 5 {
+			t.Errorf("access log lacks keyed=2 on every line:\n%s", log.String())
 		}
 		first := po.requests()[0]
 		if got := first.query.Encode(); got != "token=A&v=1" {

@@ -46,6 +46,7 @@ type exchange struct {
 	route     *Route // the cache behavior the path selects (route.go)
 	key       string
 	up        upstream        // what a fill or pass-through of this request sends the origin
+	keyItems  int             // header and cookie items in key
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string
 	failure   string // the failure label when the edge answered an error itself
@@ -78,7 +79,7 @@ func (h *Handler) finish(x *exchange) {
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front,
+			Proto: proto, Front: front, KeyItems: x.keyItems,
 		})
 	}
 }

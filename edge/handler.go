@@ -148,6 +148,10 @@ func (h *Handler) serve(x *exchange) {
 		return
 	}
 	x.key, x.up, x.vary = kr.Key, upstream{target: kr.Target, header: kr.Header}, varyOf(r.Header())
+	if kr.Headers+kr.Cookies > 0 {
+		x.keyItems = kr.Headers + kr.Cookies
+		h.metrics.keyItems.add(kr.Headers, kr.Cookies)
+	}
 	if r.Header().Get("Authorization") != "" || h.passes.has(x.key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return

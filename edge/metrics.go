@@ -33,6 +33,7 @@ type metrics struct {
 	decodeFailures       *prometheus.CounterVec // by coding and reason
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
+	keyItems             keyCounters    // header and cookie items in cache keys (upstream.go)
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -75,11 +76,12 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			[]string{"coding", "reason"}),
 		variantRefusals: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_variant_refusals_total",
 			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
-		fronts: newFrontCounters(),
+		fronts:   newFrontCounters(),
+		keyItems: newKeyCounters(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
-		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec,
+		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.keyItems.vec,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",

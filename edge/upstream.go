@@ -3,6 +3,8 @@ package edge
 import (
 	"net/http"
 	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // upstream is what a request sends the origin beyond the edge's own
@@ -29,4 +31,23 @@ func (f *fastHeader) Names() []string {
 		out = append(out, strings.ToLower(string(k)))
 	}
 	return out
+}
+
+// keyCounters count the header and cookie items cache policies put in keys
+// (streamedge_cache_key_items_total): a fast-growing series names the
+// dimension fragmenting the cache.
+type keyCounters struct {
+	vec              *prometheus.CounterVec
+	headers, cookies prometheus.Counter
+}
+
+func newKeyCounters() keyCounters {
+	vec := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_cache_key_items_total",
+		Help: "Header and cookie items cache policies put in request cache keys, by dimension (header, cookie)."}, []string{"dimension"})
+	return keyCounters{vec: vec, headers: vec.WithLabelValues("header"), cookies: vec.WithLabelValues("cookie")}
+}
+
+func (k keyCounters) add(headers, cookies int) {
+	k.headers.Add(float64(headers))
+	k.cookies.Add(float64(cookies))
 }
