@@ -139,6 +139,8 @@ func (v *validator) keyItems(at path, k KeyItems, behaviors []string, headers bo
 			v.add(at.key("names").idx(i), "%q is not a valid name", n)
 		case seen[folded]:
 			v.add(at.key("names").idx(i), "%q is listed twice", n)
+		case headers && k.Behavior != "allExcept" && (strings.EqualFold(n, "Accept-Encoding") || strings.EqualFold(n, "Origin")):
+			v.add(at.key("names").idx(i), "%q: the edge keys and sends it itself, as the origin's Vary asks", n)
 		case headers && k.Behavior != "allExcept" && cachekey.EdgeHeader(n):
 			v.add(at.key("names").idx(i), "%q: the edge sets or drops this header itself; it cannot be keyed or forwarded", n)
 		}
