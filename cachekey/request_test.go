@@ -252,3 +252,25 @@ func TestQueryNoneReadsNoQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestUnvariedDropsKeyedFields: a Vary naming only headers (or Cookie) the
+// key holds is no longer a reason not to share; other fields stay.
+func TestUnvariedDropsKeyedFields(t *testing.T) {
+	b := New(Config{Headers: []string{"X-Device"}, Cookies: Items{Whitelist, []string{"s"}}})
+	for _, tc := range []struct{ vary, want string }{
+		{"x-device", ""},
+		{"X-Device, Accept-Encoding", "Accept-Encoding"},
+		{"Cookie,X-Other", "X-Other"},
+		{"Accept-Encoding", "Accept-Encoding"},
+		{"*", "*"},
+	} {
+		h := http.Header{"Vary": {tc.vary}, "Cache-Control": {"max-age=1"}}
+		got := b.Unvaried(h)
+		if strings.Join(got["Vary"], ",") != tc.want || got.Get("Cache-Control") != "max-age=1" || h.Get("Vary") != tc.vary {
+			t.Errorf("Vary %q: got %q (original now %q), want %q", tc.vary, got["Vary"], h.Get("Vary"), tc.want)
+		}
+	}
+	if flag := New(Config{}); flag.Unvaried(http.Header{"Vary": {"X-Device"}}).Get("Vary") != "X-Device" {
+		t.Error("flag mode dropped a Vary field")
+	}
+}

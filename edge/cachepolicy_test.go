@@ -220,3 +220,37 @@ func TestOriginRequestAllViewerOnBothFronts(t *testing.T) {
 		}
 	})
 }
+
+// TestVaryOnKeyedHeaderIsCached: an origin answering Vary: X-Device is
+// cached per key when the behavior keys on X-Device (the key already holds
+// every value); without it in the key such a response is never shared.
+func TestVaryOnKeyedHeaderIsCached(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Vary", "X-Device")
+			w.Header().Set("Cache-Control", "max-age=60")
+			_, _ = w.Write([]byte("for " + r.Header.Get("X-Device")))
+		})
+		for _, tc := range []struct {
+			name    string
+			cfg     cachekey.Config
+			fetches int
+		}{
+			{"keyed", cachekey.Config{Headers: []string{"X-Device"}}, 2}, // one per device
+			{"not_keyed", cachekey.Config{}, 4},                          // every request (at least)
+		} {
+			e := newPolicyEdge(t, o.URL, tc.cfg)
+			before := o.count("/" + tc.name)
+			for i := 0; i < 2; i++ {
+				for _, dev := range []string{"tv", "phone"} {
+					if r := e.get(t, http.MethodGet, "/"+tc.name, "X-Device", dev); r.body != "for "+dev || r.header.Get("Vary") != "X-Device" {
+						t.Fatalf("%s: %s got %q, Vary %q", tc.name, dev, r.body, r.header.Get("Vary"))
+					}
+				}
+			}
+			if n := o.count("/"+tc.name) - before; n != tc.fetches && (tc.name == "keyed" || n < tc.fetches) {
+				t.Errorf("%s: %d origin fetches for 2 rounds of 2 devices, want %d", tc.name, n, tc.fetches)
+			}
+		}
+	})
+}

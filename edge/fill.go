@@ -145,13 +145,16 @@ func protocolError(status int, spec fillSpec) error {
 	return nil
 }
 
-// decide is freshness.Decide with one edge rule on top: a 5xx is never
+// decide is freshness.Decide on the response as the route's key sees it (a
+// Vary naming only headers or cookies the key holds does not stop sharing:
+// cachekey.Builder.Unvaried), with one edge rule on top: a 5xx is never
 // pass-through, whatever its Cache-Control says (error pages often carry
 // no-store). It is shared with the requests already waiting, never stored,
 // and readers with a stale copy serve that instead (stale-if-error); making
 // the key pass-through would send every viewer to a failing origin and keep
 // them there after it recovers.
 func decide(in freshness.Input, rt *Route) freshness.Policy {
+	in.Header = rt.Keys.Unvaried(in.Header) // a Vary on what the key holds is no reason not to share
 	pol := freshness.Decide(in, rt.Policy)
 	if in.Status >= 500 && !pol.Shareable {
 		pol.Shareable, pol.Store, pol.Reason = true, false, "status"
