@@ -97,7 +97,8 @@ func (b *Builder) Key(r *http.Request) (string, error) {
 	return b.FromTarget(r.URL.EscapedPath(), r.URL.RawQuery)
 }
 
-// FromTarget builds a key from an escaped path and a raw query.
+// FromTarget builds a key from an escaped path and a raw query: the path and
+// query part of a key (Request adds the keyed headers and cookies).
 func (b *Builder) FromTarget(escapedPath, rawQuery string) (string, error) {
 	if len(escapedPath)+len(rawQuery) > 4*b.maxLen {
 		return "", ErrTooLong
