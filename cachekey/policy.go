@@ -86,7 +86,7 @@ var edgeHeaders = map[string]bool{
 	"accept-encoding": true, "origin": true, "host": true, "via": true, "cookie": true,
 	"authorization": true, "proxy-authorization": true, "connection": true, "keep-alive": true,
 	"proxy-connection": true, "te": true, "trailer": true, "transfer-encoding": true, "upgrade": true,
-	"content-length": true, "expect": true, "range": true, "if-range": true, "if-none-match": true,
+	"content-length": true, "expect": true, "http2-settings": true, "range": true, "if-range": true, "if-none-match": true,
 	"if-modified-since": true, "if-match": true, "if-unmodified-since": true,
 	"cache-control": true, "pragma": true, // CloudFront ignores a viewer's: it cannot force a refetch
 }
