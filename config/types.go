@@ -94,8 +94,8 @@ type OriginRequest struct {
 
 // Media is streamedge's own media policy.
 type Media struct {
-	LiveClamp *bool `yaml:"live_clamp"` // live playlist freshness clamped to the segment duration; default true
-	Prefetch  Count `yaml:"prefetch"`   // next segments fetched ahead, 0 (default) to MaxPrefetch
+	LiveClamp *bool  `yaml:"live_clamp"` // live playlist freshness clamped to the segment duration; default true
+	Prefetch  *Count `yaml:"prefetch"`   // newest segments per rendition fetched ahead, 0 to MaxPrefetch; default -prefetch
 }
 
 // ErrorResponse is a CloudFront custom error response.

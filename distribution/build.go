@@ -19,6 +19,9 @@ type Options struct {
 	// cache policy sets DefaultTTL and TTLs on a copy.
 	Policy  freshness.Config
 	Metrics *Metrics // per-origin fetches and group failovers; may be nil
+	CDNID   string   // this edge's id, added to CDN-Loop by every origin
+	// Prefetch is -prefetch: a behavior's media.prefetch when it sets none.
+	Prefetch int
 }
 
 // Distribution is a built configuration: its routes and the origins they use.
@@ -59,6 +62,7 @@ func (d *Distribution) buildOrigins(ctx context.Context, f *config.File, opt Opt
 		if err != nil {
 			return fmt.Errorf("origin %s: %w", name, err)
 		}
+		cc.CDNID = opt.CDNID
 		c, err := origin.New(cc)
 		if err != nil {
 			return fmt.Errorf("origin %s: %w", name, err)
@@ -70,6 +74,7 @@ func (d *Distribution) buildOrigins(ctx context.Context, f *config.File, opt Opt
 		if err != nil {
 			return fmt.Errorf("s3 origin %s: %w", name, err)
 		}
+		sc.Conn.CDNID = opt.CDNID
 		c, err := origin.NewS3(ctx, sc)
 		if err != nil {
 			return fmt.Errorf("s3 origin %s: %w", name, err)

@@ -81,7 +81,7 @@ default_behavior:
 func TestBuildRefusesWhatTheEdgeDoesNotDo(t *testing.T) {
 	base := "origins: {a: {url: http://127.0.0.1:1}}\n"
 	for _, tc := range []struct{ yaml, want string }{
-		{base + "default_behavior: {origin: a, media: {prefetch: 2}}\n", "media.prefetch"},
+		{base + "custom_error_responses: [{status: 404}]\ndefault_behavior: {origin: a}\n", "custom_error_responses"},
 	} {
 		f, err := config.Parse("edge.yaml", []byte(tc.yaml))
 		if err != nil {

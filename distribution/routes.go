@@ -39,10 +39,14 @@ func (d *Distribution) route(name string, b *config.BehaviorSettings, opt Option
 	ttls := b.CachePolicy.TTLs()
 	pol.DefaultTTL, pol.TTLs = ttls.Default, &ttls
 	pol.NoLiveClamp = b.Media.LiveClamp != nil && !*b.Media.LiveClamp
+	prefetch := opt.Prefetch
+	if b.Media.Prefetch != nil {
+		prefetch = int(*b.Media.Prefetch)
+	}
 	return &edge.Route{
 		Name: name, OriginName: b.Origin, Origin: m.origin,
 		Keys: cachekey.New(keys), Policy: pol,
-		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol,
+		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch,
 	}, nil
 }
 
@@ -67,8 +71,6 @@ func unsupported(f *config.File) error {
 		switch {
 		case b.ResponseHeadersPolicy != "":
 			return fmt.Errorf("response_headers_policy: not supported yet")
-		case b.Media.Prefetch > 0:
-			return fmt.Errorf("media.prefetch: not supported yet")
 		}
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -252,5 +253,31 @@ func TestVaryOnKeyedHeaderIsCached(t *testing.T) {
 				t.Errorf("%s: %d origin fetches for 2 rounds of 2 devices, want %d", tc.name, n, tc.fetches)
 			}
 		}
+	})
+}
+
+// TestPrefetchKeepsTheFillsKeyedHeaders: a live playlist fetched for one
+// keyed header value has its segments prefetched for that value (the
+// header reaches the origin, the viewer with it hits); a viewer with
+// another value is another object.
+func TestPrefetchKeepsTheFillsKeyedHeaders(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		var seq atomic.Int64
+		seq.Store(10)
+		o := liveOrigin(t, &seq, false)
+		e := newTestEdge(t, o.URL, edgeOpts{routes: func(def *Route) (*Routes, error) {
+			def.Prefetch, def.Keys = 2, cachekey.New(cachekey.Config{Headers: []string{"X-Device"}})
+			return Single(def)
+		}})
+		if r := e.get(t, "GET", "/live/index.m3u8", "X-Device", "tv"); r.status != 200 {
+			t.Fatalf("playlist: %d", r.status)
+		}
+		waitCount(t, o, "/live/seg_12.ts", 1)
+		time.Sleep(50 * time.Millisecond) // the prefetch stores after its body
+		if got := o.lastHeader("/live/seg_12.ts").Get("X-Device"); got != "tv" {
+			t.Errorf("prefetch sent X-Device %q, want tv", got)
+		}
+		wantCache(t, e.get(t, "GET", "/live/seg_12.ts", "X-Device", "tv"), "Hit")
+		wantCache(t, e.get(t, "GET", "/live/seg_12.ts", "X-Device", "phone"), "Miss")
 	})
 }

@@ -44,6 +44,7 @@ type exchange struct {
 	r         request
 	start     time.Time
 	route     *Route // the cache behavior the path selects (route.go)
+	cdnLoop   string // the CDN-Loop the request came with (loop.go)
 	key       string
 	up        upstream        // what a fill or pass-through of this request sends the origin
 	keyItems  int             // header and cookie items in key

@@ -15,6 +15,7 @@ import (
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
 )
 
@@ -27,6 +28,7 @@ type Config struct {
 	Origin             Origin
 	Keys               *cachekey.Builder
 	Policy             freshness.Config
+	Prefetch           int           // the default route's live prefetch (Route.Prefetch)
 	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
 	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
 	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
@@ -34,24 +36,28 @@ type Config struct {
 	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
-	Registry           prometheus.Registerer
-	AccessLog          io.Writer // one JSON line per request; nil for none
-	Logger             *slog.Logger
-	Now                func() time.Time
+	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
+	// is refused (508). Its origins add it (origin.Config.CDNID).
+	CDNID     string
+	Registry  prometheus.Registerer
+	AccessLog io.Writer // one JSON line per request; nil for none
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 // Handler is the edge's http.Handler.
 type Handler struct {
-	cfg     Config
-	store   *segments.Store
-	routes  atomic.Pointer[Routes]
-	group   *coalesce.Group[fillMeta]
-	passes  *passList
-	limits  *fillLimits
-	markers sync.Mutex // serialises variant-marker updates (Origin bound)
-	metrics *metrics
-	log     *slog.Logger
-	now     func() time.Time
+	cfg        Config
+	store      *segments.Store
+	routes     atomic.Pointer[Routes]
+	group      *coalesce.Group[fillMeta]
+	passes     *passList
+	limits     *fillLimits
+	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
+	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
+	metrics    *metrics
+	log        *slog.Logger
+	now        func() time.Time
 }
 
 // New builds a Handler; it registers its metrics on cfg.Registry.
@@ -63,7 +69,7 @@ func New(cfg Config) (*Handler, error) {
 		if cfg.Origin == nil || cfg.Keys == nil {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
-		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy})
+		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch})
 		if err != nil {
 			return nil, err
 		}
@@ -111,6 +117,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.metrics = m
+	h.prefetched = prefetch.NewTracker(prefetchTrackMax, prefetchTrackTTL, func(n int64) { m.prefetch.wasted.Add(float64(n)) })
 	h.SetRoutes(cfg.Routes)
 	return h, nil
 }
@@ -134,9 +141,11 @@ func (h *Handler) Routes() *Routes { return h.routes.Load() }
 // then finish.
 func (h *Handler) serve(x *exchange) {
 	r := x.r
-	if !h.selectRoute(x) {
+	loop, ok := h.checkLoop(x)
+	if !ok || !h.selectRoute(x) {
 		return
 	}
+	x.cdnLoop = loop
 	method := r.Method()
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
@@ -172,6 +181,7 @@ func (h *Handler) serveCached(x *exchange) {
 	now := x.start // one clock read serves the whole lookup decision
 	switch {
 	case hit != nil && isFresh(&hit.Entry.Meta, now):
+		h.countPrefetchHit(fillKey, &hit.Entry)
 		h.serveEntry(x, &hit.Entry, resultHit)
 	case hit != nil && canServeWhileRevalidating(&hit.Entry.Meta, now):
 		h.serveEntry(x, &hit.Entry, resultStale)

@@ -34,6 +34,7 @@ type metrics struct {
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
 	keyItems             keyCounters    // header and cookie items in cache keys (upstream.go)
+	prefetch             *prefetchMetrics
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -97,6 +98,8 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	}
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
+	m.prefetch = newPrefetchMetrics()
+	cs = append(cs, m.prefetch.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err

@@ -45,6 +45,9 @@ type Route struct {
 	Methods []string
 	// ViewerProtocol is a Viewer* policy; "" is allow-all.
 	ViewerProtocol string
+	// Prefetch is how many of the newest segments per rendition a refreshed
+	// live manifest gets fetched ahead (prefetch.go); 0 is off.
+	Prefetch int
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool

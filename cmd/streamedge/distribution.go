@@ -61,13 +61,13 @@ type dist struct {
 }
 
 // newDist loads and builds the file at start: any problem stops the start.
-func newDist(path string, c config, reg prometheus.Registerer, log *slog.Logger) (*dist, error) {
+func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log *slog.Logger) (*dist, error) {
 	m, err := distribution.NewMetrics(reg)
 	if err != nil {
 		return nil, err
 	}
 	d := &dist{path: path, log: log,
-		opt: distribution.Options{Metrics: m, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
+		opt: distribution.Options{Metrics: m, CDNID: cdnID, Prefetch: c.Prefetch, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}},
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_config_reloads_total",
 			Help: "Configuration reloads (SIGHUP, streamedge reload) by result: ok, or error (the previous configuration kept serving)."}, []string{"result"}),

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/prefetch"
 )
 
 // config is everything the flags set.
@@ -60,6 +63,8 @@ type config struct {
 	TLSCerts          fileList
 	TLSKeys           fileList
 	HTTP3             bool
+	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
+	Prefetch          int    // -prefetch: newest live segments per rendition fetched ahead
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -77,6 +82,7 @@ func defaults() config {
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
 		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
+		Prefetch: edge.DefaultPrefetch,
 	}
 }
 
@@ -123,6 +129,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.Var(&c.TLSCerts, "tls-cert", "PEM certificate chain for -tls-listen; repeat the flag or separate with commas for several, chosen by SNI (the first is the default)")
 	fs.Var(&c.TLSKeys, "tls-key", "PEM private key of each -tls-cert, in the same order")
 	fs.BoolVar(&c.HTTP3, "http3", c.HTTP3, "also serve HTTP/3 (QUIC) on the -tls-listen port over UDP, advertised by Alt-Svc")
+	fs.StringVar(&c.CDNID, "cdn-id", c.CDNID, "this edge's id in CDN-Loop (RFC 8586), added to every origin request; a request already naming it is a loop of tiers and is refused with 508 (default: hostname:port of -listen)")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
@@ -130,6 +137,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.DefaultTTL, "default-ttl", c.DefaultTTL, "lifetime of cacheable responses without freshness information (CloudFront DefaultTTL)")
 	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
+	fs.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "newest segments per rendition a refreshed live playlist or MPD gets fetched ahead, so the first viewer hits (0: off; a behavior's media.prefetch wins)")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
 	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "an origin exchange making no progress this long is cut (no response headers, or no body bytes while the edge waits for them); a long transfer that keeps coming never is")
@@ -212,6 +220,9 @@ func (c *config) validate() error {
 			return fmt.Errorf("-%s %d: must not be negative", name, n)
 		}
 	}
+	if c.Prefetch < 0 || c.Prefetch > prefetch.MaxPerRendition {
+		return fmt.Errorf("-prefetch %d: 0 to %d", c.Prefetch, prefetch.MaxPerRendition)
+	}
 	if c.MaxURILength < 256 {
 		return fmt.Errorf("-max-uri-length %d: at least 256", c.MaxURILength)
 	}
@@ -263,4 +274,23 @@ func (c *config) validateOrigin() error {
 		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
 	}
 	return nil
+}
+
+// cdnID is -cdn-id, or this host's name and the client port: unique per
+// edge process on a host, so two tiers on one machine do not refuse each
+// other.
+func (c *config) cdnID(ln net.Listener) string {
+	if c.CDNID != "" {
+		return c.CDNID
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "streamedge"
+	}
+	if ln != nil {
+		if _, port, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+			return host + ":" + port
+		}
+	}
+	return host
 }

@@ -40,6 +40,7 @@ type app struct {
 	adminLn  net.Listener   // nil when -admin off
 	oc       *origin.Client // flag mode: -origin
 	dist     *dist          // -config: the file's distribution (distribution.go)
+	cdnID    string         // this edge in CDN-Loop (-cdn-id)
 	store    *segments.Store
 	saver    *saver
 	reg      *prometheus.Registry
@@ -91,6 +92,7 @@ func newApp(c config, stdout, stderr io.Writer, wrap []wrapper) (*app, error) {
 func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	c := a.cfg
 	a.reg = newRegistry()
+	a.cdnID = c.cdnID(a.ln)
 	ecfg, err := a.wireOrigins()
 	if err != nil {
 		return err
@@ -106,7 +108,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	ecfg.Store = store
 	ecfg.MaxObjectSize, ecfg.PassTTL, ecfg.ClientWriteTimeout = int64(c.MaxObjectSize), c.PassTTL, c.ClientWriteTime
 	ecfg.MaxFills, ecfg.MaxFillBytes, ecfg.FillWait = c.MaxFills, c.maxFillBytes(), c.FillWait
-	ecfg.Registry, ecfg.AccessLog, ecfg.Logger = a.reg, accessLog, a.log
+	ecfg.Registry, ecfg.AccessLog, ecfg.Logger, ecfg.CDNID = a.reg, accessLog, a.log, a.cdnID
 	h, err := edge.New(ecfg)
 	if err != nil {
 		return err
@@ -310,7 +312,7 @@ func openAccessLog(dest string, stdout io.Writer) (io.Writer, func(), error) {
 func (a *app) wireOrigins() (edge.Config, error) {
 	c := a.cfg
 	if c.ConfigFile != "" {
-		d, err := newDist(c.ConfigFile, c, a.reg, a.log)
+		d, err := newDist(c.ConfigFile, c, a.cdnID, a.reg, a.log)
 		if err != nil {
 			return edge.Config{}, err
 		}
@@ -319,12 +321,12 @@ func (a *app) wireOrigins() (edge.Config, error) {
 	}
 	u, _ := url.Parse(c.Origin)
 	oc, err := origin.New(origin.Config{URL: u, DialTimeout: c.OriginDialTimeout, ResponseHeaderTimeout: c.OriginHeaderTime,
-		Timeout: c.OriginTimeout, InsecureSkipVerify: c.OriginInsecure, MaxFills: c.OriginMaxFills})
+		Timeout: c.OriginTimeout, InsecureSkipVerify: c.OriginInsecure, MaxFills: c.OriginMaxFills, CDNID: a.cdnID})
 	if err != nil {
 		return edge.Config{}, fmt.Errorf("-origin: %w", err)
 	}
 	a.oc = oc
-	return edge.Config{Origin: oc, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
+	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}}, nil
 }
