@@ -96,6 +96,7 @@ func (s *BehaviorSettings) defaults() {
 		on := true
 		s.Media.LiveClamp = &on
 	}
+	s.signingDefaults()
 	s.CachePolicy.defaults()
 	for _, k := range []*KeyItems{&s.CachePolicy.QueryStrings, &s.CachePolicy.Headers, &s.CachePolicy.Cookies,
 		&s.OriginRequest.QueryStrings, &s.OriginRequest.Headers, &s.OriginRequest.Cookies} {

@@ -1,7 +1,9 @@
 // Package config loads edge.yaml, the configuration file a CloudFront user
 // writes instead of one -origin flag: origins (HTTP(S) and S3), origin
 // groups, ordered cache behaviors with cache policies, custom error
-// responses and response headers policies.
+// responses, response headers policies, and the trusted public keys and key
+// groups a behavior's signed URLs are checked against (signing.go: PEM
+// parsed at load, errors at the key's line).
 //
 // In the request path it comes before everything: it decides which origin,
 // cache key dimensions and TTL policy each path gets. Today it is used by

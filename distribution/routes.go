@@ -13,13 +13,13 @@ func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, e
 	if err := unsupported(f); err != nil {
 		return nil, err
 	}
-	def, err := d.route("*", f.DefaultBehavior, opt)
+	def, err := d.route(f, "*", f.DefaultBehavior, opt)
 	if err != nil {
 		return nil, err
 	}
 	ordered := make([]edge.PathRoute, len(f.Behaviors))
 	for i, b := range f.Behaviors {
-		rt, err := d.route(b.Path, &b.BehaviorSettings, opt)
+		rt, err := d.route(f, b.Path, &b.BehaviorSettings, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -29,7 +29,7 @@ func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, e
 }
 
 // route is one behavior as the edge applies it.
-func (d *Distribution) route(name string, b *config.BehaviorSettings, opt Options) (*edge.Route, error) {
+func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSettings, opt Options) (*edge.Route, error) {
 	m := d.origins[b.Origin]
 	if m == nil {
 		return nil, fmt.Errorf("behavior %s: unknown origin %q", name, b.Origin)
@@ -43,10 +43,14 @@ func (d *Distribution) route(name string, b *config.BehaviorSettings, opt Option
 	if b.Media.Prefetch != nil {
 		prefetch = int(*b.Media.Prefetch)
 	}
+	signed, err := signing(f, b)
+	if err != nil {
+		return nil, fmt.Errorf("behavior %s: trusted_key_groups: %w", name, err)
+	}
 	return &edge.Route{
 		Name: name, OriginName: b.Origin, Origin: m.origin,
 		Keys: cachekey.New(keys), Policy: pol,
-		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch,
+		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch, Signed: signed,
 	}, nil
 }
 

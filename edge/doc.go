@@ -51,5 +51,10 @@
 //	conditional.go  If-None-Match / If-Modified-Since against the stored validators
 //	cachestatus.go  the RFC 9211 Cache-Status value
 //	pass.go, passlist.go   pass-through (and upgrades) and the keys that must pass
-//	metrics.go, storemetrics.go, frontmetrics.go, stats.go, accesslog.go   observability
+//	cmcd.go         the request's CMCD read into the session tracker (package cmcd), never into the key
+//	signed.go       a route's signed-URL / signed-cookie check (behavior stage, package signedurl)
+//	signed_manifest.go   a signed viewer's copy of a manifest: its children carry its signature (package rewrite)
+//	metrics.go, storemetrics.go, frontmetrics.go, stats.go   observability
+//	accesslog.go, logstate.go   the access log (JSON lines) and its bounded, non-blocking writer
+//	accesslog_cloudfront.go, accesslog_cfresult.go   the cloudfront format: CloudFront's standard log
 package edge

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/cmcd"
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
@@ -38,11 +40,14 @@ type Config struct {
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
 	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
 	// is refused (508). Its origins add it (origin.Config.CDNID).
-	CDNID     string
-	Registry  prometheus.Registerer
-	AccessLog io.Writer // one JSON line per request; nil for none
-	Logger    *slog.Logger
-	Now       func() time.Time
+	CDNID           string
+	Registry        prometheus.Registerer
+	AccessLog       io.Writer // one line per request (AccessLogFormat); nil for none
+	AccessLogFormat string    // LogJSON (default) or LogCloudFront (accesslog_cloudfront.go)
+	EdgeLocation    string    // the cloudfront format's x-edge-location ("" logs "-")
+	CMCDSessions    int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
+	Logger          *slog.Logger
+	Now             func() time.Time
 }
 
 // Handler is the edge's http.Handler.
@@ -56,6 +61,8 @@ type Handler struct {
 	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
 	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
 	metrics    *metrics
+	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
+	ids        *requestIDs   // x-edge-request-id, in the cloudfront log format
 	log        *slog.Logger
 	now        func() time.Time
 }
@@ -100,6 +107,9 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if err := CheckLogFormat(cfg.AccessLogFormat); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -118,6 +128,17 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h.metrics = m
 	h.prefetched = prefetch.NewTracker(prefetchTrackMax, prefetchTrackTTL, func(n int64) { m.prefetch.wasted.Add(float64(n)) })
+	cm, err := cmcd.NewMetrics(cfg.Registry)
+	if err != nil {
+		return nil, err
+	}
+	h.cmcd = cmcd.NewTracker(cfg.CMCDSessions, cm)
+	if cfg.AccessLog != nil && cfg.AccessLogFormat == LogCloudFront {
+		h.ids = newRequestIDs()
+		if _, err := io.WriteString(cfg.AccessLog, CloudFrontHeader()); err != nil {
+			return nil, fmt.Errorf("edge: access log: %w", err)
+		}
+	}
 	h.SetRoutes(cfg.Routes)
 	return h, nil
 }
@@ -129,6 +150,7 @@ func (h *Handler) SetRoutes(rs *Routes) {
 	rs.Each(func(rt *Route) {
 		if rt.proxy == nil {
 			rt.proxy = rt.Origin.PassThrough(h.log, func(*http.Request, error) { h.metrics.originErrors.Inc() })
+			rt.proxy = withoutSigningCookies(rt, rt.proxy)
 		}
 	})
 	h.routes.Store(rs)
@@ -141,6 +163,12 @@ func (h *Handler) Routes() *Routes { return h.routes.Load() }
 // then finish.
 func (h *Handler) serve(x *exchange) {
 	r := x.r
+	h.readCMCD(x)
+	if h.ids != nil { // the cloudfront log format: read what it needs while the request's buffers are valid
+		ls := x.w.logState()
+		ls.cf, ls.viewer, ls.clock = true, r.viewer(), h.now
+		ls.viewer.upgrade = isUpgrade(r.Header())
+	}
 	loop, ok := h.checkLoop(x)
 	if !ok || !h.selectRoute(x) {
 		return

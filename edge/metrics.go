@@ -35,6 +35,7 @@ type metrics struct {
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
 	keyItems             keyCounters    // header and cookie items in cache keys (upstream.go)
 	prefetch             *prefetchMetrics
+	signed               *signedMetrics // signed URLs and manifests (signed.go)
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -79,6 +80,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
 		fronts:   newFrontCounters(),
 		keyItems: newKeyCounters(),
+		signed:   newSignedMetrics(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
@@ -96,10 +98,16 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	for _, r := range results {
 		m.byResult[r] = m.requests.WithLabelValues(r) // resolved once: no label hashing per request
 	}
+	if lw, ok := h.cfg.AccessLog.(*LogWriter); ok {
+		cs = append(cs, prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_access_log_dropped_total",
+			Help: "Access-log lines dropped because the log's buffer was full (the writer fell behind); requests never wait for the log."},
+			func() float64 { return float64(lw.Dropped()) }))
+	}
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
 	m.prefetch = newPrefetchMetrics()
 	cs = append(cs, m.prefetch.collectors()...)
+	cs = append(cs, m.signed.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err

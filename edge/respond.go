@@ -21,6 +21,10 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 		h.write304(x)
 		return
 	}
+	if f, ok := h.signsManifest(x, e.Status, e.Header); ok {
+		h.serveSignedManifest(x, f, e.Header, body)
+		return
+	}
 	status, start, end := h.rangeFor(x, e.Status, int64(len(body)))
 	if status == http.StatusRequestedRangeNotSatisfiable {
 		return
@@ -38,6 +42,10 @@ func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coale
 	h.writeHead(x, head.Header, head.Status, age(&head.Value.meta, h.now()))
 	if head.Status == http.StatusOK && notModified(x.r.Header(), head.Header) {
 		h.write304(x)
+		return
+	}
+	if mf, ok := h.signsManifest(x, head.Status, head.Header); ok {
+		h.serveSignedFill(x, f, mf, head)
 		return
 	}
 	size := head.ContentLength
@@ -119,6 +127,7 @@ func (h *Handler) abort(x *exchange, err error) {
 		return // the client left; nothing to cut
 	}
 	h.metrics.abortedStreams.Inc()
+	x.aborted = true
 	h.log.Debug("cutting client connection: fill failed", "key", x.key, "err", err)
 	x.w.cut()
 }

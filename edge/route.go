@@ -48,6 +48,9 @@ type Route struct {
 	// Prefetch is how many of the newest segments per rendition a refreshed
 	// live manifest gets fetched ahead (prefetch.go); 0 is off.
 	Prefetch int
+	// Signed, when set, requires a valid signed URL or signed cookies
+	// (signed.go); nil serves the route's paths to anyone.
+	Signed *Signing
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool
@@ -101,6 +104,9 @@ func (rt *Route) check() error {
 	case "", ViewerAllowAll, ViewerRedirectToHTTPS, ViewerHTTPSOnly:
 	default:
 		return fmt.Errorf("edge: route %q: unknown viewer protocol %q", rt.Name, rt.ViewerProtocol)
+	}
+	if err := signedRoute(rt); err != nil {
+		return err
 	}
 	if rt.Methods != nil {
 		rt.methods = map[string]bool{}
@@ -164,7 +170,7 @@ func (h *Handler) selectRoute(x *exchange) bool {
 		h.refuse(x, failure.ErrBehaviorMethod)
 		return false
 	}
-	return true
+	return h.checkSigned(x)
 }
 
 // redirectToHTTPS answers 301 to the same target over HTTPS, as CloudFront

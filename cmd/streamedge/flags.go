@@ -50,6 +50,7 @@ type config struct {
 	PassTTL           time.Duration
 	DrainTimeout      time.Duration
 	AccessLog         string
+	AccessLogFormat   string // json or cloudfront (edge.LogFormats)
 	LogLevel          string
 	DemoAssets        string
 	CacheFile         string
@@ -81,7 +82,7 @@ func defaults() config {
 		MaxFills: edge.DefaultMaxFills, FillWait: edge.DefaultFillWait,
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
-		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
+		AccessLog: "-", AccessLogFormat: edge.LogJSON, LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
 		Prefetch: edge.DefaultPrefetch,
 	}
 }
@@ -161,7 +162,8 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "on SIGTERM, how long in-flight requests may finish")
 	fs.StringVar(&c.CacheFile, "cache-file", c.CacheFile, "snapshot directory: the cache is loaded from it at start and saved to it at shutdown (warm restarts)")
 	fs.DurationVar(&c.CacheSaveInterval, "cache-save-interval", c.CacheSaveInterval, "also save the snapshot this often, so a crash loses at most this much (0: only at shutdown)")
-	fs.StringVar(&c.AccessLog, "access-log", c.AccessLog, "JSON access log: \"-\" for stdout, a file path, or \"off\"")
+	fs.StringVar(&c.AccessLog, "access-log", c.AccessLog, "access log, one line per request: \"-\" for stdout, a file path, or \"off\"")
+	fs.StringVar(&c.AccessLogFormat, "access-log-format", c.AccessLogFormat, "access-log format: json (one object per line) or cloudfront (CloudFront's standard log: W3C header, tab-separated fields)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	if cmd == "demo" {
 		fs.StringVar(&c.DemoAssets, "demo-assets", c.DemoAssets, "node_modules directory with hls.js and shaka-player for /demo/ (default player-test/browser/node_modules, also looked up next to bin/)")
@@ -228,6 +230,9 @@ func (c *config) validate() error {
 	}
 	if !(c.RateLimit >= 0) {
 		return fmt.Errorf("-rate-limit %v: must not be negative", c.RateLimit)
+	}
+	if err := edge.CheckLogFormat(c.AccessLogFormat); err != nil || c.AccessLogFormat == "" {
+		return fmt.Errorf("-access-log-format %q: want %s", c.AccessLogFormat, strings.Join(edge.LogFormats, " or "))
 	}
 	if c.Pprof != "auto" && c.Pprof != "on" && c.Pprof != "off" {
 		return fmt.Errorf("-pprof %q: want auto, on or off", c.Pprof)

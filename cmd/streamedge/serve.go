@@ -48,6 +48,7 @@ type app struct {
 	handler  http.Handler
 	fast     *fastFront // h-fast: -listen on fasthttp; nil: net/http (front.go)
 	ready    atomic.Bool
+	cmcdView http.Handler // the edge's CMCD sessions (cmcd.go)
 	closeLog func()
 }
 
@@ -109,6 +110,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	ecfg.MaxObjectSize, ecfg.PassTTL, ecfg.ClientWriteTimeout = int64(c.MaxObjectSize), c.PassTTL, c.ClientWriteTime
 	ecfg.MaxFills, ecfg.MaxFillBytes, ecfg.FillWait = c.MaxFills, c.maxFillBytes(), c.FillWait
 	ecfg.Registry, ecfg.AccessLog, ecfg.Logger, ecfg.CDNID = a.reg, accessLog, a.log, a.cdnID
+	ecfg.AccessLogFormat, ecfg.EdgeLocation = c.AccessLogFormat, edgeLocation() // accesslog.go
 	h, err := edge.New(ecfg)
 	if err != nil {
 		return err
@@ -116,6 +118,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	if a.dist != nil {
 		a.dist.handler = h // reloads swap its routes
 	}
+	a.cmcdView = h.CMCDSessions()
 	a.limits = limits.Config{MaxConns: c.MaxConns, MaxConnsPerIP: c.MaxConnsPerIP, MaxURILength: c.MaxURILength,
 		MaxHeaderBytes: int(c.MaxHeaderBytes), RatePerIP: c.RateLimit, RateBurst: c.RateBurst}
 	lm, err := limits.NewMetrics(a.reg)
@@ -230,6 +233,7 @@ func (a *app) adminMux() http.Handler {
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
+	a.cmcdRoutes(mux) // /cmcd/sessions (cmcd.go)
 	if a.dist != nil {
 		mux.HandleFunc("/-/reload", a.dist.reloadHandler)
 	}
