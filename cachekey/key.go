@@ -61,8 +61,9 @@ type Builder struct {
 	headerKeys []string // the same, canonical (http.Header's spelling)
 	cookies    itemSet
 	origin     struct{ query, headers, cookies itemSet }
-	originHdrs []string // origin request whitelist headers, canonical
-	plain      bool     // no header, cookie or origin request item: Request is FromTarget
+	originHdrs []string        // origin request whitelist headers, canonical
+	noCookies  map[string]bool // cookies never keyed nor forwarded (ExcludingCookies)
+	plain      bool            // no header, cookie or origin request item: Request is FromTarget
 	maxValue   int
 	maxForward int
 }
@@ -105,6 +106,22 @@ func (b *Builder) Excluding(names ...string) *Builder {
 	for _, n := range names {
 		c.exclude[n] = true
 		c.ignoreAll = c.ignoreAll || n == "*"
+	}
+	return &c
+}
+
+// ExcludingCookies returns a Builder like b whose key and fills never hold
+// the named cookies, whatever the cookie policies say (a route that verifies
+// signed cookies drops CloudFront's: they were the viewer's credentials for
+// the edge).
+func (b *Builder) ExcludingCookies(names ...string) *Builder {
+	c := *b
+	c.noCookies = make(map[string]bool, len(b.noCookies)+len(names))
+	for n := range b.noCookies {
+		c.noCookies[n] = true
+	}
+	for _, n := range names {
+		c.noCookies[n] = true
 	}
 	return &c
 }
@@ -170,7 +187,7 @@ func (b *Builder) normalizeQuery(raw string, forward bool) (key, fwd string, err
 			return "", "", err
 		}
 		decoded := unescapeLoose(n)
-		inKey, inFwd := b.keyedParam(decoded), forward && b.origin.query.has(decoded)
+		inKey, inFwd := b.keyedParam(decoded), forward && !b.dropped(decoded) && b.origin.query.has(decoded)
 		if !inKey && !inFwd {
 			continue
 		}
@@ -199,11 +216,12 @@ func (b *Builder) normalizeQuery(raw string, forward bool) (key, fwd string, err
 
 // keyedParam reports whether a query parameter (by decoded name) enters the key.
 func (b *Builder) keyedParam(name string) bool {
-	if b.ignoreAll || b.exclude[name] {
-		return false
-	}
-	return b.query.behavior == "" || b.query.has(name)
+	return !b.dropped(name) && (b.query.behavior == "" || b.query.has(name))
 }
+
+// dropped reports a query parameter that neither enters the key nor reaches
+// the origin, whatever the policies say: CMCD, IgnoreQuery, Excluding.
+func (b *Builder) dropped(name string) bool { return b.ignoreAll || b.exclude[name] }
 
 // sortParams sorts by name only, and stably: a=1&a=2 and a=2&a=1 are
 // different objects to most origins (repeated parameters are read in order).

@@ -215,8 +215,8 @@ func (b *Builder) keyCookies(sb *strings.Builder, h Header, f *forward) (int, er
 	var err error
 	n := 0
 	eachCookie(h.Values("Cookie"), func(name, value string) bool {
-		inKey := b.cookies.has(name)
-		if !inKey && !b.origin.cookies.has(name) {
+		inKey := b.cookies.has(name) && !b.noCookies[name]
+		if !inKey && (b.noCookies[name] || !b.origin.cookies.has(name)) {
 			return true
 		}
 		switch {

@@ -274,3 +274,20 @@ func TestUnvariedDropsKeyedFields(t *testing.T) {
 		t.Error("flag mode dropped a Vary field")
 	}
 }
+
+// TestDroppedNamesNeverReachKeyOrOrigin: CMCD, IgnoreQuery names and the
+// names a signed route excludes (query parameters and cookies) enter
+// neither the key nor the fill, even under "all" policies.
+func TestDroppedNamesNeverReachKeyOrOrigin(t *testing.T) {
+	all := Items{Behavior: All}
+	b := New(Config{IgnoreQuery: []string{"session"}, QueryStrings: all, Cookies: all,
+		Origin: OriginRequest{QueryStrings: all, Cookies: all}}).
+		Excluding(SignedURLParams...).ExcludingCookies("CloudFront-Policy", "CloudFront-Signature")
+	r, err := b.Request("/a.ts", "v=1&CMCD=x&session=2&Signature=s&Expires=9", hdr("Cookie", "CloudFront-Policy=p; CloudFront-Signature=s; u=1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Key != "/a.ts?v=1\x00c:u=1" || r.Target != "/a.ts?v=1" || r.Header.Get("Cookie") != "u=1" {
+		t.Fatalf("key %q target %q cookie %q", r.Key, r.Target, r.Header.Get("Cookie"))
+	}
+}

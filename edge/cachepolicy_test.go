@@ -281,3 +281,24 @@ func TestPrefetchKeepsTheFillsKeyedHeaders(t *testing.T) {
 		wantCache(t, e.get(t, "GET", "/live/seg_12.ts", "X-Device", "phone"), "Miss")
 	})
 }
+
+// TestSignedRouteKeepsSigningValuesOutOfKeysAndFills: on a route that
+// verifies signatures, CloudFront's signing parameters and cookies enter
+// neither the key nor a fill, even under "all" cache and origin request
+// policies; the viewer's other cookies do.
+func TestSignedRouteKeepsSigningValuesOutOfKeysAndFills(t *testing.T) {
+	all := cachekey.Items{Behavior: cachekey.All}
+	rt := &Route{Name: "*", Keys: cachekey.New(cachekey.Config{QueryStrings: all, Cookies: all,
+		Origin: cachekey.OriginRequest{QueryStrings: all, Cookies: all}}), Signed: &Signing{Verifier: trustedVerifier(t)}}
+	if err := signedRoute(rt); err != nil {
+		t.Fatal(err)
+	}
+	r, err := rt.Keys.Request("/a.ts", "v=1&Expires=9&Signature=s&Key-Pair-Id=K", http.Header{"Cookie": {
+		"CloudFront-Policy=p; CloudFront-Signature=s; CloudFront-Key-Pair-Id=K; CloudFront-Expires=9; u=1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Key != "/a.ts?v=1\x00c:u=1" || r.Target != "/a.ts?v=1" || r.Header.Get("Cookie") != "u=1" {
+		t.Fatalf("key %q, target %q, cookie %q", r.Key, r.Target, r.Header.Get("Cookie"))
+	}
+}
