@@ -92,8 +92,11 @@ var edgeHeaders = map[string]bool{
 }
 
 // EdgeHeader reports a header name a policy may not select: the edge sets it
-// on fills itself or never forwards it (config validation uses it).
-func EdgeHeader(name string) bool { return edgeHeaders[strings.ToLower(name)] }
+// on fills itself or never forwards it (config validation uses it). CMCD-*
+// headers are one viewer's telemetry: never in a key, never on a shared fill.
+func EdgeHeader(name string) bool { return edgeHeader(strings.ToLower(name)) }
+
+func edgeHeader(lower string) bool { return edgeHeaders[lower] || strings.HasPrefix(lower, "cmcd-") }
 
 // canonicalHeaders lower-cases, dedupes and sorts header names.
 func canonicalHeaders(names []string) []string {
@@ -101,7 +104,7 @@ func canonicalHeaders(names []string) []string {
 	var out []string
 	for _, n := range names {
 		n = strings.ToLower(n)
-		if !seen[n] && !edgeHeaders[n] {
+		if !seen[n] && !edgeHeader(n) {
 			seen[n] = true
 			out = append(out, n)
 		}

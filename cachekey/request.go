@@ -153,7 +153,7 @@ func (b *Builder) originHeaders(h Header, f *forward) error {
 		return nil
 	}
 	for i, name := range names {
-		if edgeHeaders[name] || !b.origin.headers.has(name) || b.keyed(name) || i > 0 && names[i-1] == name {
+		if edgeHeader(name) || !b.origin.headers.has(name) || b.keyed(name) || i > 0 && names[i-1] == name {
 			continue
 		}
 		for _, v := range h.Values(name) {

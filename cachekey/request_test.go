@@ -37,7 +37,7 @@ func TestCachePolicyKey(t *testing.T) {
 		{"headers_whitelist_lowercased_sorted_normalised", Config{Headers: []string{"X-Device", "accept-language"}},
 			"/a.ts?a=1&b=~&session=9&v=2\x00h:accept-language=en-GB\x00h:x-device=tv,a b"},
 		{"headers_absent_not_keyed", Config{Headers: []string{"X-Missing"}}, "/a.ts?a=1&b=~&session=9&v=2"},
-		{"headers_edge_headers_never_keyed", Config{Headers: []string{"Accept-Encoding", "Cookie", "Host"}}, "/a.ts?a=1&b=~&session=9&v=2"},
+		{"headers_edge_headers_never_keyed", Config{Headers: []string{"Accept-Encoding", "Cookie", "Host", "CMCD-Request"}}, "/a.ts?a=1&b=~&session=9&v=2"},
 		{"cookies_none", Config{QueryStrings: Items{Behavior: None}, Cookies: Items{Behavior: None}}, "/a.ts"},
 		{"cookies_whitelist", Config{QueryStrings: Items{Behavior: None}, Cookies: Items{Whitelist, []string{"theme", "lang"}}},
 			"/a.ts\x00c:lang=fr\x00c:theme=dark"},
@@ -137,7 +137,7 @@ func TestOriginRequestUnion(t *testing.T) {
 // TestOriginRequestAllViewer: allViewer forwards every viewer header but
 // those the edge sets itself; allExcept leaves out the names too.
 func TestOriginRequestAllViewer(t *testing.T) {
-	h := hdr("X-A", "1", "X-B", "2", "Accept-Encoding", "gzip", "Connection", "close", "Authorization", "x",
+	h := hdr("X-A", "1", "X-B", "2", "Accept-Encoding", "gzip", "Connection", "close", "Authorization", "x", "CMCD-Request", "bl=100",
 		"If-None-Match", `"e"`, "Cookie", "s=1", "Range", "bytes=0-")
 	for _, tc := range []struct {
 		name string
