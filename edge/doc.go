@@ -36,6 +36,7 @@
 //
 //	front*.go       the front ends: request and response views, adapters
 //	handler.go      New, serve: method, key, pass-through or the cached path
+//	upstream.go     what a request's fill sends the origin (its behavior's cache key and origin request policies)
 //	exchange.go     one request's state; cache results; access log and metrics at the end
 //	lookup.go       store lookup (variants), freshness checks, Age
 //	variant.go      which variant a request and a fill's response are (package variant)
