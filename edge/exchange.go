@@ -47,13 +47,13 @@ type exchange struct {
 	route     *Route // the cache behavior the path selects (route.go)
 	cdnLoop   string // the CDN-Loop the request came with (loop.go)
 	key       string
-	up        upstream        // what a fill or pass-through of this request sends the origin
-	keyItems  int             // header and cookie items in key
+	up        *upstream       // what its fill sends the origin, nil when that is the key alone (upstream.go)
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string
 	failure   string // the failure label when the edge answered an error itself
 	fwd       string // why the request went to the origin (Cache-Status fwd), "" when it did not
-	fwdStatus int    // the origin's status for that forward, 0 when none
+	fwdStatus int32  // the origin's status for that forward, 0 when none
+	keyItems  int16  // header and cookie items in key (packed: the exchange stays in its size class)
 	stored    bool   // the origin's response was stored
 	aborted   bool   // the response was cut because its fill failed mid-body
 	originDur time.Duration
@@ -90,7 +90,7 @@ func (h *Handler) finish(x *exchange) {
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, KeyItems: x.keyItems,
+			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, KeyItems: int(x.keyItems),
 		})
 	}
 }

@@ -60,7 +60,7 @@ type fillMeta struct {
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, up: x.up, vary: x.vary, path: decodedPath(x.up.target), route: x.route, cdnLoop: x.cdnLoop}
+	spec := fillSpec{key: x.key, fillKey: fillKey, up: x.upstream(), vary: x.vary, path: decodedPath(x.upstream().target), route: x.route, cdnLoop: x.cdnLoop}
 	if stale != nil {
 		e := &stale.Entry
 		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")

@@ -184,9 +184,12 @@ func (h *Handler) serve(x *exchange) {
 		h.refuse(x, err)
 		return
 	}
-	x.key, x.up, x.vary = kr.Key, upstream{target: kr.Target, header: kr.Header}, varyOf(r.Header())
+	x.key, x.vary = kr.Key, varyOf(r.Header())
+	if kr.Target != kr.Key || kr.Header != nil {
+		x.up = &upstream{target: kr.Target, header: kr.Header}
+	}
 	if kr.Headers+kr.Cookies > 0 {
-		x.keyItems = kr.Headers + kr.Cookies
+		x.keyItems = int16(kr.Headers + kr.Cookies) // at most MaxParams cookies and as many headers
 		h.metrics.keyItems.add(kr.Headers, kr.Cookies)
 	}
 	if r.Header().Get("Authorization") != "" || h.passes.has(x.key) {

@@ -19,6 +19,17 @@ type upstream struct {
 	header http.Header // nil when the policies forward none; never mutated
 }
 
+// upstream is what x's fill sends the origin: in flag mode (and whenever
+// the policies add nothing) the key is the target and nothing is forwarded,
+// which the exchange records as a nil up, keeping the hit path's exchange
+// small.
+func (x *exchange) upstream() upstream {
+	if x.up != nil {
+		return *x.up
+	}
+	return upstream{target: x.key}
+}
+
 // Names lists the request's header names, lower-cased: what an allViewer
 // origin request policy forwards from the fasthttp front end. The names
 // are copies.
