@@ -27,6 +27,7 @@ type accessRecord struct {
 	Front      string    `json:"front"`              // the front end that served it: fasthttp or net
 	CMCD       *cmcd.Log `json:"cmcd,omitempty"`     // the request's CMCD keys (sid, cid, ot, br, bl, d, su, bs)
 	Signed     string    `json:"signed,omitempty"`   // signed-URL check on a signed route: ok or why it was refused
+	CORS       string    `json:"cors,omitempty"`     // a CORS request's grant by the route's headers policy: allowed or refused
 	KeyItems   int       `json:"keyed,omitempty"`    // header and cookie items in the cache key (cache policy)
 }
 

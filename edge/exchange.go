@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/streamedge/streamedge/headerspolicy"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/signedurl"
 	"github.com/streamedge/streamedge/variant"
@@ -45,6 +46,8 @@ type exchange struct {
 	r         request
 	start     time.Time
 	route     *Route // the cache behavior the path selects (route.go)
+	preflight bool   // a CORS preflight the route's headers policy answers (corspolicy.go)
+	cors      string // the CORS grant for the access log: allowed, refused, "" for no CORS request
 	cdnLoop   string // the CDN-Loop the request came with (loop.go)
 	key       string
 	up        *upstream       // what its fill sends the origin, nil when that is the key alone (upstream.go)
@@ -90,7 +93,7 @@ func (h *Handler) finish(x *exchange) {
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, KeyItems: int(x.keyItems),
+			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, KeyItems: int(x.keyItems),
 		})
 	}
 }
@@ -120,9 +123,15 @@ type countingWriter struct {
 	bytes  int64
 	onHead func(hd http.Header, status int)
 	log    *logState // the access log's state of the request (logstate.go); nil when none
+	// headers is the route's response headers policy, applied to the final
+	// head of every response (hit, miss, stale, pass-through, edge error)
+	// with the request's CORS grant.
+	headers *headerspolicy.Policy
+	grant   headerspolicy.Grant
 }
 
-// headWritten notes the final head, once.
+// headWritten notes the final head, once, and applies the route's headers
+// policy to it.
 func (c *countingWriter) headWritten(code int) {
 	c.status = code
 	if c.log != nil && c.log.cf {
@@ -131,6 +140,7 @@ func (c *countingWriter) headWritten(code int) {
 	if c.onHead != nil {
 		c.onHead(c.Header(), code)
 	}
+	c.headers.Apply(c.Header(), c.grant)
 }
 
 func (c *countingWriter) WriteHeader(code int) {

@@ -175,6 +175,10 @@ func (h *Handler) serve(x *exchange) {
 	}
 	x.cdnLoop = loop
 	method := r.Method()
+	if x.preflight {
+		h.preflight(x) // answered at the edge: never keyed nor sent to the origin
+		return
+	}
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
 		return

@@ -36,6 +36,7 @@ type metrics struct {
 	keyItems             keyCounters    // header and cookie items in cache keys (upstream.go)
 	prefetch             *prefetchMetrics
 	signed               *signedMetrics // signed URLs and manifests (signed.go)
+	cors                 *corsCounters  // CORS requests by kind and grant (corspolicy.go)
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -44,7 +45,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	}
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_requests_total",
-			Help: "Client requests by cache result (hit, miss, coalesced, refresh_hit, stale, error, pass)."}, []string{"cache"}),
+			Help: "Client requests by cache result (hit, miss, coalesced, refresh_hit, stale, error, pass, preflight)."}, []string{"cache"}),
 		bytesServed: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_bytes_served_total",
 			Help: "Response body bytes written to clients."}),
 		originRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_origin_requests_total",
@@ -81,10 +82,11 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		fronts:   newFrontCounters(),
 		keyItems: newKeyCounters(),
 		signed:   newSignedMetrics(),
+		cors:     newCORSCounters(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
-		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.keyItems.vec,
+		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec, m.keyItems.vec,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",

@@ -11,6 +11,7 @@ import (
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/headerspolicy"
 	"github.com/streamedge/streamedge/origin"
 )
 
@@ -51,6 +52,9 @@ type Route struct {
 	// Signed, when set, requires a valid signed URL or signed cookies
 	// (signed.go); nil serves the route's paths to anyone.
 	Signed *Signing
+	// Headers is the behavior's response headers policy (CORS, preflights
+	// answered at the edge, security and custom headers); nil for none.
+	Headers *headerspolicy.Policy
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool
@@ -151,11 +155,11 @@ func (rt *Route) allows(method string) bool {
 func (h *Handler) selectRoute(x *exchange) bool {
 	path, err := cachekey.Path(x.r.EscapedPath())
 	if err != nil {
-		x.route = h.routes.Load().def // for the log; the target is refused
+		h.useRoute(x, h.routes.Load().def) // for the log; the target is refused
 		h.refuse(x, err)
 		return false
 	}
-	x.route = h.routes.Load().Select(path)
+	h.useRoute(x, h.routes.Load().Select(path))
 	if !x.r.Secure() {
 		switch x.route.ViewerProtocol {
 		case ViewerRedirectToHTTPS:
