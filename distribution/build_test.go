@@ -82,7 +82,6 @@ func TestBuildRefusesWhatTheEdgeDoesNotDo(t *testing.T) {
 	base := "origins: {a: {url: http://127.0.0.1:1}}\n"
 	for _, tc := range []struct{ yaml, want string }{
 		{base + "custom_error_responses: [{status: 404}]\ndefault_behavior: {origin: a}\n", "custom_error_responses"},
-		{base + "default_behavior: {origin: a, cache_policy: {headers: {behavior: whitelist, names: [X-A]}}}\n", "headers and cookies"},
 	} {
 		f, err := config.Parse("edge.yaml", []byte(tc.yaml))
 		if err != nil {

@@ -33,6 +33,7 @@ type accessRecord struct {
 	// Compressed: the edge compressed the body itself (encoding names how).
 	Compressed bool `json:"compressed,omitempty"`
 	Invalid    bool `json:"invalidated,omitempty"`
+	KeyItems   int  `json:"keyed,omitempty"` // header and cookie items in the cache key (cache policy)
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

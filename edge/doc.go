@@ -41,6 +41,7 @@
 //
 //	front*.go       the front ends: request and response views, adapters
 //	handler.go      New, serve: method, key, pass-through or the cached path
+//	upstream.go     what a request's fill sends the origin (its behavior's cache key and origin request policies)
 //	corspolicy.go   the route's response headers policy (package headerspolicy): CORS
 //	                preflights answered before the key; applied to every response head
 //	exchange.go     one request's state; cache results; access log and metrics at the end

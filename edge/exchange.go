@@ -50,11 +50,13 @@ type exchange struct {
 	cors      string // the CORS grant for the access log: allowed, refused, "" for no CORS request
 	cdnLoop   string // the CDN-Loop the request came with (loop.go)
 	key       string
+	up        *upstream       // what its fill sends the origin, nil when that is the key alone (upstream.go)
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string
 	failure   string // the failure label when the edge answered an error itself
 	fwd       string // why the request went to the origin (Cache-Status fwd), "" when it did not
-	fwdStatus int    // the origin's status for that forward, 0 when none
+	fwdStatus int32  // the origin's status for that forward, 0 when none
+	keyItems  int16  // header and cookie items in key (packed: the exchange stays in its size class)
 	stored    bool   // the origin's response was stored
 	aborted   bool   // the response was cut because its fill failed mid-body
 	invalid   bool   // the stored copy was invalidated (so the request missed)
@@ -100,7 +102,7 @@ func (h *Handler) finish(x *exchange) {
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
 			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
-			Invalid: x.invalid,
+			Invalid: x.invalid, KeyItems: int(x.keyItems),
 		})
 	}
 }

@@ -43,7 +43,7 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 	if h.answeredOtherVariant(x, fillKey, head) {
 		return
 	}
-	x.fwdStatus, x.stored = head.Status, head.Reusable
+	x.fwdStatus, x.stored = int32(head.Status), head.Reusable
 	if head.Status >= 500 && stale != nil && canServeOnError(&stale.Entry.Meta, h.now()) {
 		x.stored = false
 		h.serveEntry(x, &stale.Entry, resultStale)
@@ -70,7 +70,7 @@ func (h *Handler) storedFresh(base, key string) bool {
 	}
 	defer hit.Release()
 	inv := h.cfg.Invalidations
-	return isFresh(&hit.Entry.Meta, h.now()) && (inv == nil || !inv.Matches(base, hit.Entry.StoredAt))
+	return isFresh(&hit.Entry.Meta, h.now()) && (inv == nil || !inv.Matches(invalidationKey(base), hit.Entry.StoredAt))
 }
 
 // failed answers a fill that produced no response: the stale copy within

@@ -196,16 +196,23 @@ func (h *Handler) serve(x *exchange) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
 		return
 	}
-	key, err := x.route.Keys.FromTarget(r.EscapedPath(), r.RawQuery())
+	kr, err := x.route.Keys.Request(r.EscapedPath(), r.RawQuery(), r.Header())
 	if err != nil {
 		h.refuse(x, err)
 		return
 	}
-	x.key, x.vary = key, varyOf(r.Header())
+	x.key, x.vary = kr.Key, varyOf(r.Header())
 	if x.route.Compress && r.Header().Get("Range") != "" {
 		x.vary.Class = variant.Identity // ranges are of the identity body, never of the edge's compression
 	}
-	if r.Header().Get("Authorization") != "" || h.passes.has(key) {
+	if kr.Target != kr.Key || kr.Header != nil {
+		x.up = &upstream{target: kr.Target, header: kr.Header}
+	}
+	if kr.Headers+kr.Cookies > 0 {
+		x.keyItems = int16(kr.Headers + kr.Cookies) // at most MaxParams cookies and as many headers
+		h.metrics.keyItems.add(kr.Headers, kr.Cookies)
+	}
+	if r.Header().Get("Authorization") != "" || h.passes.has(x.key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/invalidation"
 )
 
@@ -253,4 +254,32 @@ func TestFollowerOfAnOlderFillGoesToTheOrigin(t *testing.T) {
 			t.Fatalf("%d origin requests, want 2", o.count("/slow.ts"))
 		}
 	})
+}
+
+// TestInvalidationCoversKeyedHeaderVariants: a behavior keying on a header
+// stores one object per value; invalidating the path removes them all.
+func TestInvalidationCoversKeyedHeaderVariants(t *testing.T) {
+	o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=600")
+		_, _ = io.WriteString(w, "lang "+r.Header.Get("X-Lang"))
+	})
+	m := invalidation.NewMetrics()
+	set := invalidation.NewSet(invalidation.Limits{}, m)
+	e := newTestEdge(t, o.URL, edgeOpts{routes: func(def *Route) (*Routes, error) {
+		def.Keys = cachekey.New(cachekey.Config{Headers: []string{"X-Lang"}})
+		return Single(def)
+	}})
+	e.h.cfg.Invalidations = set
+	for _, lang := range []string{"en", "fr"} {
+		e.get(t, "GET", "/a.txt", "X-Lang", lang)
+		wantCache(t, e.get(t, "GET", "/a.txt", "X-Lang", lang), "Hit")
+	}
+	if err := set.Add([]string{"/a.txt"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "fr"} {
+		if r := e.get(t, "GET", "/a.txt", "X-Lang", lang); !strings.HasPrefix(r.header.Get("X-Cache"), "Miss") || r.body != "lang "+lang {
+			t.Errorf("%s after invalidating the path: X-Cache %q body %q", lang, r.header.Get("X-Cache"), r.body)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"strings"
 	"time"
 
 	"github.com/streamedge/streamedge/coalesce"
@@ -38,7 +39,7 @@ func (h *Handler) lookup(key string, req variant.Request) (*segments.Hit, string
 // invalidation removes them all, as CloudFront's ignores header variants.
 // It counts streamedge_invalidation_hits_total.
 func (h *Handler) invalidated(base string, m *segments.Meta) bool {
-	return h.cfg.Invalidations != nil && h.cfg.Invalidations.Invalidated(base, m.StoredAt)
+	return h.cfg.Invalidations != nil && h.cfg.Invalidations.Invalidated(invalidationKey(base), m.StoredAt)
 }
 
 // joinedInvalidated reports whether the fill a follower joined holds a
@@ -47,7 +48,7 @@ func (h *Handler) invalidated(base string, m *segments.Meta) bool {
 // own, so no request made after an invalidation gets what it removed.
 func (h *Handler) joinedInvalidated(x *exchange, head *coalesce.Head[fillMeta]) bool {
 	inv := h.cfg.Invalidations
-	if inv == nil || !inv.Matches(x.key, head.Value.meta.StoredAt) {
+	if inv == nil || !inv.Matches(invalidationKey(x.key), head.Value.meta.StoredAt) {
 		return false
 	}
 	x.invalid = true
@@ -73,4 +74,13 @@ func age(m *segments.Meta, now time.Time) int64 {
 		return 0
 	}
 	return int64(a / time.Second)
+}
+
+// invalidationKey is the part of a cache key invalidation paths are
+// compared with: its path and query, without the header and cookie items a
+// cache policy appends (cachekey: after a NUL), so invalidating a path
+// removes every keyed variant of it.
+func invalidationKey(key string) string {
+	k, _, _ := strings.Cut(key, "\x00")
+	return k
 }

@@ -33,6 +33,7 @@ type metrics struct {
 	decodeFailures       *prometheus.CounterVec // by coding and reason
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
+	keyItems             keyCounters    // header and cookie items in cache keys (upstream.go)
 	prefetch             *prefetchMetrics
 	signed               *signedMetrics // signed URLs and manifests (signed.go)
 	cors                 *corsCounters  // CORS requests by kind and grant (corspolicy.go)
@@ -83,10 +84,11 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		signed:          newSignedMetrics(),
 		compressMetrics: newCompressMetrics(),
 		cors:            newCORSCounters(),
+		keyItems:        newKeyCounters(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
-		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec,
+		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec, m.keyItems.vec,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",
