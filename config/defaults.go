@@ -64,6 +64,9 @@ func applyDefaults(f *File) {
 			e.ErrorCachingMinTTL = &d
 		}
 	}
+	if f.Invalidation != nil {
+		f.Invalidation.defaults()
+	}
 	for _, p := range f.ResponseHeadersPolicies {
 		if p != nil && p.CORS != nil && p.CORS.AllowMethods == nil {
 			p.CORS.AllowMethods = []string{"GET", "HEAD"}
@@ -97,6 +100,10 @@ func (s *BehaviorSettings) defaults() {
 		s.Media.LiveClamp = &on
 	}
 	s.signingDefaults()
+	if s.Compress == nil {
+		on := true
+		s.Compress = &on
+	}
 	s.CachePolicy.defaults()
 	for _, k := range []*KeyItems{&s.CachePolicy.QueryStrings, &s.CachePolicy.Headers, &s.CachePolicy.Cookies,
 		&s.OriginRequest.QueryStrings, &s.OriginRequest.Headers, &s.OriginRequest.Cookies} {

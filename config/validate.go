@@ -43,6 +43,7 @@ func (v *validator) file() {
 	v.keyGroups()
 	v.behaviors()
 	v.errorResponses()
+	v.invalidation()
 	for _, name := range sortedKeys(v.f.ResponseHeadersPolicies) {
 		v.headersPolicy(path{"response_headers_policies", name}, v.f.ResponseHeadersPolicies[name])
 	}

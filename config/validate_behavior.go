@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/streamedge/streamedge/behavior"
+	"github.com/streamedge/streamedge/cachekey"
 )
 
 // CloudFront's three allowed-method sets.
@@ -125,12 +126,32 @@ func (v *validator) keyItems(at path, k KeyItems, behaviors []string, headers bo
 	case !listed && len(k.Names) > 0:
 		v.add(at.key("names"), "behavior %s takes no names", k.Behavior)
 	}
+	if len(k.Names) > MaxKeyNames {
+		v.add(at.key("names"), "%d names: at most %d", len(k.Names), MaxKeyNames)
+	}
+	seen := map[string]bool{}
 	for i, n := range k.Names {
-		if n == "" || (headers && !validHeaderName(n)) || strings.ContainsAny(n, "&=#") {
-			v.add(at.key("names").idx(i), "%q is not a valid name", n)
+		folded := n
+		if headers {
+			folded = strings.ToLower(n)
 		}
+		switch {
+		case n == "" || (headers && !validHeaderName(n)) || strings.ContainsAny(n, "&=#"):
+			v.add(at.key("names").idx(i), "%q is not a valid name", n)
+		case seen[folded]:
+			v.add(at.key("names").idx(i), "%q is listed twice", n)
+		case headers && k.Behavior != "allExcept" && (strings.EqualFold(n, "Accept-Encoding") || strings.EqualFold(n, "Origin")):
+			v.add(at.key("names").idx(i), "%q: the edge keys and sends it itself, as the origin's Vary asks", n)
+		case headers && k.Behavior != "allExcept" && cachekey.EdgeHeader(n):
+			v.add(at.key("names").idx(i), "%q: the edge sets or drops this header itself; it cannot be keyed or forwarded", n)
+		}
+		seen[folded] = true
 	}
 }
+
+// MaxKeyNames bounds each names list of a cache or origin request policy
+// (CloudFront's quota is 10 by default).
+const MaxKeyNames = 64
 
 // CloudFront's custom error response codes.
 var (

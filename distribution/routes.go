@@ -41,10 +41,7 @@ func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSett
 	if m == nil {
 		return nil, fmt.Errorf("behavior %s: unknown origin %q", name, b.Origin)
 	}
-	keys, err := keyConfig(b.CachePolicy)
-	if err != nil {
-		return nil, fmt.Errorf("behavior %s: %w", name, err)
-	}
+	keys := keyConfig(b.CachePolicy, b.OriginRequest)
 	pol := opt.Policy
 	ttls := b.CachePolicy.TTLs()
 	pol.DefaultTTL, pol.TTLs = ttls.Default, &ttls
@@ -61,24 +58,18 @@ func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSett
 		Name: name, OriginName: b.Origin, Origin: m.origin,
 		Keys: cachekey.New(keys), Policy: pol,
 		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch, Signed: signed,
-		Headers: headers[b.ResponseHeadersPolicy], // nil for none
+		Headers:  headers[b.ResponseHeadersPolicy], // nil for none
+		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
 	}, nil
 }
 
-// keyConfig is the cache policy's key: which query strings enter it.
-func keyConfig(p config.CachePolicy) (cachekey.Config, error) {
-	var c cachekey.Config
-	switch q := p.QueryStrings; q.Behavior {
-	case "none":
-		c.IgnoreQuery = []string{"*"}
-	case "all":
-	case "allExcept":
-		c.IgnoreQuery = q.Names
-	default:
-		return c, fmt.Errorf("cache_policy.query_strings.behavior %s: not supported yet", q.Behavior)
+// keyConfig is the behavior's cache key (the cache policy's query strings,
+// headers and cookies) and what its fills send beyond it (the origin
+// request policy); config validated the behaviors and names.
+func keyConfig(p config.CachePolicy, o config.OriginRequest) cachekey.Config {
+	items := func(k config.KeyItems) cachekey.Items { return cachekey.Items{Behavior: k.Behavior, Names: k.Names} }
+	return cachekey.Config{
+		QueryStrings: items(p.QueryStrings), Headers: p.Headers.Names, Cookies: items(p.Cookies),
+		Origin: cachekey.OriginRequest{QueryStrings: items(o.QueryStrings), Headers: items(o.Headers), Cookies: items(o.Cookies)},
 	}
-	if p.Headers.Behavior != "none" || p.Cookies.Behavior != "none" {
-		return c, fmt.Errorf("cache_policy: headers and cookies in the cache key are not supported yet")
-	}
-	return c, nil
 }

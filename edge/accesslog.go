@@ -10,7 +10,8 @@ import (
 	"github.com/streamedge/streamedge/cmcd"
 )
 
-// accessRecord is one access-log line.
+// accessRecord is one access-log line. invalidated is true when the stored
+// copy was removed by an invalidation (so the request missed).
 type accessRecord struct {
 	Time       string    `json:"time"`
 	Client     string    `json:"client"`
@@ -21,14 +22,20 @@ type accessRecord struct {
 	DurationMS float64   `json:"duration_ms"`
 	Cache      string    `json:"cache"`
 	OriginMS   float64   `json:"origin_ms"`
-	Error      string    `json:"error,omitempty"`      // failure label of an error the edge answered itself
-	Encoding   string    `json:"encoding,omitempty"`   // Content-Encoding sent to the client
-	Proto      string    `json:"proto"`                // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
-	Front      string    `json:"front"`                // the front end that served it: fasthttp or net
-	CMCD       *cmcd.Log `json:"cmcd,omitempty"`       // the request's CMCD keys (sid, cid, ot, br, bl, d, su, bs)
-	Signed     string    `json:"signed,omitempty"`     // signed-URL check on a signed route: ok or why it was refused
-	CORS       string    `json:"cors,omitempty"`       // a CORS request's grant by the route's headers policy: allowed or refused
-	ErrorPage  int       `json:"error_page,omitempty"` // the status a custom error page replaced
+	Error      string    `json:"error,omitempty"`    // failure label of an error the edge answered itself
+	Encoding   string    `json:"encoding,omitempty"` // Content-Encoding sent to the client
+	Proto      string    `json:"proto"`              // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
+	Front      string    `json:"front"`              // the front end that served it: fasthttp or net
+	CMCD       *cmcd.Log `json:"cmcd,omitempty"`     // the request's CMCD keys (sid, cid, ot, br, bl, d, su, bs)
+	Signed     string    `json:"signed,omitempty"`   // signed-URL check on a signed route: ok or why it was refused
+	CORS       string    `json:"cors,omitempty"`     // a CORS request's grant by the route's headers policy: allowed or refused
+
+	ErrorPage int `json:"error_page,omitempty"` // the status a custom error page replaced
+
+	// Compressed: the edge compressed the body itself (encoding names how).
+	Compressed bool `json:"compressed,omitempty"`
+	Invalid    bool `json:"invalidated,omitempty"`
+	KeyItems   int  `json:"keyed,omitempty"` // header and cookie items in the cache key (cache policy)
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

@@ -85,7 +85,7 @@ func cacheStatus(x *exchange) []string {
 	case x.result == resultStale && x.fwd == "":
 		return csStaleHit
 	}
-	k := csKey{fwd: x.fwd, status: x.fwdStatus, stored: x.stored, collapsed: x.result == resultCoalesced}
+	k := csKey{fwd: x.fwd, status: int(x.fwdStatus), stored: x.stored, collapsed: x.result == resultCoalesced}
 	if x.failure == "" {
 		if v, ok := csValues[k]; ok {
 			return v

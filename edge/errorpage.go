@@ -59,6 +59,10 @@ func (h *Handler) errorPage(x *exchange, rs *Routes, path string) (page, bool) {
 	if !ok {
 		return page{}, false // a variant the edge would not key
 	}
+	if hit != nil && h.invalidated(key, &hit.Entry.Meta) {
+		hit.Release() // an invalidated page is gone: fetched again
+		hit = nil
+	}
 	if hit != nil {
 		x.hold(hit)
 		if e := &hit.Entry; e.Status == http.StatusOK && isFresh(&e.Meta, h.now()) {
@@ -76,7 +80,7 @@ func (h *Handler) errorPage(x *exchange, rs *Routes, path string) (page, bool) {
 
 // fillPage joins (or starts) the page's fill and waits for its whole body.
 func (h *Handler) fillPage(x, px *exchange, fillKey string, stale *segments.Hit) (page, bool) {
-	f, _ := h.group.Join(fillKey, h.filler(px, fillKey, stale), func() bool { return h.storedFresh(fillKey) })
+	f, _ := h.group.Join(fillKey, h.filler(px, fillKey, stale), func() bool { return h.storedFresh(px.key, fillKey) })
 	if f == nil { // stored between the lookup and the election (rare): a copy, so x holds at most three hits
 		hit, ok := h.store.Get(fillKey)
 		if !ok {

@@ -50,17 +50,23 @@ type exchange struct {
 	cors      string // the CORS grant for the access log: allowed, refused, "" for no CORS request
 	cdnLoop   string // the CDN-Loop the request came with (loop.go)
 	key       string
+	up        *upstream       // what its fill sends the origin, nil when that is the key alone (upstream.go)
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string
 	failure   string // the failure label when the edge answered an error itself
 	fwd       string // why the request went to the origin (Cache-Status fwd), "" when it did not
-	fwdStatus int    // the origin's status for that forward, 0 when none
+	fwdStatus int32  // the origin's status for that forward, 0 when none
+	keyItems  int16  // header and cookie items in key (packed: the exchange stays in its size class)
 	stored    bool   // the origin's response was stored
 	aborted   bool   // the response was cut because its fill failed mid-body
+	invalid   bool   // the stored copy was invalidated (so the request missed)
 	errorPage int    // the status a custom error page replaced (errorpage.go), 0 when none
 	originDur time.Duration
 	signed    string          // the signed-URL check's result (signedurl.Reason), "" when the route has none
 	grant     signedurl.Grant // what a signed manifest hands on to its children (signed_manifest.go)
+
+	// compressed: the body sent is the edge's own compression (segments.FlagCompressed).
+	compressed bool
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -80,6 +86,10 @@ func (h *Handler) finish(x *exchange) {
 		}
 	}
 	h.metrics.request(x.result, x.w.bytes)
+	enc := x.w.Header().Get("Content-Encoding")
+	if x.compressed && enc != "" {
+		h.metrics.compressedResponses.WithLabelValues(codingLabel(enc)).Inc()
+	}
 	front, proto := x.w.front(), x.r.Proto()
 	h.metrics.frontRequest(front, proto)
 	ls := x.w.log
@@ -91,8 +101,9 @@ func (h *Handler) finish(x *exchange) {
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
-			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, ErrorPage: x.errorPage,
+			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
+			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
+			Invalid: x.invalid, KeyItems: int(x.keyItems), ErrorPage: x.errorPage,
 		})
 	}
 }

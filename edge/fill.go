@@ -36,6 +36,7 @@ var (
 // the fill can outlive that request.
 type fillSpec struct {
 	key, fillKey  string
+	up            upstream        // the starting request's origin target and forwarded headers
 	vary          variant.Request // the starting request's variant selectors
 	path          string
 	etag, lastMod string        // validators of the stale copy, if any
@@ -61,7 +62,7 @@ type fillMeta struct {
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key), route: x.route, cdnLoop: x.cdnLoop,
+	spec := fillSpec{key: x.key, fillKey: fillKey, up: x.upstream(), vary: x.vary, path: decodedPath(x.upstream().target), route: x.route, cdnLoop: x.cdnLoop,
 		errors: h.routes.Load().errors}
 	if stale != nil {
 		e := &stale.Entry
@@ -73,10 +74,10 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
 }
 
-// decodedPath is the path of a cache key, unescaped (manifest detection
-// reads its extension).
-func decodedPath(key string) string {
-	p, _, _ := strings.Cut(key, "?")
+// decodedPath is the path of an origin target, unescaped (manifest
+// detection reads its extension).
+func decodedPath(target string) string {
+	p, _, _ := strings.Cut(target, "?")
 	if d, err := url.PathUnescape(p); err == nil {
 		return d
 	}
@@ -102,7 +103,7 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	defer cancel()
 	reqTime := h.now()
 	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
-		Target: spec.key, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
+		Target: spec.up.target, Header: spec.up.header, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
 		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop,
 	})
 	respTime := h.now()
@@ -129,6 +130,8 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 		h.fillManifest(f, spec, resp, in)
 	case !variant.Acceptable(spec.vary.Class, resp.Header.Get("Content-Encoding")):
 		h.fillManifest(f, spec, resp, in) // a coding this class can't read: decoded whole, not streamed
+	case h.wantsWholeRead(spec, resp):
+		h.fillManifest(f, spec, resp, in) // compressed at the edge: read whole
 	default:
 		h.fillStream(f, spec, resp, in)
 	}
@@ -150,7 +153,9 @@ func protocolError(status int, spec fillSpec) error {
 	return nil
 }
 
-// decide is freshness.Decide with edge rules on top: a 5xx is never
+// decide is freshness.Decide on the response as the route's key sees it (a
+// Vary naming only headers or cookies the key holds does not stop sharing:
+// cachekey.Builder.Unvaried), with edge rules on top: a 5xx is never
 // pass-through, whatever its Cache-Control says (error pages often carry
 // no-store). It is shared with the requests already waiting, not stored
 // (but see errorCaching), and readers with a stale copy serve that instead
@@ -159,7 +164,9 @@ func protocolError(status int, spec fillSpec) error {
 // custom error response is not made pass-through for a no-store either: its
 // viewers get the page.
 func decide(in freshness.Input, spec fillSpec) freshness.Policy {
-	pol := freshness.Decide(in, spec.route.Policy)
+	rt := spec.route
+	in.Header = rt.Keys.Unvaried(in.Header) // a Vary on what the key holds is no reason not to share
+	pol := freshness.Decide(in, rt.Policy)
 	_, custom := spec.errors[in.Status]
 	if !pol.Shareable && (in.Status >= 500 || custom && pol.Reason == "no-store") {
 		pol.Shareable, pol.Store, pol.Reason = true, false, "status"

@@ -17,8 +17,10 @@ import (
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/invalidation"
 	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // Config wires the stages together.
@@ -31,6 +33,7 @@ type Config struct {
 	Keys               *cachekey.Builder
 	Policy             freshness.Config
 	Prefetch           int           // the default route's live prefetch (Route.Prefetch)
+	Compress           bool          // the default route compresses (Route.Compress)
 	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
 	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
 	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
@@ -48,6 +51,9 @@ type Config struct {
 	CMCDSessions    int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
 	Logger          *slog.Logger
 	Now             func() time.Time
+	// Invalidations, when set, make every entry stored before a matching
+	// invalidation a miss (lookup.go); nil: none.
+	Invalidations *invalidation.Set
 }
 
 // Handler is the edge's http.Handler.
@@ -59,6 +65,7 @@ type Handler struct {
 	passes     *passList
 	limits     *fillLimits
 	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
+	comp       *compressor       // compression at the edge (fill_compress.go)
 	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
 	metrics    *metrics
 	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
@@ -76,7 +83,8 @@ func New(cfg Config) (*Handler, error) {
 		if cfg.Origin == nil || cfg.Keys == nil {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
-		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch})
+		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch,
+			Compress: cfg.Compress})
 		if err != nil {
 			return nil, err
 		}
@@ -122,6 +130,11 @@ func New(cfg Config) (*Handler, error) {
 		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
 		log:    cfg.Logger, now: cfg.Now,
 	}
+	comp, err := newCompressor()
+	if err != nil {
+		return nil, err
+	}
+	h.comp = comp
 	m, err := newMetrics(cfg.Registry, h)
 	if err != nil {
 		return nil, err
@@ -183,13 +196,23 @@ func (h *Handler) serve(x *exchange) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
 		return
 	}
-	key, err := x.route.Keys.FromTarget(r.EscapedPath(), r.RawQuery())
+	kr, err := x.route.Keys.Request(r.EscapedPath(), r.RawQuery(), r.Header())
 	if err != nil {
 		h.refuse(x, err)
 		return
 	}
-	x.key, x.vary = key, varyOf(r.Header())
-	if r.Header().Get("Authorization") != "" || h.passes.has(key) {
+	x.key, x.vary = kr.Key, varyOf(r.Header())
+	if x.route.Compress && r.Header().Get("Range") != "" {
+		x.vary.Class = variant.Identity // ranges are of the identity body, never of the edge's compression
+	}
+	if kr.Target != kr.Key || kr.Header != nil {
+		x.up = &upstream{target: kr.Target, header: kr.Header}
+	}
+	if kr.Headers+kr.Cookies > 0 {
+		x.keyItems = int16(kr.Headers + kr.Cookies) // at most MaxParams cookies and as many headers
+		h.metrics.keyItems.add(kr.Headers, kr.Cookies)
+	}
+	if r.Header().Get("Authorization") != "" || h.passes.has(x.key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return
 	}
@@ -202,6 +225,10 @@ func (h *Handler) serveCached(x *exchange) {
 	if !ok {
 		h.passVariant(x)
 		return
+	}
+	if hit != nil && h.invalidated(x.key, &hit.Entry.Meta) {
+		hit.Release() // an invalidated copy is gone: no hit, no stale, no revalidation
+		hit, x.invalid = nil, true
 	}
 	if hit != nil {
 		x.hold(hit) // released once the response is sent

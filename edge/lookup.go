@@ -1,8 +1,10 @@
 package edge
 
 import (
+	"strings"
 	"time"
 
+	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
 )
@@ -30,6 +32,29 @@ func (h *Handler) lookup(key string, req variant.Request) (*segments.Hit, string
 	return nil, vk, true
 }
 
+// invalidated reports whether an invalidation made after the entry was
+// stored covers the request's base key (package invalidation compares its
+// records with the entry's stored-at; nothing is scanned). Every variant of
+// an object (encoding class, Origin) is judged by the base key, so an
+// invalidation removes them all, as CloudFront's ignores header variants.
+// It counts streamedge_invalidation_hits_total.
+func (h *Handler) invalidated(base string, m *segments.Meta) bool {
+	return h.cfg.Invalidations != nil && h.cfg.Invalidations.Invalidated(invalidationKey(base), m.StoredAt)
+}
+
+// joinedInvalidated reports whether the fill a follower joined holds a
+// response the origin sent before an invalidation covering the request
+// (the fill started before it): the follower then goes to the origin on its
+// own, so no request made after an invalidation gets what it removed.
+func (h *Handler) joinedInvalidated(x *exchange, head *coalesce.Head[fillMeta]) bool {
+	inv := h.cfg.Invalidations
+	if inv == nil || !inv.Matches(invalidationKey(x.key), head.Value.meta.StoredAt) {
+		return false
+	}
+	x.invalid = true
+	return true
+}
+
 func isFresh(m *segments.Meta, now time.Time) bool {
 	return m.Flags&segments.FlagNoCache == 0 && now.Before(m.FreshUntil)
 }
@@ -49,4 +74,13 @@ func age(m *segments.Meta, now time.Time) int64 {
 		return 0
 	}
 	return int64(a / time.Second)
+}
+
+// invalidationKey is the part of a cache key invalidation paths are
+// compared with: its path and query, without the header and cookie items a
+// cache policy appends (cachekey: after a NUL), so invalidating a path
+// removes every keyed variant of it.
+func invalidationKey(key string) string {
+	k, _, _ := strings.Cut(key, "\x00")
+	return k
 }

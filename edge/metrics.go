@@ -35,9 +35,11 @@ type metrics struct {
 	decodeFailures       *prometheus.CounterVec // by coding and reason
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
+	keyItems             keyCounters    // header and cookie items in cache keys (upstream.go)
 	prefetch             *prefetchMetrics
 	signed               *signedMetrics // signed URLs and manifests (signed.go)
 	cors                 *corsCounters  // CORS requests by kind and grant (corspolicy.go)
+	compressMetrics                     // compressmetrics.go
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -84,13 +86,15 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			[]string{"coding", "reason"}),
 		variantRefusals: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_variant_refusals_total",
 			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
-		fronts: newFrontCounters(),
-		signed: newSignedMetrics(),
-		cors:   newCORSCounters(),
+		fronts:          newFrontCounters(),
+		signed:          newSignedMetrics(),
+		compressMetrics: newCompressMetrics(),
+		cors:            newCORSCounters(),
+		keyItems:        newKeyCounters(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
-		m.errorResponses, m.customErrors, m.errorPageFailures, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec,
+		m.errorResponses, m.customErrors, m.errorPageFailures, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec, m.keyItems.vec,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",
@@ -109,6 +113,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Access-log lines dropped because the log's buffer was full (the writer fell behind); requests never wait for the log."},
 			func() float64 { return float64(lw.Dropped()) }))
 	}
+	cs = append(cs, m.compressMetrics.collectors()...)
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
 	m.prefetch = newPrefetchMetrics()

@@ -32,7 +32,7 @@ func (h *Handler) pass(x *exchange) {
 	x.result = resultPass
 	var path, query string
 	if x.key != "" {
-		path, query, _ = strings.Cut(x.key, "?")
+		path, query, _ = strings.Cut(x.upstream().target, "?")
 	} else {
 		key, err := x.route.Keys.FromTarget(x.r.EscapedPath(), "")
 		if err != nil {

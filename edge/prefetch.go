@@ -56,7 +56,7 @@ func (h *Handler) prefetchManifest(spec fillSpec, format manifest.Format, body [
 	if spec.route.Prefetch <= 0 || spec.prefetch {
 		return
 	}
-	path, _, _ := strings.Cut(spec.key, "?")
+	path, _, _ := strings.Cut(spec.up.target, "?")
 	h.prefetchTargets(spec, prefetch.Targets(format, body, path, spec.route.Prefetch, h.now()), "manifest")
 }
 
@@ -65,21 +65,27 @@ func (h *Handler) prefetchHints(spec fillSpec, hdr http.Header) {
 	if spec.route.Prefetch <= 0 || spec.prefetch || (hdr.Get("Link") == "" && hdr.Get("CDN-Origin-Assist-Prefetch-Path") == "") {
 		return
 	}
-	h.prefetchTargets(spec, prefetch.Hints(hdr, spec.key), "hint")
+	h.prefetchTargets(spec, prefetch.Hints(hdr, spec.up.target), "hint")
 }
 
 func (h *Handler) prefetchTargets(from fillSpec, targets []string, source string) {
 	for _, target := range targets {
 		path, query, _ := strings.Cut(target, "?")
-		key, err := from.route.Keys.FromTarget(path, query)
+		// The fill's own keyed and forwarded headers: the variant it was for.
+		kr, err := from.route.Keys.Request(path, query, from.up.header)
+		key := kr.Key
 		if err != nil {
 			h.metrics.prefetch.skipped.WithLabelValues("bad_target").Inc()
 			continue
 		}
 		if hit, ok := h.store.Get(key); ok {
+			inv := h.cfg.Invalidations
+			gone := inv != nil && inv.Matches(invalidationKey(key), hit.Entry.StoredAt) // an invalidated copy is fetched again
 			hit.Release()
-			h.metrics.prefetch.skipped.WithLabelValues("cached").Inc()
-			continue
+			if !gone {
+				h.metrics.prefetch.skipped.WithLabelValues("cached").Inc()
+				continue
+			}
 		}
 		// The slot first: a viewer joining this fill must never get the
 		// 503 of a prefetch that found the limits full.
@@ -88,13 +94,13 @@ func (h *Handler) prefetchTargets(from fillSpec, targets []string, source string
 			h.metrics.prefetch.skipped.WithLabelValues("busy").Inc()
 			continue
 		}
-		spec := fillSpec{key: key, fillKey: key, path: decodedPath(key), route: from.route, cdnLoop: from.cdnLoop, prefetch: true, lease: lease,
+		spec := fillSpec{key: key, fillKey: key, up: upstream{target: kr.Target, header: kr.Header}, path: decodedPath(kr.Target), route: from.route, cdnLoop: from.cdnLoop, prefetch: true, lease: lease,
 			errors: from.errors} // an error is kept as long whoever fetched it
 		run := func(f *coalesce.Fill[fillMeta]) {
 			defer lease.release()
 			h.fetchFill(f, spec)
 		}
-		if _, leader := h.group.Join(key, run, func() bool { return h.storedFresh(key) }); leader {
+		if _, leader := h.group.Join(key, run, func() bool { return h.storedFresh(key, key) }); leader {
 			h.metrics.prefetch.started.WithLabelValues(source).Inc()
 		} else {
 			lease.release()

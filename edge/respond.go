@@ -15,6 +15,7 @@ const writeSlice = 256 << 10 // a write deadline is set per slice written
 // serveEntry answers from a stored (or fully received) entry.
 func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 	x.result = result
+	x.compressed = e.Flags&segments.FlagCompressed != 0
 	if e.Status >= 400 && h.customError(x, e.Status) {
 		return
 	}
@@ -42,6 +43,7 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 
 // serveFill streams a fill's response as its bytes arrive.
 func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta]) {
+	x.compressed = head.Value.meta.Flags&segments.FlagCompressed != 0
 	h.writeHead(x, head.Header, head.Status, age(&head.Value.meta, h.now()))
 	if head.Status == http.StatusOK && notModified(x.r.Header(), head.Header) {
 		h.write304(x)

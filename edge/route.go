@@ -55,6 +55,9 @@ type Route struct {
 	// Headers is the behavior's response headers policy (CORS, preflights
 	// answered at the edge, security and custom headers); nil for none.
 	Headers *headerspolicy.Policy
+	// Compress serves compressible responses compressed (CloudFront's
+	// Compress; fill_compress.go). False leaves bodies as the origin sent them.
+	Compress bool
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool

@@ -39,7 +39,8 @@ func signedRoute(rt *Route) error {
 	if rt.Signed.Verifier == nil {
 		return fmt.Errorf("edge: route %q: Signed needs a Verifier", rt.Name)
 	}
-	rt.Keys = rt.Keys.Excluding(cachekey.SignedURLParams...)
+	rt.Keys = rt.Keys.Excluding(cachekey.SignedURLParams...).ExcludingCookies(signedurl.CookieExpires,
+		signedurl.CookiePolicy, signedurl.CookieSignature, signedurl.CookieKeyPairID, signedurl.CookieHashAlg)
 	return nil
 }
 

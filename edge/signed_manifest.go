@@ -25,7 +25,7 @@ func (h *Handler) signsManifest(x *exchange, status int, hdr http.Header) (manif
 	if x.grant.Query == "" || status != http.StatusOK {
 		return manifest.None, false
 	}
-	f := manifest.Detect(hdr.Get("Content-Type"), decodedPath(x.key))
+	f := manifest.Detect(hdr.Get("Content-Type"), decodedPath(x.upstream().target))
 	return f, f != manifest.None
 }
 

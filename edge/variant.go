@@ -89,7 +89,7 @@ func (h *Handler) answeredOtherVariant(x *exchange, fillKey string, head *coales
 // the stored header, and the key it is stored under for the fill's request
 // ("" when it cannot be stored for it).
 func fillVariant(spec fillSpec, origin, stored http.Header) (variant.Dims, string) {
-	d, _ := variant.Of(origin) // freshness refused what is not shareable
+	d, _ := variant.Of(spec.route.Keys.Unvaried(origin)) // freshness refused what is not shareable
 	d |= variant.KeyedOn(spec.key, spec.fillKey)
 	variant.Announce(stored, d)
 	if d == 0 {

@@ -11,10 +11,16 @@ import (
 )
 
 // FillRequest is what a shared fill asks of the origin. It carries nothing a
-// client chose beyond the key, the Accept-Encoding class and a valid Origin.
+// client chose beyond the target, the Accept-Encoding class, a valid Origin
+// and the viewer headers its behavior's policies name.
 type FillRequest struct {
-	Target         string // path?query, the cache key
-	AcceptEncoding string // the encoding class: "br", "gzip" or "" (variant.Class)
+	Target string // path?query: the cache key's, plus the origin request policy's parameters
+	// Header is the starting viewer's headers the cache key and origin
+	// request policies name (cachekey.Request.Header; never one the edge
+	// sets itself). The origin's add_headers replace same-named ones, as
+	// CloudFront's custom origin headers do; a forwarded User-Agent is kept.
+	Header         http.Header
+	AcceptEncoding string // the encoding class: "br", "zstd", "gzip" or "" (variant.Class)
 	Origin         string // a valid serialized Origin (variant.ValidOrigin), or ""
 	ETag           string // validators of a stale copy: a conditional refresh
 	LastModified   string
@@ -36,10 +42,15 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 		return nil, err
 	}
 	h := req.Header
+	for k, vs := range fr.Header {
+		h[k] = vs
+	}
 	for k, vs := range c.cfg.AddHeaders {
 		h[k] = vs
 	}
-	h.Set("User-Agent", c.cfg.UserAgent)
+	if _, viewer := fr.Header["User-Agent"]; !viewer {
+		h.Set("User-Agent", c.cfg.UserAgent)
+	}
 	h.Set("Via", "1.1 "+c.cfg.Via)
 	if loop := cdnLoop(fr.CDNLoop, c.cfg.CDNID); loop != "" {
 		h.Set("CDN-Loop", loop)
