@@ -39,6 +39,13 @@ var (
 	ErrHTTPSOnly      = errors.New("the cache behavior requires HTTPS")
 )
 
+// LL-HLS blocking requests held at the edge (package llhls).
+var (
+	ErrBadDirective = errors.New("bad LL-HLS delivery directive")
+	ErrHoldTimeout  = errors.New("LL-HLS blocking request not satisfied within 3 target durations")
+	ErrHoldersFull  = errors.New("LL-HLS hold limits reached")
+)
+
 // Class is what a client sees of one kind of failure.
 type Class struct {
 	Err        error  // the sentinel, matched with errors.Is
@@ -70,6 +77,9 @@ var classes = []Class{
 	{ErrRateLimited, http.StatusTooManyRequests, "429 too many requests", "rate", ""},
 	{ErrBehaviorMethod, http.StatusForbidden, "403 forbidden: method not allowed for this path", "behavior_method", ""},
 	{ErrHTTPSOnly, http.StatusForbidden, "403 forbidden: this path is served over HTTPS only", "https_only", ""},
+	{ErrBadDirective, http.StatusBadRequest, "400 bad request: invalid LL-HLS delivery directive", "llhls_directive", ""},
+	{ErrHoldTimeout, http.StatusServiceUnavailable, "503 playlist update not available in time", "llhls_timeout", ""},
+	{ErrHoldersFull, http.StatusServiceUnavailable, "503 edge busy (LL-HLS holders), retry in 1s", "llhls_holders", "1"},
 }
 
 // unknown is the class of an error no row matches.
