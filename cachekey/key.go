@@ -22,6 +22,12 @@ var (
 // on purpose.
 var DefaultExcluded = []string{"CMCD"}
 
+// llDirectives are LL-HLS's delivery directives (rfc8216bis §6.2.5): each
+// selects another representation of a playlist, so they stay in the key
+// whatever -ignore-query names, "*" included (a blocking reload keyed as
+// the bare playlist would answer every player with whatever came first).
+var llDirectives = map[string]bool{"_HLS_msn": true, "_HLS_part": true, "_HLS_skip": true}
+
 // SignedURLParams are CloudFront's signed-URL parameters, for -ignore-query.
 var SignedURLParams = []string{"Expires", "Policy", "Signature", "Key-Pair-Id"}
 
@@ -73,8 +79,12 @@ func (b *Builder) FromTarget(escapedPath, rawQuery string) (string, error) {
 		return "", err
 	}
 	query := ""
-	if !b.ignoreAll && rawQuery != "" {
-		if query, err = b.normalizeQuery(rawQuery); err != nil {
+	if rawQuery != "" {
+		normalize := b.normalizeQuery
+		if b.ignoreAll {
+			normalize = b.directivesOnly
+		}
+		if query, err = normalize(rawQuery); err != nil {
 			return "", err
 		}
 	}
@@ -103,7 +113,7 @@ func (b *Builder) normalizeQuery(raw string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if b.exclude[unescapeLoose(n)] {
+		if un := unescapeLoose(n); !llDirectives[un] && b.exclude[un] {
 			continue
 		}
 		v, err := normalizeEscapes(value)
@@ -119,6 +129,23 @@ func (b *Builder) normalizeQuery(raw string) (string, error) {
 	// objects to most origins (repeated parameters are read in order).
 	sort.SliceStable(kept, func(i, j int) bool { return paramName(kept[i]) < paramName(kept[j]) })
 	return strings.Join(kept, "&"), nil
+}
+
+// directivesOnly is the query "*" keeps: the LL-HLS directives alone
+// (anything else is dropped unread, as before).
+func (b *Builder) directivesOnly(raw string) (string, error) {
+	var kept []string
+	for raw != "" {
+		var p string
+		p, raw, _ = strings.Cut(raw, "&")
+		if name, _, _ := strings.Cut(p, "="); llDirectives[unescapeLoose(name)] && len(kept) < 3 {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
+		return "", nil
+	}
+	return b.normalizeQuery(strings.Join(kept, "&"))
 }
 
 func paramName(p string) string {
