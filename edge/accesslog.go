@@ -23,6 +23,7 @@ type accessRecord struct {
 	Encoding   string  `json:"encoding,omitempty"` // Content-Encoding sent to the client
 	Proto      string  `json:"proto"`              // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
 	Front      string  `json:"front"`              // the front end that served it: fasthttp or net
+	HeldMS     float64 `json:"held_ms,omitempty"`  // how long an LL-HLS blocking request was held at the edge
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

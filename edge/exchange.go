@@ -52,6 +52,7 @@ type exchange struct {
 	fwdStatus int    // the origin's status for that forward, 0 when none
 	stored    bool   // the origin's response was stored
 	originDur time.Duration
+	ll        *llExchange // an LL-HLS blocking request (llhls.go), else nil
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -77,7 +78,7 @@ func (h *Handler) finish(x *exchange) {
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front,
+			Proto: proto, Front: front, HeldMS: x.heldMS(),
 		})
 	}
 }

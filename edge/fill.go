@@ -42,8 +42,10 @@ type fillSpec struct {
 	stale         manifest.Info // the stale copy's facts (live playlist rule)
 	staleAge      time.Duration
 	hasStale      bool
-	lease         *fillLease // the fill's slots and buffer bytes (set by runFill)
-	route         *Route     // the behavior the starting request selected
+	lease         *fillLease    // the fill's slots and buffer bytes (set by runFill)
+	route         *Route        // the behavior the starting request selected
+	llBlocking    bool          // an LL-HLS blocking playlist request (llhls.go)
+	llHold        time.Duration // how long the origin may hold it (FillRequest.Hold)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -65,6 +67,7 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
 	}
+	h.llFillSpec(x, &spec)
 	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
 }
 
@@ -98,7 +101,7 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	reqTime := h.now()
 	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
 		Target: spec.key, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod,
+		ETag: spec.etag, LastModified: spec.lastMod, Hold: spec.llHold,
 	})
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))

@@ -15,6 +15,7 @@ import (
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/segments"
 )
 
@@ -34,6 +35,8 @@ type Config struct {
 	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
+	LLHLS              llhls.Config  // bounds of the LL-HLS hold registry (package llhls)
+	NoLLHLS            bool          // treat LL-HLS delivery directives as ordinary query parameters
 	Registry           prometheus.Registerer
 	AccessLog          io.Writer // one JSON line per request; nil for none
 	Logger             *slog.Logger
@@ -50,6 +53,8 @@ type Handler struct {
 	limits  *fillLimits
 	markers sync.Mutex // serialises variant-marker updates (Origin bound)
 	metrics *metrics
+	ll      *llhls.Registry // nil when NoLLHLS
+	llm     *llMetrics
 	log     *slog.Logger
 	now     func() time.Time
 }
@@ -111,6 +116,15 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.metrics = m
+	if !cfg.NoLLHLS {
+		if cfg.LLHLS.Now == nil {
+			cfg.LLHLS.Now = cfg.Now
+		}
+		h.ll = llhls.New(cfg.LLHLS)
+	}
+	if h.llm, err = newLLMetrics(cfg.Registry, h); err != nil {
+		return nil, err
+	}
 	h.SetRoutes(cfg.Routes)
 	return h, nil
 }
@@ -150,6 +164,9 @@ func (h *Handler) serve(x *exchange) {
 	x.key, x.vary = key, varyOf(r.Header())
 	if r.Header().Get("Authorization") != "" || h.passes.has(key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
+		return
+	}
+	if h.serveLL(x) { // an LL-HLS blocking playlist request (llhls.go)
 		return
 	}
 	h.serveCached(x)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
 )
@@ -61,6 +62,7 @@ type edgeOpts struct {
 	maxObject     int64
 	originTimeout time.Duration
 	ignoreQuery   []string
+	llhls         llhls.Config
 }
 
 func defaultPolicy() freshness.Config {
@@ -142,7 +144,7 @@ func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
 	h, err := New(Config{
 		Store: segments.New(segments.Config{MaxBytes: 512 << 20, HotBytes: 32 << 20}), Origin: oc,
 		Keys: cachekey.New(cachekey.Config{IgnoreQuery: o.ignoreQuery}), Policy: o.policy,
-		MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(),
+		MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(), LLHLS: o.llhls,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,242 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/streamedge/streamedge/failure"
+	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/llhls"
+	"github.com/streamedge/streamedge/manifest"
+	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
+)
+
+// LL-HLS at the edge (package llhls): blocking playlist requests are held
+// here until the freshest playlist of their rendition holds what they ask
+// for; every fill of a playlist is offered to the registry.
+
+// How a blocking request's hold ended (streamedge_llhls_releases_total).
+const (
+	llImmediate  = "immediate"   // the freshest playlist already had it
+	llEnded      = "ended"       // the playlist has ENDLIST: directives ignored
+	llPlaylist   = "playlist"    // released by a newer playlist of the rendition
+	llFill       = "fill"        // answered by its own key's fill (or stored copy)
+	llTimeout    = "timeout"     // 3 × target duration passed: 503
+	llClientGone = "client_gone" // the client left while held
+)
+
+// llExchange is a blocking playlist request's state.
+type llExchange struct {
+	d         llhls.Directives
+	rendition string
+	holder    *llhls.Holder
+	start     time.Time
+	held      time.Duration // access log held_ms
+	reason    string
+}
+
+// holdCtx is what a fill's reader waits on: the hold's context for a held
+// request, else the client's.
+func (x *exchange) holdCtx() context.Context {
+	if x.ll != nil && x.ll.holder != nil {
+		return x.ll.holder.Context()
+	}
+	return x.r.Context()
+}
+
+// woke records how long a held request waited.
+func (x *exchange) woke(now time.Time) {
+	if x.ll != nil && x.ll.held == 0 {
+		x.ll.held = max(now.Sub(x.ll.start), time.Microsecond)
+	}
+}
+
+// serveLL handles a playlist request with delivery directives; it reports
+// false when the request takes the ordinary cached path untouched.
+func (h *Handler) serveLL(x *exchange) bool {
+	path, query, _ := strings.Cut(x.key, "?")
+	if h.ll == nil || query == "" || manifest.Detect("", path) != manifest.HLS {
+		return false
+	}
+	d, err := llhls.Parse(query)
+	if err != nil {
+		h.llRefuse(x, err, "directive")
+		return true
+	}
+	if !d.Blocking() {
+		return false // _HLS_skip alone: a delta update, keyed and cached on its own
+	}
+	now := h.now()
+	x.ll = &llExchange{d: d, rendition: llhls.Rendition(x.key), start: now}
+	snap := h.ll.Lookup(x.ll.rendition, d.Skip)
+	if full := h.ll.Lookup(x.ll.rendition, llhls.SkipNone); full != nil && full.State.Ended {
+		h.llAnswer(x, full, llEnded)
+		return true
+	}
+	switch {
+	case snap != nil && snap.State.Has(d):
+		h.llAnswer(x, snap, llImmediate)
+		return true
+	case snap != nil && snap.State.TooFar(d, snap.Age(now)):
+		h.llRefuse(x, errTooFar(d, snap), "too_far")
+		return true
+	}
+	holder, err := h.ll.Hold(x.r.Context(), x.ll.rendition, d, h.ll.Limit(snap))
+	if err != nil {
+		x.ll = nil
+		h.llRefuse(x, err, "holders")
+		return true
+	}
+	defer holder.Leave()
+	x.ll.holder = holder
+	h.llm.holds.Inc()
+	h.serveCached(x)
+	h.llEnd(x)
+	return true
+}
+
+func errTooFar(d llhls.Directives, s *llhls.Snapshot) error {
+	return errors.Join(failure.ErrBadDirective, errors.New("_HLS_msn="+strconv.FormatInt(d.MSN, 10)+
+		" is more than two segments past "+strconv.FormatInt(s.State.LastMSN, 10)))
+}
+
+// llEnd counts how a held request that went to its fill ended.
+func (h *Handler) llEnd(x *exchange) {
+	switch {
+	case x.ll.reason != "":
+	case x.r.Context().Err() != nil:
+		x.ll.reason = llClientGone
+	default:
+		x.ll.reason = llFill
+	}
+	x.woke(h.now())
+	h.llm.releases.WithLabelValues(x.ll.reason).Inc()
+}
+
+// answerHeld answers a held request whose wait ended before its fill did:
+// released by a newer playlist, or out of time (503). It reports false when
+// the hold did not end (the error is the fill's own).
+func (h *Handler) answerHeld(x *exchange) bool {
+	if x.ll == nil || x.ll.holder == nil {
+		return false
+	}
+	cause := context.Cause(x.ll.holder.Context())
+	switch {
+	case errors.Is(cause, llhls.ErrReleased):
+		x.ll.reason = llPlaylist
+		h.serveSnapshot(x, x.ll.holder.Snapshot(), resultCoalesced)
+	case errors.Is(cause, failure.ErrHoldTimeout):
+		x.ll.reason = llTimeout
+		h.llm.refusals.WithLabelValues("503", "timeout").Inc()
+		x.result = resultError
+		h.plainError(x, failure.Classify(cause))
+	default:
+		return false
+	}
+	return true
+}
+
+// llAnswer answers at once from a kept playlist, without holding.
+func (h *Handler) llAnswer(x *exchange, s *llhls.Snapshot, reason string) {
+	x.ll.reason = reason
+	h.llm.releases.WithLabelValues(reason).Inc()
+	x.woke(x.ll.start)
+	h.serveSnapshot(x, s, resultHit)
+}
+
+func (h *Handler) serveSnapshot(x *exchange, s *llhls.Snapshot, result string) {
+	x.woke(h.now())
+	e := segments.Entry{Meta: segments.Meta{Status: s.Status, StoredAt: s.At, InitialAge: s.InitialAge},
+		Header: s.Header, Body: s.Body}
+	h.serveEntry(x, &e, result)
+}
+
+func (h *Handler) llRefuse(x *exchange, err error, reason string) {
+	c := failure.Classify(err)
+	h.llm.refusals.WithLabelValues(strconv.Itoa(c.Status), reason).Inc()
+	x.result = resultError
+	h.plainError(x, c)
+}
+
+// llFillSpec sets what a fill needs to know of LL-HLS: whether it is a
+// blocking playlist request (its lifetime) and how long the origin may hold
+// it (a blocking reload, or a preload-hint part).
+func (h *Handler) llFillSpec(x *exchange, spec *fillSpec) {
+	switch {
+	case h.ll == nil:
+	case x.ll != nil && x.ll.holder != nil:
+		spec.llBlocking = true
+		spec.llHold = h.ll.Limit(h.ll.Lookup(x.ll.rendition, x.ll.d.Skip))
+	default:
+		p, _, _ := strings.Cut(x.key, "?")
+		spec.llHold = h.ll.HintHold(p)
+	}
+}
+
+// llPolicy gives a blocking playlist response its lifetime (6 × TD, errors
+// 4 × TD), the target duration read from the response or the rendition's
+// freshest playlist.
+func (h *Handler) llPolicy(spec fillSpec, status int, info manifest.Info, pol *freshness.Policy) {
+	if h.ll == nil || !spec.llBlocking || !pol.Store {
+		return
+	}
+	td := info.TargetDuration
+	if td <= 0 {
+		d, _ := llhls.Parse(queryOf(spec.key))
+		if s := h.ll.Lookup(llhls.Rendition(spec.key), d.Skip); s != nil {
+			td = s.State.TargetDuration
+		}
+	}
+	if ttl, ok := llhls.BlockingTTL(status, td); ok {
+		pol.TTL = ttl
+	}
+}
+
+func queryOf(key string) string {
+	_, q, _ := strings.Cut(key, "?")
+	return q
+}
+
+// llOffer hands a playlist fill's response to the registry, releasing the
+// holders it satisfies. body is the decoded (identity) playlist.
+func (h *Handler) llOffer(spec fillSpec, status int, hdr http.Header, body []byte, ce string, at time.Time, age time.Duration) {
+	if h.ll == nil || status != http.StatusOK {
+		return
+	}
+	st, ok := llhls.ParseState(body)
+	if !ok {
+		return
+	}
+	d, err := llhls.Parse(queryOf(spec.key))
+	if err != nil {
+		return
+	}
+	s := &llhls.Snapshot{Status: status, Header: snapshotHeader(hdr, ce, st), Body: body, State: st, At: at, InitialAge: age}
+	h.ll.Offer(llhls.Rendition(spec.key), d.Skip, s)
+}
+
+// snapshotHeader is the header a kept playlist answers blocking requests
+// with: identity coded, with the blocking lifetime.
+func snapshotHeader(hdr http.Header, ce string, st llhls.State) http.Header {
+	out := hdr.Clone()
+	if ce != "" && !strings.EqualFold(ce, "identity") {
+		variant.Decoded(out)
+	}
+	out.Del("Content-Length")
+	if ttl, ok := llhls.BlockingTTL(http.StatusOK, st.TargetDuration); ok && !st.Ended {
+		out.Set("Cache-Control", "max-age="+strconv.Itoa(int(ttl/time.Second)))
+	}
+	return out
+}
+
+func (x *exchange) heldMS() float64 {
+	if x.ll == nil {
+		return 0
+	}
+	return ms(x.ll.held)
+}
