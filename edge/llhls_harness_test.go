@@ -35,10 +35,10 @@ func newLLOrigin(t *testing.T, gate func(r *http.Request)) *llOrigin {
 	t.Helper()
 	base := time.Now()
 	lo := &llOrigin{uris: map[string]int{}, gate: gate}
-	// 20.3 s on: a full 24 s window, 0.3 s into a segment's slot (no part of
-	// it published yet; its part 0 is the preload hint).
-	lo.off.Store(int64(20300 * time.Millisecond))
 	lo.o = testorigin.New(testorigin.Options{Now: func() time.Time { return base.Add(time.Duration(lo.off.Load())) }})
+	// 20.3 s on: a full 24 s window (delta updates skip), 0.3 s into a
+	// segment's slot (no part of it published yet; its part 0 is the hint).
+	lo.off.Store(int64(20300 * time.Millisecond))
 	lo.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lo.mu.Lock()
 		lo.uris[r.URL.RequestURI()]++
@@ -49,6 +49,7 @@ func newLLOrigin(t *testing.T, gate func(r *http.Request)) *llOrigin {
 		lo.o.ServeHTTP(w, r)
 	}))
 	t.Cleanup(lo.Close)
+	t.Cleanup(func() { lo.advance(10 * time.Second) }) // first: requests the origin still holds end
 	return lo
 }
 

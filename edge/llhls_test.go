@@ -21,7 +21,8 @@ func TestLLHLSHoldersOfOnePartCostOneOriginRequest(t *testing.T) {
 		uri := blockingURI("240p", msn, part, "")
 		const n = 30
 		results := e.getAll(context.Background(), n, uri)
-		waitFor(t, func() bool { return e.h.ll.Held() == n })
+		waitFor(t, func() bool { return e.h.ll.Held() == n && lo.count(uri) > 0 })
+		time.Sleep(50 * time.Millisecond) // any second origin request would show now
 		if c := lo.count(uri); c != 1 {
 			t.Fatalf("%d origin requests for %s while %d players are held, want 1", c, uri, n)
 		}
@@ -45,6 +46,7 @@ func TestLLHLSHoldersOfOnePartCostOneOriginRequest(t *testing.T) {
 // fill of the rendition (here the bare playlist), before their own blocking
 // request comes back.
 func TestLLHLSHoldersReleasedByTheFirstNewerPlaylist(t *testing.T) {
+	t.Parallel()
 	gate := make(chan struct{})
 	var gated string
 	lo := newLLOrigin(t, func(r *http.Request) {
@@ -120,6 +122,7 @@ func TestLLHLSRefusesImpossibleDirectives(t *testing.T) {
 // A request the origin cannot satisfy is answered 503 after three target
 // durations (6 s here) and the holder leaves; held_ms is logged.
 func TestLLHLSHeldRequestGets503AfterThreeTargetDurations(t *testing.T) {
+	t.Parallel()
 	lo := newLLOrigin(t, nil) // its clock never moves: the part never comes
 	e := newTestEdge(t, lo.URL, edgeOpts{})
 	var log syncBuffer
