@@ -22,6 +22,7 @@ import (
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
+	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/tlsfront"
@@ -111,6 +112,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError},
 		MaxObjectSize: int64(c.MaxObjectSize), PassTTL: c.PassTTL, ClientWriteTimeout: c.ClientWriteTime,
 		MaxFills: c.MaxFills, MaxFillBytes: c.maxFillBytes(), FillWait: c.FillWait,
+		LLHLS:    llhls.Config{MaxHolders: c.LLMaxHolders, MaxHoldersPerPlaylist: c.LLMaxPerPlaylist},
 		Registry: a.reg, AccessLog: accessLog, Logger: a.log,
 	})
 	if err != nil {
