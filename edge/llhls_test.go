@@ -39,6 +39,12 @@ func TestLLHLSHoldersOfOnePartCostOneOriginRequest(t *testing.T) {
 		if e.h.ll.Held() != 0 {
 			t.Errorf("%d still held", e.h.ll.Held())
 		}
+		// What the freshest playlist already holds is answered at once, from the edge.
+		older := fmt.Sprintf("%s240p/index.m3u8?_HLS_msn=%d", llBase, msn-1)
+		if r := e.get(t, http.MethodGet, older); r.status != 200 || lo.count(older) != 0 ||
+			value(t, e.h.llm.releases.WithLabelValues(llImmediate)) != 1 {
+			t.Errorf("%s: %d, %d origin requests; want 200 from the edge's playlist", older, r.status, lo.count(older))
+		}
 	})
 }
 
