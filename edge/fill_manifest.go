@@ -40,7 +40,10 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	}
 	in.Manifest = info
 	pol := decide(in, spec.route)
-	h.llPolicy(spec, resp.StatusCode, info, &pol)
+	ll, isLL := h.llRead(spec, resp.StatusCode, body)
+	if isLL {
+		h.llPolicy(spec, resp.StatusCode, ll, &pol)
+	}
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -54,8 +57,8 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
 	h.clampDownstream(pol, hdr)
-	if info.Format == manifest.HLS {
-		h.llOffer(spec, resp.StatusCode, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
+	if isLL {
+		h.llOffer(spec, ll, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
 	}
 	dims, vk := fillVariant(spec, resp.Header, hdr)
 	if !variant.Acceptable(spec.vary.Class, ce) { // the class gets the decoded body

@@ -95,7 +95,9 @@ func (h *Handler) serveLL(x *exchange) bool {
 	defer holder.Leave()
 	x.ll.holder = holder
 	h.llm.holds.Inc()
-	h.serveCached(x)
+	if !h.answerHeld(x) { // not already released by a playlist newer than snap
+		h.serveCached(x)
+	}
 	h.llEnd(x)
 	return true
 }
@@ -178,17 +180,43 @@ func (h *Handler) llFillSpec(x *exchange, spec *fillSpec) {
 	}
 }
 
-// llPolicy gives a blocking playlist response its lifetime (6 × TD, errors
-// 4 × TD), the target duration read from the response or the rendition's
-// freshest playlist.
-func (h *Handler) llPolicy(spec fillSpec, status int, info manifest.Info, pol *freshness.Policy) {
-	if h.ll == nil || !spec.llBlocking || !pol.Store {
+// llBody is what a playlist fill's body says for LL-HLS.
+type llBody struct {
+	d     llhls.Directives // of the fill's key
+	st    llhls.State
+	media bool // a media playlist (st is valid)
+}
+
+// llRead reads a playlist fill's directives and, for a 200, its state.
+func (h *Handler) llRead(spec fillSpec, status int, body []byte) (llBody, bool) {
+	if h.ll == nil {
+		return llBody{}, false
+	}
+	d, err := llhls.Parse(queryOf(spec.key))
+	if err != nil {
+		return llBody{}, false
+	}
+	f := llBody{d: d}
+	if status == http.StatusOK {
+		f.st, f.media = llhls.ParseState(body)
+	}
+	return f, true
+}
+
+// llPolicy gives a blocking playlist response its lifetime (Appendix C):
+// 6 × TD for a 2xx that holds what was asked (an origin that does not
+// block may answer with less: that keeps the live playlist's TD/2), 4 × TD
+// for a 4xx, the target duration of the rendition's freshest playlist.
+func (h *Handler) llPolicy(spec fillSpec, status int, f llBody, pol *freshness.Policy) {
+	if !spec.llBlocking || !pol.Store {
 		return
 	}
-	td := info.TargetDuration
-	if td <= 0 {
-		d, _ := llhls.Parse(queryOf(spec.key))
-		if s := h.ll.Lookup(llhls.Rendition(spec.key), d.Skip); s != nil {
+	td := f.st.TargetDuration
+	switch {
+	case status >= 200 && status < 300 && (!f.media || f.st.Ended || !f.st.Has(f.d)):
+		return
+	case td <= 0:
+		if s := h.ll.Lookup(llhls.Rendition(spec.key), f.d.Skip); s != nil {
 			td = s.State.TargetDuration
 		}
 	}
@@ -202,22 +230,15 @@ func queryOf(key string) string {
 	return q
 }
 
-// llOffer hands a playlist fill's response to the registry, releasing the
-// holders it satisfies. body is the decoded (identity) playlist.
-func (h *Handler) llOffer(spec fillSpec, status int, hdr http.Header, body []byte, ce string, at time.Time, age time.Duration) {
-	if h.ll == nil || status != http.StatusOK {
+// llOffer hands a media playlist fill's response to the registry,
+// releasing the holders it satisfies. body is the decoded (identity)
+// playlist.
+func (h *Handler) llOffer(spec fillSpec, f llBody, hdr http.Header, body []byte, ce string, at time.Time, age time.Duration) {
+	if !f.media {
 		return
 	}
-	st, ok := llhls.ParseState(body)
-	if !ok {
-		return
-	}
-	d, err := llhls.Parse(queryOf(spec.key))
-	if err != nil {
-		return
-	}
-	s := &llhls.Snapshot{Status: status, Header: snapshotHeader(hdr, ce, st), Body: body, State: st, At: at, InitialAge: age}
-	h.ll.Offer(llhls.Rendition(spec.key), d.Skip, s)
+	s := &llhls.Snapshot{Status: http.StatusOK, Header: snapshotHeader(hdr, ce, f.st), Body: body, State: f.st, At: at, InitialAge: age}
+	h.ll.Offer(llhls.Rendition(spec.key), f.d.Skip, s)
 }
 
 // snapshotHeader is the header a kept playlist answers blocking requests

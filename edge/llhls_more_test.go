@@ -194,3 +194,17 @@ func TestLLHLSHoldingLeavesNoGoroutine(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An origin that does not block answers a blocking request at once with a
+// playlist lacking what was asked: that answer keeps a live playlist's
+// lifetime (TD/2), not the 6 × TD of a satisfied blocking response.
+func TestLLHLSUnsatisfiedBlockingAnswerKeepsTheLiveLifetime(t *testing.T) {
+	live := strings.Replace(endedLL, "#EXT-X-ENDLIST\n", "", 1)
+	o := newTestOrigin(t, staticHandler(map[string]string{"/nb/index.m3u8": live},
+		map[string]string{"Content-Type": "application/vnd.apple.mpegurl", "Cache-Control": "max-age=12"}))
+	e := newTestEdge(t, o.URL, edgeOpts{})
+	r := e.get(t, http.MethodGet, "/nb/index.m3u8?_HLS_msn=2")
+	if r.status != http.StatusOK || r.header.Get("Cache-Control") != "max-age=1" {
+		t.Fatalf("unsatisfied blocking answer: %d Cache-Control %q, want max-age=1 (TD/2)", r.status, r.header.Get("Cache-Control"))
+	}
+}

@@ -142,8 +142,9 @@ type Holder struct {
 }
 
 // Hold registers a request for d on rendition, held at most limit. Beyond
-// the holder bounds it fails with failure.ErrHoldersFull. The caller must
-// call Leave when done.
+// the holder bounds it fails with failure.ErrHoldersFull. A playlist that
+// satisfies d already releases it at once (its context is done). The caller
+// must call Leave when done.
 func (r *Registry) Hold(parent context.Context, rendition string, d Directives, limit time.Duration) (*Holder, error) {
 	k := listKey(rendition, d.Skip)
 	r.mu.Lock()
@@ -167,7 +168,17 @@ func (r *Registry) Hold(parent context.Context, rendition string, d Directives, 
 	}
 	p.holders[h] = struct{}{}
 	r.holders++
+	if s := p.snap; s != nil && (s.State.Ended || s.State.Has(d)) {
+		r.release(h, s) // a newer playlist came since the caller looked
+	}
 	return h, nil
+}
+
+// release answers h with s, under r.mu.
+func (r *Registry) release(h *Holder, s *Snapshot) {
+	h.snap = s
+	r.remove(h)
+	h.cancel(ErrReleased)
 }
 
 // add tracks a new playlist, dropping the least recently updated one
@@ -256,9 +267,7 @@ func (r *Registry) Offer(rendition, skip string, s *Snapshot) (released int) {
 	r.hints.add(rendition, s, r.Limit(s))
 	for h := range p.holders {
 		if s.State.Ended || s.State.Has(h.d) {
-			h.snap = s
-			r.remove(h)
-			h.cancel(ErrReleased)
+			r.release(h, s)
 			released++
 		}
 	}

@@ -142,3 +142,17 @@ func TestHintHoldCoversThePreloadHintOnly(t *testing.T) {
 		t.Errorf("a listed part is no hint: %v", got)
 	}
 }
+
+func TestHoldAfterASatisfyingOfferIsReleasedAtOnce(t *testing.T) {
+	r := New(Config{})
+	s := snap(t, withParts(2))
+	r.Offer("/r/index.m3u8", SkipNone, s)
+	h, err := r.Hold(context.Background(), "/r/index.m3u8", part(12, 2), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Leave()
+	if !errors.Is(context.Cause(h.Context()), ErrReleased) || h.Snapshot() != s || r.Held() != 0 {
+		t.Errorf("cause %v, held %d: want released by the playlist already there", context.Cause(h.Context()), r.Held())
+	}
+}
