@@ -8,8 +8,9 @@
 // (CMCD is never part of the key), Data.Log gives the compact access-log
 // field, and a Tracker counts requests per session (LRU by sid, at most
 // MaxSessions), with Prometheus collectors (requests by object type, buffer
-// starvation flags) and a JSON view for the admin listener. It is not wired
-// into package edge yet (see README, "Media-aware pieces (preview)").
+// starvation flags) and a JSON view for the admin listener. Package edge
+// calls Sent and then Tracker.ReadFrom per request (edge/cmcd.go) and logs
+// Data.Log; serve mounts the view at /cmcd/sessions (README, "CMCD").
 //
 // Parsing follows CTA-5004's encoding: comma-separated key=value pairs,
 // strings double-quoted with \" and \\ escapes, tokens and numbers bare, a

@@ -10,7 +10,8 @@ import (
 )
 
 // FuzzParse: Parse and FromRequest never panic, errors wrap ErrInvalid,
-// the bounds hold, and the log form marshals.
+// the bounds hold, the log form marshals, Sent sees every request CMCD was
+// read from, and StripQuery leaves the other arguments alone.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		`br=3200,bl=21300,d=4004,mtp=25400,ot=v,sf=h,sid="6e2fb550-c457-11e9-bb97-0800200c9a66",st=v,tb=6000`,
@@ -29,6 +30,12 @@ func FuzzParse(f *testing.F) {
 		r.Header.Set("CMCD-Request", s)
 		d2, err := FromRequest(r)
 		check(t, d2, err)
+		if !d2.Empty() && !Sent(r.Header, r.URL.RawQuery) {
+			t.Fatalf("Sent misses CMCD that FromRequest read: %q", s)
+		}
+		if q := StripQuery(r.URL.RawQuery); hasQueryArg(q) || q != "a=1" {
+			t.Fatalf("StripQuery(%q) = %q", r.URL.RawQuery, q)
+		}
 		tr.Observe(&d2, time.Unix(0, 0))
 		if _, n := tr.Snapshot(100); n > 8 {
 			t.Fatalf("tracker holds %d", n)

@@ -10,7 +10,17 @@ import (
 // advisory, so the request goes on whatever Read finds; the returned Data
 // feeds the access log (Data.Log).
 func (t *Tracker) Read(r *http.Request, now time.Time) (Data, error) {
-	d, err := FromRequest(r)
+	raw := ""
+	if r.URL != nil {
+		raw = r.URL.RawQuery
+	}
+	return t.ReadFrom(r.Header, raw, now)
+}
+
+// ReadFrom is Read for a request seen as its headers and raw query (the
+// edge's front ends).
+func (t *Tracker) ReadFrom(h HeaderReader, rawQuery string, now time.Time) (Data, error) {
+	d, err := FromHeaders(h, rawQuery)
 	if err != nil {
 		t.metrics.Invalid()
 	}

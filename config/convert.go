@@ -11,8 +11,7 @@ import (
 // The conversions below hand a loaded file's origins to package origin;
 // the edge wiring (next) builds its clients with them.
 
-// ClientConfig is an HTTP(S) origin as origin.New takes it. MaxFillBytes is
-// the edge's, not the client's, and is not part of it.
+// ClientConfig is an HTTP(S) origin as origin.New takes it.
 func (o *Origin) ClientConfig() (origin.Config, error) {
 	u, err := url.Parse(o.URL)
 	if err != nil {

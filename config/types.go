@@ -20,7 +20,6 @@ type Connection struct {
 	MaxConns              Count    `yaml:"max_conns"`               // 0 = unbounded
 	MaxIdleConns          Count    `yaml:"max_idle_conns"`          // default 256
 	MaxFills              Count    `yaml:"max_fills"`               // concurrent fills, 0 = only the edge's total cap
-	MaxFillBytes          Size     `yaml:"max_fill_bytes"`          // 0 = the edge's -max-fill-bytes
 }
 
 // Origin is an HTTP(S) origin.
@@ -95,8 +94,8 @@ type OriginRequest struct {
 
 // Media is streamedge's own media policy.
 type Media struct {
-	LiveClamp *bool `yaml:"live_clamp"` // live playlist freshness clamped to the segment duration; default true
-	Prefetch  Count `yaml:"prefetch"`   // next segments fetched ahead, 0 (default) to MaxPrefetch
+	LiveClamp *bool  `yaml:"live_clamp"` // live playlist freshness clamped to the segment duration; default true
+	Prefetch  *Count `yaml:"prefetch"`   // newest segments per rendition fetched ahead, 0 to MaxPrefetch; default -prefetch
 }
 
 // ErrorResponse is a CloudFront custom error response.

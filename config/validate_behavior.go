@@ -60,8 +60,8 @@ func (v *validator) settings(at path, s *BehaviorSettings) {
 	}
 	v.cachePolicy(at.key("cache_policy"), &s.CachePolicy)
 	v.originRequest(at.key("origin_request"), &s.OriginRequest)
-	if s.Media.Prefetch > MaxPrefetch {
-		v.add(at.key("media").key("prefetch"), "%d: at most %d segments", s.Media.Prefetch, MaxPrefetch)
+	if p := s.Media.Prefetch; p != nil && *p > MaxPrefetch {
+		v.add(at.key("media").key("prefetch"), "%d: at most %d segments", *p, MaxPrefetch)
 	}
 	if !slices.Contains(viewerProtocols, s.ViewerProtocol) {
 		v.add(at.key("viewer_protocol"), "%q: want allow-all, redirect-to-https or https-only", s.ViewerProtocol)

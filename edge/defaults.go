@@ -12,4 +12,5 @@ const (
 	DefaultMaxFills           = 1000             // -max-fills
 	DefaultMaxFillBytes       = 256 << 20        // edge.Config's; -max-fill-bytes defaults to 1/4 of -cache-size
 	DefaultFillWait           = time.Second      // -fill-wait
+	DefaultPrefetch           = 2                // -prefetch: newest live segments per rendition fetched ahead
 )

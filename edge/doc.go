@@ -52,5 +52,8 @@
 //	conditional.go  If-None-Match / If-Modified-Since against the stored validators
 //	cachestatus.go  the RFC 9211 Cache-Status value
 //	pass.go, passlist.go   pass-through (and upgrades) and the keys that must pass
-//	metrics.go, storemetrics.go, frontmetrics.go, stats.go, accesslog.go   observability
+//	cmcd.go         the request's CMCD read into the session tracker (package cmcd), never into the key
+//	metrics.go, storemetrics.go, frontmetrics.go, stats.go   observability
+//	accesslog.go, logstate.go   the access log (JSON lines) and its bounded, non-blocking writer
+//	accesslog_cloudfront.go, accesslog_cfresult.go   the cloudfront format: CloudFront's standard log
 package edge

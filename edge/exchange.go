@@ -44,6 +44,7 @@ type exchange struct {
 	r         request
 	start     time.Time
 	route     *Route // the cache behavior the path selects (route.go)
+	cdnLoop   string // the CDN-Loop the request came with (loop.go)
 	key       string
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
 	result    string
@@ -51,6 +52,7 @@ type exchange struct {
 	fwd       string // why the request went to the origin (Cache-Status fwd), "" when it did not
 	fwdStatus int    // the origin's status for that forward, 0 when none
 	stored    bool   // the origin's response was stored
+	aborted   bool   // the response was cut because its fill failed mid-body
 	originDur time.Duration
 	ll        *llExchange // an LL-HLS blocking request (llhls.go), else nil
 }
@@ -62,7 +64,8 @@ func (x *exchange) hold(hit *segments.Hit) { x.w.sink.hold(hit) }
 // finish records the request in metrics and the access log; it runs even when
 // the handler aborts a broken transfer.
 func (h *Handler) finish(x *exchange) {
-	dur := h.now().Sub(x.start)
+	end := h.now()
+	dur := end.Sub(x.start)
 	status := x.w.status
 	if status == 0 {
 		status = http.StatusOK
@@ -73,14 +76,25 @@ func (h *Handler) finish(x *exchange) {
 	h.metrics.request(x.result, x.w.bytes)
 	front, proto := x.w.front(), x.r.Proto()
 	h.metrics.frontRequest(front, proto)
-	if h.cfg.AccessLog != nil {
+	ls := x.w.log
+	switch {
+	case h.cfg.AccessLog == nil:
+	case ls != nil && ls.cf: // -access-log-format cloudfront (accesslog_cloudfront.go)
+		_, _ = h.cfg.AccessLog.Write(h.appendCloudFront(make([]byte, 0, 512), x, ls, status, end))
+	default:
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front, HeldMS: x.heldMS(),
+			Proto: proto, Front: front, CMCD: ls.cmcdLog(), HeldMS: x.heldMS(),
 		})
 	}
+}
+
+// clientLeft reports a client gone before its response was complete (a
+// failed write is seen in the cloudfront format only).
+func (x *exchange) clientLeft() bool {
+	return x.w.log != nil && x.w.log.broken || x.r.Context().Err() != nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -101,6 +115,18 @@ type countingWriter struct {
 	status int
 	bytes  int64
 	onHead func(hd http.Header, status int)
+	log    *logState // the access log's state of the request (logstate.go); nil when none
+}
+
+// headWritten notes the final head, once.
+func (c *countingWriter) headWritten(code int) {
+	c.status = code
+	if c.log != nil && c.log.cf {
+		c.log.firstByte = c.log.clock()
+	}
+	if c.onHead != nil {
+		c.onHead(c.Header(), code)
+	}
 }
 
 func (c *countingWriter) WriteHeader(code int) {
@@ -109,29 +135,29 @@ func (c *countingWriter) WriteHeader(code int) {
 		return
 	}
 	if c.status == 0 {
-		c.status = code
-		if c.onHead != nil {
-			c.onHead(c.Header(), code)
-		}
+		c.headWritten(code)
 	}
 	c.sink.WriteHeader(code)
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	if c.status == 0 {
-		c.status = http.StatusOK
-		if c.onHead != nil {
-			c.onHead(c.Header(), http.StatusOK)
-		}
+		c.headWritten(http.StatusOK)
 	}
 	n, err := c.sink.Write(p)
 	c.bytes += int64(n)
+	if err != nil {
+		c.failedWrite()
+	}
 	return n, err
 }
 
 func (c *countingWriter) writeBody(body []byte, flush bool, timeout time.Duration) (int, bool) {
 	n, ok := c.sink.writeBody(body, flush, timeout)
 	c.bytes += int64(n)
+	if !ok {
+		c.failedWrite()
+	}
 	return n, ok
 }
 

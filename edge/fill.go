@@ -42,10 +42,13 @@ type fillSpec struct {
 	stale         manifest.Info // the stale copy's facts (live playlist rule)
 	staleAge      time.Duration
 	hasStale      bool
-	lease         *fillLease    // the fill's slots and buffer bytes (set by runFill)
-	route         *Route        // the behavior the starting request selected
-	llBlocking    bool          // an LL-HLS blocking playlist request (llhls.go)
-	llHold        time.Duration // how long the origin may hold it (FillRequest.Hold)
+	lease         *fillLease // the fill's slots and buffer bytes (set by runFill)
+	route         *Route     // the behavior the starting request selected
+	cdnLoop       string     // the starting request's CDN-Loop: the tiers before this one
+	prefetch      bool       // started by a prefetch (prefetch.go), not by a viewer
+
+	llBlocking bool          // an LL-HLS blocking playlist request (llhls.go)
+	llHold     time.Duration // how long the origin may hold it (FillRequest.Hold)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -59,7 +62,7 @@ type fillMeta struct {
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key), route: x.route}
+	spec := fillSpec{key: x.key, fillKey: fillKey, vary: x.vary, path: decodedPath(x.key), route: x.route, cdnLoop: x.cdnLoop}
 	if stale != nil {
 		e := &stale.Entry
 		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
@@ -101,7 +104,7 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	reqTime := h.now()
 	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
 		Target: spec.key, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod, Hold: spec.llHold,
+		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop, Hold: spec.llHold,
 	})
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))
@@ -188,6 +191,7 @@ func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *ht
 	head := &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
 		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
+	h.prefetchHints(spec, resp.Header)
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)
 	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
 		err = fmt.Errorf("%w: %d of %d bytes", ErrShortBody, n, resp.ContentLength)

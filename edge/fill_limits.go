@@ -86,6 +86,21 @@ func (l *fillLimits) admit(oc Origin) (*fillLease, error) {
 	return &fillLease{l: l, origin: rel}, nil
 }
 
+// tryAdmit is admit without waiting: a slot now or ErrBusy (prefetches).
+func (l *fillLimits) tryAdmit(oc Origin) (*fillLease, error) {
+	if !l.fills.TryAcquire(1) {
+		return nil, ErrBusy
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // a slot free now, or none
+	rel, err := oc.AcquireFill(ctx)
+	if err != nil {
+		l.fills.Release(1)
+		return nil, ErrBusy
+	}
+	return &fillLease{l: l, origin: rel}, nil
+}
+
 func (l *fillLimits) refuse(limit string) error {
 	l.refused.WithLabelValues(limit).Inc()
 	return fmt.Errorf("%w (%s)", ErrBusy, limit)

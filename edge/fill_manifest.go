@@ -70,6 +70,10 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	}
 	h.publish(f, &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(raw)),
 		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}, raw)
+	if pol.Store && info.Live {
+		h.prefetchManifest(spec, info.Format, body) // after the viewers have their manifest
+	}
+	h.prefetchHints(spec, resp.Header)
 }
 
 // readBody reads a whole body, bounded, and checks it against Content-Length.

@@ -33,6 +33,9 @@ type request interface {
 	Host() string       // the Host the client asked for (a redirect's authority)
 	Secure() bool       // the request came over TLS
 	Context() context.Context
+	// viewer copies what the cloudfront log format needs (Host, Referer,
+	// User-Agent, X-Forwarded-For, TLS, request size).
+	viewer() viewer
 	// proxy sends the request to the origin uncached (pass-through) with the
 	// normalised target, writing the origin's answer to x.w.
 	proxy(h *Handler, x *exchange, escPath, rawQuery string)

@@ -168,3 +168,17 @@ func (f *fastHeader) Values(name string) []string {
 	}
 	return out
 }
+
+// viewer copies from fasthttp's buffers (a stream outlives them); the
+// head's size is the request line and the raw headers as received.
+func (f *fastRequest) viewer() viewer {
+	h := &f.ctx.Request.Header
+	v := viewer{host: string(h.Host()), referer: string(h.Referer()), userAgent: string(h.UserAgent()),
+		forwardedFor: string(h.Peek("X-Forwarded-For"))}
+	if st := f.ctx.TLSConnectionState(); st != nil {
+		v.tls, v.tlsVersion, v.tlsCipher = true, st.Version, st.CipherSuite
+	}
+	size := len(f.method) + 1 + len(f.uri) + 1 + len(f.proto) + 2 + len(h.RawHeaders())
+	v.headBytes = int64(size) + int64(max(h.ContentLength(), 0))
+	return v
+}

@@ -92,3 +92,22 @@ func (s *netSink) stream(fn func()) { fn() }
 func (s *netSink) cut() { panic(http.ErrAbortHandler) }
 
 func (s *netSink) front() string { return FrontNet }
+
+// viewer reads the request as net/http parsed it; the head's size is
+// counted from the parsed request line and headers.
+func (n *netRequest) viewer() viewer {
+	r := n.r
+	v := viewer{host: r.Host, referer: r.Header.Get("Referer"), userAgent: r.Header.Get("User-Agent"),
+		forwardedFor: r.Header.Get("X-Forwarded-For")}
+	if r.TLS != nil {
+		v.tls, v.tlsVersion, v.tlsCipher = true, r.TLS.Version, r.TLS.CipherSuite
+	}
+	size := len(r.Method) + 1 + len(r.RequestURI) + 1 + len(r.Proto) + 2 + len("Host: ") + len(r.Host) + 2 + 2
+	for k, vs := range r.Header {
+		for _, val := range vs {
+			size += len(k) + 2 + len(val) + 2
+		}
+	}
+	v.headBytes = int64(size) + max(r.ContentLength, 0)
+	return v
+}

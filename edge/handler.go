@@ -2,6 +2,7 @@ package edge
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,10 +13,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/cmcd"
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/llhls"
+	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
 )
 
@@ -28,6 +31,7 @@ type Config struct {
 	Origin             Origin
 	Keys               *cachekey.Builder
 	Policy             freshness.Config
+	Prefetch           int           // the default route's live prefetch (Route.Prefetch)
 	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
 	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
 	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
@@ -37,26 +41,36 @@ type Config struct {
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
 	LLHLS              llhls.Config  // bounds of the LL-HLS hold registry (package llhls)
 	NoLLHLS            bool          // treat LL-HLS delivery directives as ordinary query parameters
-	Registry           prometheus.Registerer
-	AccessLog          io.Writer // one JSON line per request; nil for none
-	Logger             *slog.Logger
-	Now                func() time.Time
+	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
+	// is refused (508). Its origins add it (origin.Config.CDNID).
+	CDNID           string
+	Registry        prometheus.Registerer
+	AccessLog       io.Writer // one line per request (AccessLogFormat); nil for none
+	AccessLogFormat string    // LogJSON (default) or LogCloudFront (accesslog_cloudfront.go)
+	EdgeLocation    string    // the cloudfront format's x-edge-location ("" logs "-")
+	CMCDSessions    int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
+	Logger          *slog.Logger
+	Now             func() time.Time
 }
 
 // Handler is the edge's http.Handler.
 type Handler struct {
-	cfg     Config
-	store   *segments.Store
-	routes  atomic.Pointer[Routes]
-	group   *coalesce.Group[fillMeta]
-	passes  *passList
-	limits  *fillLimits
-	markers sync.Mutex // serialises variant-marker updates (Origin bound)
-	metrics *metrics
-	ll      *llhls.Registry // nil when NoLLHLS
-	llm     *llMetrics
-	log     *slog.Logger
-	now     func() time.Time
+	cfg        Config
+	store      *segments.Store
+	routes     atomic.Pointer[Routes]
+	group      *coalesce.Group[fillMeta]
+	passes     *passList
+	limits     *fillLimits
+	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
+	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
+	metrics    *metrics
+	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
+	ids        *requestIDs   // x-edge-request-id, in the cloudfront log format
+	log        *slog.Logger
+	now        func() time.Time
+
+	ll  *llhls.Registry // LL-HLS holds (llhls.go); nil when NoLLHLS
+	llm *llMetrics
 }
 
 // New builds a Handler; it registers its metrics on cfg.Registry.
@@ -68,7 +82,7 @@ func New(cfg Config) (*Handler, error) {
 		if cfg.Origin == nil || cfg.Keys == nil {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
-		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy})
+		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch})
 		if err != nil {
 			return nil, err
 		}
@@ -99,6 +113,9 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if err := CheckLogFormat(cfg.AccessLogFormat); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -125,6 +142,18 @@ func New(cfg Config) (*Handler, error) {
 	if h.llm, err = newLLMetrics(cfg.Registry, h); err != nil {
 		return nil, err
 	}
+	h.prefetched = prefetch.NewTracker(prefetchTrackMax, prefetchTrackTTL, func(n int64) { m.prefetch.wasted.Add(float64(n)) })
+	cm, err := cmcd.NewMetrics(cfg.Registry)
+	if err != nil {
+		return nil, err
+	}
+	h.cmcd = cmcd.NewTracker(cfg.CMCDSessions, cm)
+	if cfg.AccessLog != nil && cfg.AccessLogFormat == LogCloudFront {
+		h.ids = newRequestIDs()
+		if _, err := io.WriteString(cfg.AccessLog, CloudFrontHeader()); err != nil {
+			return nil, fmt.Errorf("edge: access log: %w", err)
+		}
+	}
 	h.SetRoutes(cfg.Routes)
 	return h, nil
 }
@@ -133,7 +162,7 @@ func New(cfg Config) (*Handler, error) {
 // requests already selected keep their route, the next ones see the new
 // table.
 func (h *Handler) SetRoutes(rs *Routes) {
-	rs.each(func(rt *Route) {
+	rs.Each(func(rt *Route) {
 		if rt.proxy == nil {
 			rt.proxy = rt.Origin.PassThrough(h.log, func(*http.Request, error) { h.metrics.originErrors.Inc() })
 		}
@@ -148,9 +177,17 @@ func (h *Handler) Routes() *Routes { return h.routes.Load() }
 // then finish.
 func (h *Handler) serve(x *exchange) {
 	r := x.r
-	if !h.selectRoute(x) {
+	h.readCMCD(x)
+	if h.ids != nil { // the cloudfront log format: read what it needs while the request's buffers are valid
+		ls := x.w.logState()
+		ls.cf, ls.viewer, ls.clock = true, r.viewer(), h.now
+		ls.viewer.upgrade = isUpgrade(r.Header())
+	}
+	loop, ok := h.checkLoop(x)
+	if !ok || !h.selectRoute(x) {
 		return
 	}
+	x.cdnLoop = loop
 	method := r.Method()
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
@@ -185,6 +222,7 @@ func (h *Handler) serveCached(x *exchange) {
 	now := x.start // one clock read serves the whole lookup decision
 	switch {
 	case hit != nil && isFresh(&hit.Entry.Meta, now):
+		h.countPrefetchHit(fillKey, &hit.Entry)
 		h.serveEntry(x, &hit.Entry, resultHit)
 	case hit != nil && canServeWhileRevalidating(&hit.Entry.Meta, now):
 		h.serveEntry(x, &hit.Entry, resultStale)

@@ -62,7 +62,10 @@ type edgeOpts struct {
 	maxObject     int64
 	originTimeout time.Duration
 	ignoreQuery   []string
-	llhls         llhls.Config
+	// routes, when set, builds the route table from the default route (the
+	// origin, keys and policy above): behavior tests.
+	routes func(def *Route) (*Routes, error)
+	llhls  llhls.Config
 }
 
 func defaultPolicy() freshness.Config {
@@ -141,9 +144,16 @@ func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
 	if err != nil {
 		t.Fatal(err)
 	}
+	keys := cachekey.New(cachekey.Config{IgnoreQuery: o.ignoreQuery})
+	var routes *Routes
+	if o.routes != nil {
+		if routes, err = o.routes(&Route{Name: "*", Origin: oc, Keys: keys, Policy: o.policy}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	h, err := New(Config{
 		Store: segments.New(segments.Config{MaxBytes: 512 << 20, HotBytes: 32 << 20}), Origin: oc,
-		Keys: cachekey.New(cachekey.Config{IgnoreQuery: o.ignoreQuery}), Policy: o.policy,
+		Keys: keys, Policy: o.policy, Routes: routes,
 		MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(), LLHLS: o.llhls,
 	})
 	if err != nil {

@@ -33,6 +33,7 @@ type metrics struct {
 	decodeFailures       *prometheus.CounterVec // by coding and reason
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
+	prefetch             *prefetchMetrics
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -93,8 +94,15 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	for _, r := range results {
 		m.byResult[r] = m.requests.WithLabelValues(r) // resolved once: no label hashing per request
 	}
+	if lw, ok := h.cfg.AccessLog.(*LogWriter); ok {
+		cs = append(cs, prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_access_log_dropped_total",
+			Help: "Access-log lines dropped because the log's buffer was full (the writer fell behind); requests never wait for the log."},
+			func() float64 { return float64(lw.Dropped()) }))
+	}
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
+	m.prefetch = newPrefetchMetrics()
+	cs = append(cs, m.prefetch.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err

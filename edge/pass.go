@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/streamedge/streamedge/cmcd"
 )
 
 // isUpgrade reports a request asking to switch protocols (RFC 9110 §7.8):
@@ -37,7 +39,7 @@ func (h *Handler) pass(x *exchange) {
 			h.refuse(x, err)
 			return
 		}
-		path, query = key, x.r.RawQuery()
+		path, query = key, cmcd.StripQuery(x.r.RawQuery()) // CMCD never reaches the origin, whatever the method
 	}
 	x.fwd = fwdBypass
 	if m := x.r.Method(); m != http.MethodGet && m != http.MethodHead {

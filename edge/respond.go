@@ -119,6 +119,7 @@ func (h *Handler) abort(x *exchange, err error) {
 		return // the client left; nothing to cut
 	}
 	h.metrics.abortedStreams.Inc()
+	x.aborted = true
 	h.log.Debug("cutting client connection: fill failed", "key", x.key, "err", err)
 	x.w.cut()
 }

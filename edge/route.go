@@ -35,15 +35,19 @@ const (
 // selects: the behavior stage sits between the listener and the cache key.
 // A Route is immutable once handed to NewRoutes.
 type Route struct {
-	Name   string // the behavior's path pattern ("*" for the default), as logged
-	Origin Origin
-	Keys   *cachekey.Builder
-	Policy freshness.Config
+	Name       string // the behavior's path pattern ("*" for the default), as logged
+	OriginName string // the origin's or group's name, as logged
+	Origin     Origin
+	Keys       *cachekey.Builder
+	Policy     freshness.Config
 	// Methods are the allowed methods; others get 403. Nil allows every
 	// method (GET and HEAD are cached, the rest pass through).
 	Methods []string
 	// ViewerProtocol is a Viewer* policy; "" is allow-all.
 	ViewerProtocol string
+	// Prefetch is how many of the newest segments per rendition a refreshed
+	// live manifest gets fetched ahead (prefetch.go); 0 is off.
+	Prefetch int
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool
@@ -122,8 +126,8 @@ func (rs *Routes) Select(path string) *Route {
 	return rs.def
 }
 
-// each calls fn for every route of the table, the default first.
-func (rs *Routes) each(fn func(*Route)) {
+// Each calls fn for every route of the table, the default first.
+func (rs *Routes) Each(fn func(*Route)) {
 	fn(rs.def)
 	for _, rt := range rs.routes {
 		fn(rt)

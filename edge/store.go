@@ -39,6 +39,10 @@ func infoFromMeta(m *segments.Meta) manifest.Info {
 // put stores an entry, under its variant key when the response varies on d.
 func (h *Handler) put(spec fillSpec, e *segments.Entry, d variant.Dims) {
 	key := spec.key
+	if spec.prefetch {
+		e.Flags |= segments.FlagPrefetched
+		h.prefetched.Add(key, int64(len(e.Body)), e.StoredAt)
+	}
 	if d != 0 {
 		vk, ok := h.admitVariant(spec.key, d, spec.vary, e.StoredAt)
 		if !ok {

@@ -37,6 +37,9 @@ var (
 	// A cache behavior's refusals (CloudFront answers both 403).
 	ErrBehaviorMethod = errors.New("method not allowed by the cache behavior")
 	ErrHTTPSOnly      = errors.New("the cache behavior requires HTTPS")
+	// ErrLoop: the request's CDN-Loop (RFC 8586) names this edge: it came
+	// around a loop of tiers.
+	ErrLoop = errors.New("request loop: CDN-Loop names this edge")
 )
 
 // LL-HLS blocking requests held at the edge (package llhls).
@@ -76,6 +79,7 @@ var classes = []Class{
 	{ErrHeadersTooLarge, http.StatusRequestHeaderFieldsTooLarge, "431 request header fields too large", "headers", ""},
 	{ErrRateLimited, http.StatusTooManyRequests, "429 too many requests", "rate", ""},
 	{ErrBehaviorMethod, http.StatusForbidden, "403 forbidden: method not allowed for this path", "behavior_method", ""},
+	{ErrLoop, http.StatusLoopDetected, "508 loop detected: this request has passed this edge before", "loop", ""},
 	{ErrHTTPSOnly, http.StatusForbidden, "403 forbidden: this path is served over HTTPS only", "https_only", ""},
 	{ErrBadDirective, http.StatusBadRequest, "400 bad request: invalid LL-HLS delivery directive", "llhls_directive", ""},
 	{ErrHoldTimeout, http.StatusServiceUnavailable, "503 playlist update not available in time", "llhls_timeout", ""},

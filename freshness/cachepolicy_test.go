@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/streamedge/streamedge/manifest"
 )
 
 // TestClampTTLCloudFrontRule is CloudFront's TTL table (Developer Guide,
@@ -50,6 +52,50 @@ func TestClampTTLCloudFrontRule(t *testing.T) {
 			}
 			if got := ClampTTL(tc.p, h, now); got != tc.want {
 				t.Fatalf("ClampTTL(%+v, %v) = %+v, want %+v", tc.p, tc.header, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestDecideWithCachePolicy: with a behavior's cache policy (Config.TTLs)
+// Decide stores by CloudFront's clamp, keeps no-store/private for MinTTL,
+// leaves errors without a lifetime at NegativeTTL and still clamps live
+// playlists unless the behavior turns that off.
+func TestDecideWithCachePolicy(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	pol := TTLs{Min: 0, Default: time.Hour, Max: 10 * time.Minute}
+	withMin := TTLs{Min: 30 * time.Second, Default: time.Hour, Max: 10 * time.Minute}
+	tests := []struct {
+		rule        string
+		ttls        TTLs
+		status      int
+		cc          string
+		info        manifest.Info
+		noLiveClamp bool
+		store       bool
+		ttl         time.Duration
+	}{
+		{"no_lifetime_gets_default_ttl", pol, 200, "", manifest.Info{}, false, true, time.Hour},
+		{"origin_lifetime_cut_to_max_ttl", pol, 200, "max-age=86400", manifest.Info{}, false, true, 10 * time.Minute},
+		{"no_store_min0_not_stored", pol, 200, "no-store", manifest.Info{}, false, false, 0},
+		{"no_store_kept_for_min_ttl", withMin, 200, "no-store", manifest.Info{}, false, true, 30 * time.Second},
+		{"private_kept_for_min_ttl", withMin, 200, "private", manifest.Info{}, false, true, 30 * time.Second},
+		{"no_cache_kept_for_min_ttl", withMin, 200, "no-cache", manifest.Info{}, false, true, 30 * time.Second},
+		{"error_without_lifetime_keeps_negative_ttl", withMin, 404, "", manifest.Info{}, false, true, time.Second},
+		{"live_playlist_still_clamped", pol, 200, "max-age=3600", liveHLS, false, true, 3 * time.Second},
+		{"live_clamp_off_by_behavior", pol, 200, "max-age=3600", liveHLS, true, true, 10 * time.Minute},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rule, func(t *testing.T) {
+			h := http.Header{}
+			if tc.cc != "" {
+				h.Set("Cache-Control", tc.cc)
+			}
+			ttls := tc.ttls
+			cfg := Config{DefaultTTL: ttls.Default, NegativeTTL: time.Second, TTLs: &ttls, NoLiveClamp: tc.noLiveClamp}
+			p := Decide(Input{Status: tc.status, Header: h, RequestTime: now, ResponseTime: now, Manifest: tc.info}, cfg)
+			if p.Store != tc.store || p.TTL != tc.ttl {
+				t.Fatalf("store %v ttl %v, want store %v ttl %v (%+v)", p.Store, p.TTL, tc.store, tc.ttl, p)
 			}
 		})
 	}

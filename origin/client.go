@@ -32,6 +32,7 @@ type Config struct {
 	MaxFills              int           // concurrent fills from this origin, 0 = only the edge's total cap
 	InsecureSkipVerify    bool
 	Via                   string // pseudonym in Via (default "streamedge")
+	CDNID                 string // this edge's cdn-id, added to CDN-Loop (RFC 8586) on every origin request; "" for none
 	UserAgent             string // sent on fills (default "streamedge")
 	// AddHeaders are set on every origin request, fills and pass-through
 	// (e.g. a secret the origin checks); never framing or hop-by-hop headers.

@@ -27,6 +27,9 @@ type FillRequest struct {
 	// reload or preload-hint part, up to 3 × target duration): the header
 	// and progress timeouts are raised to it for this request.
 	Hold time.Duration
+	// CDNLoop is the CDN-Loop the request that started the fill arrived
+	// with (tiers before this one); the client's CDNID is added to it.
+	CDNLoop string
 }
 
 // Fetch sends a GET for a fill. The caller owns the context (a fill's is
@@ -44,6 +47,9 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 	}
 	h.Set("User-Agent", c.cfg.UserAgent)
 	h.Set("Via", "1.1 "+c.cfg.Via)
+	if loop := cdnLoop(fr.CDNLoop, c.cfg.CDNID); loop != "" {
+		h.Set("CDN-Loop", loop)
+	}
 	h.Set("Accept-Encoding", variant.FillAcceptEncoding(fr.AcceptEncoding))
 	if fr.Origin != "" {
 		h.Set("Origin", fr.Origin)
@@ -78,4 +84,15 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 func (c *Client) target(key string) string {
 	u := c.cfg.URL
 	return u.Scheme + "://" + u.Host + strings.TrimSuffix(u.EscapedPath(), "/") + key
+}
+
+// cdnLoop appends this edge's cdn-id to the CDN-Loop a request came with.
+func cdnLoop(upstream, id string) string {
+	switch {
+	case id == "":
+		return upstream
+	case upstream == "":
+		return id
+	}
+	return upstream + ", " + id
 }

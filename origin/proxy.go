@@ -28,6 +28,9 @@ func (c *Client) PassThrough(log *slog.Logger, onError func(*http.Request, error
 				pr.Out.Header[k] = vs
 			}
 			pr.Out.Header.Add("Via", "1.1 "+c.cfg.Via)
+			if c.cfg.CDNID != "" {
+				pr.Out.Header.Add("CDN-Loop", c.cfg.CDNID)
+			}
 		},
 		ModifyResponse: func(r *http.Response) error {
 			r.Header.Add("Via", "1.1 "+c.cfg.Via)

@@ -10,22 +10,24 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamedge/streamedge/internal/s3test"
 )
 
 var segment = []byte(strings.Repeat("\x47segment-bytes", 700)) // a TS-like body
 
 // s3Fixture starts versitygw with bucket "media" holding two objects.
 func s3Fixture(t *testing.T) string {
-	addr := startVersitygw(t)
-	s3Put(t, addr, "/media", nil)
-	s3Put(t, addr, "/media/vod/seg_1.ts", segment)
-	s3Put(t, addr, "/media/vod/a b+c(1).m3u8", []byte("#EXTM3U\n"))
+	addr := s3test.Start(t)
+	s3test.Put(t, addr, "/media", nil)
+	s3test.Put(t, addr, "/media/vod/seg_1.ts", segment)
+	s3test.Put(t, addr, "/media/vod/a b+c(1).m3u8", []byte("#EXTM3U\n"))
 	return addr
 }
 
 func newS3(t *testing.T, cfg S3Config) *Client {
 	t.Helper()
-	cfg.Bucket, cfg.Region = "media", gwRegion
+	cfg.Bucket, cfg.Region = "media", s3test.Region
 	cfg.Conn.Timeout, cfg.Conn.ResponseHeaderTimeout = 5*time.Second, 5*time.Second
 	c, err := NewS3(context.Background(), cfg)
 	if err != nil {
@@ -56,9 +58,9 @@ func fetchBody(t *testing.T, c *Client, fr FillRequest) (int, string) {
 // never reaches S3 (?acl would be another operation).
 func TestS3SignedFetchFromRealServer(t *testing.T) {
 	addr := s3Fixture(t)
-	path := newS3(t, S3Config{Endpoint: &url.URL{Scheme: "http", Host: addr}, PathStyle: true, AccessKeyID: gwAccess, SecretAccessKey: gwSecret})
+	path := newS3(t, S3Config{Endpoint: &url.URL{Scheme: "http", Host: addr}, PathStyle: true, AccessKeyID: s3test.Access, SecretAccessKey: s3test.Secret})
 	_, port, _ := net.SplitHostPort(addr)
-	vhost := newS3(t, S3Config{Endpoint: &url.URL{Scheme: "http", Host: gwDomain + ":" + port}, AccessKeyID: gwAccess, SecretAccessKey: gwSecret})
+	vhost := newS3(t, S3Config{Endpoint: &url.URL{Scheme: "http", Host: s3test.Domain + ":" + port}, AccessKeyID: s3test.Access, SecretAccessKey: s3test.Secret})
 	var hosts []string
 	dial := vhost.Transport().DialContext
 	vhost.Transport().DialContext = func(ctx context.Context, network, a string) (net.Conn, error) {
@@ -81,8 +83,8 @@ func TestS3SignedFetchFromRealServer(t *testing.T) {
 			}
 		})
 	}
-	if len(hosts) == 0 || !strings.HasPrefix(hosts[0], "media."+gwDomain+":") {
-		t.Errorf("virtual-hosted style dialed %v, want media.%s:port", hosts, gwDomain)
+	if len(hosts) == 0 || !strings.HasPrefix(hosts[0], "media."+s3test.Domain+":") {
+		t.Errorf("virtual-hosted style dialed %v, want media.%s:port", hosts, s3test.Domain)
 	}
 }
 
@@ -91,7 +93,7 @@ func TestS3SignedFetchFromRealServer(t *testing.T) {
 // above proves the signing.
 func TestS3WrongSignatureRefused(t *testing.T) {
 	addr := s3Fixture(t)
-	bad := newS3(t, S3Config{Endpoint: &url.URL{Scheme: "http", Host: addr}, PathStyle: true, AccessKeyID: gwAccess, SecretAccessKey: "not-the-secret"})
+	bad := newS3(t, S3Config{Endpoint: &url.URL{Scheme: "http", Host: addr}, PathStyle: true, AccessKeyID: s3test.Access, SecretAccessKey: "not-the-secret"})
 	if code, body := fetchBody(t, bad, FillRequest{Target: "/vod/seg_1.ts"}); code != http.StatusForbidden || !strings.Contains(body, "SignatureDoesNotMatch") {
 		t.Errorf("wrong secret: %d %q, want 403 SignatureDoesNotMatch", code, body)
 	}
@@ -110,15 +112,15 @@ func TestS3CredentialsFromEnvironment(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", dir+"/config")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", dir+"/credentials")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ACCESS_KEY_ID", gwAccess)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", gwSecret)
+	t.Setenv("AWS_ACCESS_KEY_ID", s3test.Access)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.Secret)
 	c := newS3(t, S3Config{Endpoint: &url.URL{Scheme: "http", Host: addr}, PathStyle: true})
 	if code, body := fetchBody(t, c, FillRequest{Target: "/vod/seg_1.ts"}); code != 200 || body != string(segment) {
 		t.Fatalf("GET with chain credentials: %d", code)
 	}
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	_, err := NewS3(context.Background(), S3Config{Bucket: "media", Region: gwRegion, Endpoint: &url.URL{Scheme: "http", Host: addr}, PathStyle: true})
+	_, err := NewS3(context.Background(), S3Config{Bucket: "media", Region: s3test.Region, Endpoint: &url.URL{Scheme: "http", Host: addr}, PathStyle: true})
 	if err == nil || !strings.Contains(err.Error(), "no AWS credentials") {
 		t.Errorf("NewS3 without credentials: %v", err)
 	}

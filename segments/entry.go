@@ -14,6 +14,7 @@ const (
 	FlagVaryAcceptEncoding
 	FlagManifest
 	FlagLive
+	FlagPrefetched // stored by a prefetch, before any viewer asked
 )
 
 // Meta is the metadata part of an entry.

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -15,11 +17,14 @@ import (
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/prefetch"
 )
 
 // config is everything the flags set.
 type config struct {
 	Origin            string
+	ConfigFile        string          // -config: origins and behaviors from an edge.yaml (distribution.go)
+	set               map[string]bool // the flags given on the command line
 	Listen            string
 	HTTP1             string // -listen's front end: fasthttp or net (front.go)
 	Admin             string
@@ -48,6 +53,7 @@ type config struct {
 	PassTTL           time.Duration
 	DrainTimeout      time.Duration
 	AccessLog         string
+	AccessLogFormat   string // json or cloudfront (edge.LogFormats)
 	LogLevel          string
 	DemoAssets        string
 	CacheFile         string
@@ -61,6 +67,8 @@ type config struct {
 	TLSCerts          fileList
 	TLSKeys           fileList
 	HTTP3             bool
+	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
+	Prefetch          int    // -prefetch: newest live segments per rendition fetched ahead
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -78,7 +86,8 @@ func defaults() config {
 		LLMaxHolders: llhls.DefaultMaxHolders, LLMaxPerPlaylist: llhls.DefaultMaxHoldersPerPlaylist,
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
-		AccessLog: "-", LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
+		AccessLog: "-", AccessLogFormat: edge.LogJSON, LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
+		Prefetch: edge.DefaultPrefetch,
 	}
 }
 
@@ -99,6 +108,8 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (config, error) {
 		fmt.Fprintf(stderr, "streamedge %s: unexpected argument %q\n", cmd, fs.Arg(0))
 		return c, errUsage
 	}
+	c.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { c.set[f.Name] = true })
 	if err := c.validate(); err != nil {
 		fmt.Fprintf(stderr, "streamedge %s: %v\n", cmd, err)
 		return c, errUsage
@@ -116,12 +127,14 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.Origin, "origin", c.Origin, "origin base URL, http(s)://host[:port][/path] (required for serve; the demo origin for demo)")
+	fs.StringVar(&c.ConfigFile, "config", c.ConfigFile, "serve the origins, origin groups and cache behaviors of this edge.yaml instead of -origin (reloaded on SIGHUP and `streamedge reload`)")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "address to serve clients on over plain HTTP (\"off\": HTTPS only, on -tls-listen)")
 	fs.StringVar(&c.HTTP1, "http1", c.HTTP1, "front end serving HTTP/1.1 (on -listen and -tls-listen): fasthttp or net")
 	fs.StringVar(&c.TLSListen, "tls-listen", c.TLSListen, "address to serve HTTPS on: HTTP/1.1 and HTTP/2 over TCP, HTTP/3 over UDP on the same port (empty: off)")
 	fs.Var(&c.TLSCerts, "tls-cert", "PEM certificate chain for -tls-listen; repeat the flag or separate with commas for several, chosen by SNI (the first is the default)")
 	fs.Var(&c.TLSKeys, "tls-key", "PEM private key of each -tls-cert, in the same order")
 	fs.BoolVar(&c.HTTP3, "http3", c.HTTP3, "also serve HTTP/3 (QUIC) on the -tls-listen port over UDP, advertised by Alt-Svc")
+	fs.StringVar(&c.CDNID, "cdn-id", c.CDNID, "this edge's id in CDN-Loop (RFC 8586), added to every origin request; a request already naming it is a loop of tiers and is refused with 508 (default: hostname:port of -listen)")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
@@ -129,6 +142,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.DefaultTTL, "default-ttl", c.DefaultTTL, "lifetime of cacheable responses without freshness information (CloudFront DefaultTTL)")
 	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
+	fs.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "newest segments per rendition a refreshed live playlist or MPD gets fetched ahead, so the first viewer hits (0: off; a behavior's media.prefetch wins)")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
 	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "an origin exchange making no progress this long is cut (no response headers, or no body bytes while the edge waits for them); a long transfer that keeps coming never is")
@@ -154,7 +168,8 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "on SIGTERM, how long in-flight requests may finish")
 	fs.StringVar(&c.CacheFile, "cache-file", c.CacheFile, "snapshot directory: the cache is loaded from it at start and saved to it at shutdown (warm restarts)")
 	fs.DurationVar(&c.CacheSaveInterval, "cache-save-interval", c.CacheSaveInterval, "also save the snapshot this often, so a crash loses at most this much (0: only at shutdown)")
-	fs.StringVar(&c.AccessLog, "access-log", c.AccessLog, "JSON access log: \"-\" for stdout, a file path, or \"off\"")
+	fs.StringVar(&c.AccessLog, "access-log", c.AccessLog, "access log, one line per request: \"-\" for stdout, a file path, or \"off\"")
+	fs.StringVar(&c.AccessLogFormat, "access-log-format", c.AccessLogFormat, "access-log format: json (one object per line) or cloudfront (CloudFront's standard log: W3C header, tab-separated fields)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	if cmd == "demo" {
 		fs.StringVar(&c.DemoAssets, "demo-assets", c.DemoAssets, "node_modules directory with hls.js and shaka-player for /demo/ (default player-test/browser/node_modules, also looked up next to bin/)")
@@ -171,12 +186,8 @@ func printUsage(cmd string, fs *flag.FlagSet, w io.Writer) {
 }
 
 func (c *config) validate() error {
-	if c.Origin == "" {
-		return errors.New("-origin is required")
-	}
-	u, err := url.Parse(c.Origin)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
+	if err := c.validateOrigin(); err != nil {
+		return err
 	}
 	if err := c.validateHTTP1(); err != nil {
 		return err
@@ -220,11 +231,17 @@ func (c *config) validate() error {
 			return fmt.Errorf("-%s %d: must not be negative", name, n)
 		}
 	}
+	if c.Prefetch < 0 || c.Prefetch > prefetch.MaxPerRendition {
+		return fmt.Errorf("-prefetch %d: 0 to %d", c.Prefetch, prefetch.MaxPerRendition)
+	}
 	if c.MaxURILength < 256 {
 		return fmt.Errorf("-max-uri-length %d: at least 256", c.MaxURILength)
 	}
 	if !(c.RateLimit >= 0) {
 		return fmt.Errorf("-rate-limit %v: must not be negative", c.RateLimit)
+	}
+	if err := edge.CheckLogFormat(c.AccessLogFormat); err != nil || c.AccessLogFormat == "" {
+		return fmt.Errorf("-access-log-format %q: want %s", c.AccessLogFormat, strings.Join(edge.LogFormats, " or "))
 	}
 	if c.Pprof != "auto" && c.Pprof != "on" && c.Pprof != "off" {
 		return fmt.Errorf("-pprof %q: want auto, on or off", c.Pprof)
@@ -256,4 +273,38 @@ func (c *config) maxFillBytes() int64 {
 		return int64(c.MaxFillBytes)
 	}
 	return max(int64(c.CacheSize)/4, int64(c.MaxObjectSize))
+}
+
+// validateOrigin: -origin or -config, and never a flag the file also sets.
+func (c *config) validateOrigin() error {
+	if c.ConfigFile != "" {
+		return c.checkConfigFlags()
+	}
+	if c.Origin == "" {
+		return errors.New("-origin (or -config) is required")
+	}
+	u, err := url.Parse(c.Origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("-origin %q: want http(s)://host[:port]", c.Origin)
+	}
+	return nil
+}
+
+// cdnID is -cdn-id, or this host's name and the client port: unique per
+// edge process on a host, so two tiers on one machine do not refuse each
+// other.
+func (c *config) cdnID(ln net.Listener) string {
+	if c.CDNID != "" {
+		return c.CDNID
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "streamedge"
+	}
+	if ln != nil {
+		if _, port, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+			return host + ":" + port
+		}
+	}
+	return host
 }

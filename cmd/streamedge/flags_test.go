@@ -15,7 +15,7 @@ func TestParseFlagsRefusesBadInput(t *testing.T) {
 		want string // in the one stderr line
 	}{
 		{"unknown_flag", []string{"-origin", "http://o", "-bogus"}, "flag provided but not defined: -bogus"},
-		{"missing_origin", nil, "-origin is required"},
+		{"missing_origin", nil, "-origin (or -config) is required"},
 		{"origin_scheme", []string{"-origin", "ftp://o"}, "want http(s)://host[:port]"},
 		{"origin_no_host", []string{"-origin", "http://"}, "want http(s)://host[:port]"},
 		{"cache_too_small", []string{"-origin", "http://o", "-cache-size", "16MiB"}, "-cache-size 16MiB: at least 128MiB"},

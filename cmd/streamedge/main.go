@@ -4,7 +4,9 @@
 //
 //	streamedge serve -origin http://packager:8080 [flags]
 //	streamedge demo  [flags]     the edge and the demo page in front of the demo origin (make demo)
-//	streamedge check -config edge.yaml   validate a configuration file (serving from it comes next)
+//	streamedge serve -config edge.yaml  [flags]   origins, groups and cache behaviors from a file
+//	streamedge check -config edge.yaml   validate a configuration file
+//	streamedge reload [-admin ADDR]      reload a running edge's configuration file
 //	streamedge version
 package main
 
@@ -28,7 +30,9 @@ const usage = `streamedge: a streaming-media (HLS/DASH) edge cache
 Usage:
   streamedge serve -origin URL [flags]   serve the origin's media through the cache
   streamedge demo [-origin URL] [flags]   the demo page and the demo origin (bin/player-test origin) through the cache
+  streamedge serve -config FILE [flags]  serve an edge.yaml's origins and cache behaviors
   streamedge check -config FILE         validate an edge.yaml (line:column for every problem)
+  streamedge reload [-admin ADDR]        reload a running edge's -config file (as SIGHUP does)
   streamedge version                     print the version
 
 Run 'streamedge serve -h' for the flags.
@@ -71,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return demo(ctx, cfg, stdout, stderr)
 	case "check":
 		return check(args[1:], stdout, stderr)
+	case "reload":
+		return reloadCommand(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "streamedge %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil
@@ -78,6 +84,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, check, version)\n", args[0])
+	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, check, reload, version)\n", args[0])
 	return errUsage
 }

@@ -38,8 +38,10 @@ type app struct {
 	ln       net.Listener // clients; nil with -listen off
 	tls      *tlsFront    // -tls-listen: HTTPS, HTTP/2, HTTP/3 (front.go); nil when off
 	front    *tlsfront.Metrics
-	adminLn  net.Listener // nil when -admin off
-	oc       *origin.Client
+	adminLn  net.Listener   // nil when -admin off
+	oc       *origin.Client // flag mode: -origin
+	dist     *dist          // -config: the file's distribution (distribution.go)
+	cdnID    string         // this edge in CDN-Loop (-cdn-id)
 	store    *segments.Store
 	saver    *saver
 	reg      *prometheus.Registry
@@ -47,6 +49,7 @@ type app struct {
 	handler  http.Handler
 	fast     *fastFront // h-fast: -listen on fasthttp; nil: net/http (front.go)
 	ready    atomic.Bool
+	cmcdView http.Handler // the edge's CMCD sessions (cmcd.go)
 	closeLog func()
 }
 
@@ -90,34 +93,34 @@ func newApp(c config, stdout, stderr io.Writer, wrap []wrapper) (*app, error) {
 
 func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	c := a.cfg
-	u, _ := url.Parse(c.Origin)
-	var err error
-	a.oc, err = origin.New(origin.Config{URL: u, DialTimeout: c.OriginDialTimeout, ResponseHeaderTimeout: c.OriginHeaderTime,
-		Timeout: c.OriginTimeout, InsecureSkipVerify: c.OriginInsecure, MaxFills: c.OriginMaxFills})
+	a.reg = newRegistry()
+	a.cdnID = c.cdnID(a.ln)
+	ecfg, err := a.wireOrigins()
 	if err != nil {
-		return fmt.Errorf("-origin: %w", err)
+		return err
 	}
 	accessLog, closeLog, err := openAccessLog(c.AccessLog, stdout)
 	if err != nil {
 		return err
 	}
 	a.closeLog = closeLog
-	a.reg = newRegistry()
 	storeCfg := storeConfig(c)
 	store, loaded := warmStore(c.CacheFile, storeCfg, a.log)
 	a.store, a.saver = store, newSaver(c.CacheFile, store, a.log, a.reg, loaded)
-	h, err := edge.New(edge.Config{
-		Store: store, Origin: a.oc, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
-		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
-			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError},
-		MaxObjectSize: int64(c.MaxObjectSize), PassTTL: c.PassTTL, ClientWriteTimeout: c.ClientWriteTime,
-		MaxFills: c.MaxFills, MaxFillBytes: c.maxFillBytes(), FillWait: c.FillWait,
-		LLHLS:    llhls.Config{MaxHolders: c.LLMaxHolders, MaxHoldersPerPlaylist: c.LLMaxPerPlaylist},
-		Registry: a.reg, AccessLog: accessLog, Logger: a.log,
-	})
+	ecfg.Store = store
+	ecfg.MaxObjectSize, ecfg.PassTTL, ecfg.ClientWriteTimeout = int64(c.MaxObjectSize), c.PassTTL, c.ClientWriteTime
+	ecfg.MaxFills, ecfg.MaxFillBytes, ecfg.FillWait = c.MaxFills, c.maxFillBytes(), c.FillWait
+	ecfg.LLHLS = llhls.Config{MaxHolders: c.LLMaxHolders, MaxHoldersPerPlaylist: c.LLMaxPerPlaylist}
+	ecfg.Registry, ecfg.AccessLog, ecfg.Logger, ecfg.CDNID = a.reg, accessLog, a.log, a.cdnID
+	ecfg.AccessLogFormat, ecfg.EdgeLocation = c.AccessLogFormat, edgeLocation() // accesslog.go
+	h, err := edge.New(ecfg)
 	if err != nil {
 		return err
 	}
+	if a.dist != nil {
+		a.dist.handler = h // reloads swap its routes
+	}
+	a.cmcdView = h.CMCDSessions()
 	a.limits = limits.Config{MaxConns: c.MaxConns, MaxConnsPerIP: c.MaxConnsPerIP, MaxURILength: c.MaxURILength,
 		MaxHeaderBytes: int(c.MaxHeaderBytes), RatePerIP: c.RateLimit, RateBurst: c.RateBurst}
 	lm, err := limits.NewMetrics(a.reg)
@@ -163,8 +166,11 @@ func (a *app) run(ctx context.Context, ready func(edgeAddr, adminAddr string)) e
 	saveCtx, stopSaving := context.WithCancel(context.Background())
 	defer stopSaving()
 	go a.saver.every(saveCtx, c.CacheSaveInterval)
+	if a.dist != nil {
+		a.dist.onSIGHUP(saveCtx) // until the drain starts
+	}
 	a.ready.Store(true)
-	a.log.Info("streamedge serving", "listen", a.edgeAddr(), "tls_listen", a.tls.addr(), "http1", a.http1(), "origin", c.Origin, "admin", a.adminAddr(),
+	a.log.Info("streamedge serving", "listen", a.edgeAddr(), "tls_listen", a.tls.addr(), "http1", a.http1(), "origin", c.Origin, "config", c.ConfigFile, "admin", a.adminAddr(),
 		"cache_size", c.CacheSize.String(), "version", version)
 	if ready != nil {
 		ready(a.edgeAddr(), a.adminAddr())
@@ -208,6 +214,9 @@ func (a *app) close() {
 	if a.oc != nil {
 		a.oc.Close()
 	}
+	if a.dist != nil {
+		a.dist.close()
+	}
 	a.closeLog()
 }
 
@@ -226,13 +235,17 @@ func (a *app) adminMux() http.Handler {
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
+	a.cmcdRoutes(mux) // /cmcd/sessions (cmcd.go)
+	if a.dist != nil {
+		mux.HandleFunc("/-/reload", a.dist.reloadHandler)
+	}
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !a.ready.Load() {
 			http.Error(w, "not ready: starting or draining", http.StatusServiceUnavailable)
 			return
 		}
-		if err := a.oc.Ping(r.Context()); err != nil {
+		if err := a.pingOrigins(r.Context()); err != nil {
 			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
@@ -298,4 +311,36 @@ func openAccessLog(dest string, stdout io.Writer) (io.Writer, func(), error) {
 	}
 	lw := edge.NewLogWriter(f, 100*time.Millisecond)
 	return lw, func() { _ = lw.Close(); _ = f.Close() }, nil
+}
+
+// wireOrigins makes the edge's origins: the file's distribution with
+// -config, else the one -origin as the default route.
+func (a *app) wireOrigins() (edge.Config, error) {
+	c := a.cfg
+	if c.ConfigFile != "" {
+		d, err := newDist(c.ConfigFile, c, a.cdnID, a.reg, a.log)
+		if err != nil {
+			return edge.Config{}, err
+		}
+		a.dist = d
+		return edge.Config{Routes: d.cur.Load().Routes}, nil
+	}
+	u, _ := url.Parse(c.Origin)
+	oc, err := origin.New(origin.Config{URL: u, DialTimeout: c.OriginDialTimeout, ResponseHeaderTimeout: c.OriginHeaderTime,
+		Timeout: c.OriginTimeout, InsecureSkipVerify: c.OriginInsecure, MaxFills: c.OriginMaxFills, CDNID: a.cdnID})
+	if err != nil {
+		return edge.Config{}, fmt.Errorf("-origin: %w", err)
+	}
+	a.oc = oc
+	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
+		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
+			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}}, nil
+}
+
+// pingOrigins is /readyz's origin check.
+func (a *app) pingOrigins(ctx context.Context) error {
+	if a.dist != nil {
+		return a.dist.ping(ctx)
+	}
+	return a.oc.Ping(ctx)
 }

@@ -1,0 +1,95 @@
+package distribution
+
+import (
+	"fmt"
+
+	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/config"
+	"github.com/streamedge/streamedge/edge"
+)
+
+// buildRoutes makes one route per behavior, in order, and the default.
+func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, error) {
+	if err := unsupported(f); err != nil {
+		return nil, err
+	}
+	def, err := d.route("*", f.DefaultBehavior, opt)
+	if err != nil {
+		return nil, err
+	}
+	ordered := make([]edge.PathRoute, len(f.Behaviors))
+	for i, b := range f.Behaviors {
+		rt, err := d.route(b.Path, &b.BehaviorSettings, opt)
+		if err != nil {
+			return nil, err
+		}
+		ordered[i] = edge.PathRoute{Pattern: b.Path, Route: rt}
+	}
+	return edge.NewRoutes(def, ordered...)
+}
+
+// route is one behavior as the edge applies it.
+func (d *Distribution) route(name string, b *config.BehaviorSettings, opt Options) (*edge.Route, error) {
+	m := d.origins[b.Origin]
+	if m == nil {
+		return nil, fmt.Errorf("behavior %s: unknown origin %q", name, b.Origin)
+	}
+	keys, err := keyConfig(b.CachePolicy)
+	if err != nil {
+		return nil, fmt.Errorf("behavior %s: %w", name, err)
+	}
+	pol := opt.Policy
+	ttls := b.CachePolicy.TTLs()
+	pol.DefaultTTL, pol.TTLs = ttls.Default, &ttls
+	pol.NoLiveClamp = b.Media.LiveClamp != nil && !*b.Media.LiveClamp
+	prefetch := opt.Prefetch
+	if b.Media.Prefetch != nil {
+		prefetch = int(*b.Media.Prefetch)
+	}
+	return &edge.Route{
+		Name: name, OriginName: b.Origin, Origin: m.origin,
+		Keys: cachekey.New(keys), Policy: pol,
+		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch,
+	}, nil
+}
+
+// keyConfig is the cache policy's key: which query strings enter it.
+func keyConfig(p config.CachePolicy) (cachekey.Config, error) {
+	var c cachekey.Config
+	switch q := p.QueryStrings; q.Behavior {
+	case "none":
+		c.IgnoreQuery = []string{"*"}
+	case "all":
+	case "allExcept":
+		c.IgnoreQuery = q.Names
+	default:
+		return c, fmt.Errorf("cache_policy.query_strings.behavior %s: not supported yet", q.Behavior)
+	}
+	if p.Headers.Behavior != "none" || p.Cookies.Behavior != "none" {
+		return c, fmt.Errorf("cache_policy: headers and cookies in the cache key are not supported yet")
+	}
+	return c, nil
+}
+
+// unsupported refuses what the file can say but the edge does not do yet,
+// rather than serving without it.
+func unsupported(f *config.File) error {
+	if len(f.CustomErrorResponses) > 0 {
+		return fmt.Errorf("custom_error_responses: not supported yet")
+	}
+	for _, b := range append([]*config.BehaviorSettings{f.DefaultBehavior}, settings(f.Behaviors)...) {
+		switch {
+		case b.ResponseHeadersPolicy != "":
+			return fmt.Errorf("response_headers_policy: not supported yet")
+		}
+	}
+	return nil
+}
+
+func settings(bs []*config.Behavior) []*config.BehaviorSettings {
+	out := make([]*config.BehaviorSettings, len(bs))
+	for i, b := range bs {
+		out[i] = &b.BehaviorSettings
+	}
+	return out
+}
