@@ -3,6 +3,7 @@ package edge
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,9 +50,10 @@ func (x *exchange) holdCtx() context.Context {
 	return x.r.Context()
 }
 
-// woke records how long a held request waited.
+// woke records how long a held request waited (once; not for one
+// answered without holding).
 func (x *exchange) woke(now time.Time) {
-	if x.ll != nil && x.ll.held == 0 {
+	if x.ll != nil && x.ll.holder != nil && x.ll.held == 0 {
 		x.ll.held = max(now.Sub(x.ll.start), time.Microsecond)
 	}
 }
@@ -71,26 +73,46 @@ func (h *Handler) serveLL(x *exchange) bool {
 	if !d.Blocking() {
 		return false // _HLS_skip alone: a delta update, keyed and cached on its own
 	}
-	now := h.now()
-	x.ll = &llExchange{d: d, rendition: llhls.Rendition(x.key), start: now}
+	x.ll = &llExchange{d: d, rendition: llhls.Rendition(x.key), start: h.now()}
 	snap := h.ll.Lookup(x.ll.rendition, d.Skip)
+	if !h.llAnswerNow(x, snap) {
+		h.llHold(x, snap)
+	}
+	return true
+}
+
+// llAnswerNow answers what needs no wait: an ended playlist (directives
+// ignored), a playlist that already has what is asked, a request too far
+// ahead of it (400).
+func (h *Handler) llAnswerNow(x *exchange, snap *llhls.Snapshot) bool {
+	d := x.ll.d
 	if full := h.ll.Lookup(x.ll.rendition, llhls.SkipNone); full != nil && full.State.Ended {
 		h.llAnswer(x, full, llEnded)
 		return true
 	}
 	switch {
-	case snap != nil && snap.State.Has(d):
+	case snap == nil:
+		return false
+	case snap.State.Has(d):
 		h.llAnswer(x, snap, llImmediate)
-		return true
-	case snap != nil && snap.State.TooFar(d, snap.Age(now)):
-		h.llRefuse(x, errTooFar(d, snap), "too_far")
-		return true
+	case snap.State.TooFar(d, snap.Age(x.ll.start)):
+		h.llRefuse(x, fmt.Errorf("%w: _HLS_msn=%d is more than two segments past %d",
+			failure.ErrBadDirective, d.MSN, snap.State.LastMSN), "too_far")
+	default:
+		return false
 	}
-	holder, err := h.ll.Hold(x.r.Context(), x.ll.rendition, d, h.ll.Limit(snap))
+	return true
+}
+
+// llHold registers the request as a holder and joins its key's fill (or
+// store entry); the wait ends on the fill, a newer playlist, the hold limit
+// or the client leaving.
+func (h *Handler) llHold(x *exchange, snap *llhls.Snapshot) {
+	holder, err := h.ll.Hold(x.r.Context(), x.ll.rendition, x.ll.d, h.ll.Limit(snap))
 	if err != nil {
 		x.ll = nil
 		h.llRefuse(x, err, "holders")
-		return true
+		return
 	}
 	defer holder.Leave()
 	x.ll.holder = holder
@@ -99,12 +121,6 @@ func (h *Handler) serveLL(x *exchange) bool {
 		h.serveCached(x)
 	}
 	h.llEnd(x)
-	return true
-}
-
-func errTooFar(d llhls.Directives, s *llhls.Snapshot) error {
-	return errors.Join(failure.ErrBadDirective, errors.New("_HLS_msn="+strconv.FormatInt(d.MSN, 10)+
-		" is more than two segments past "+strconv.FormatInt(s.State.LastMSN, 10)))
 }
 
 // llEnd counts how a held request that went to its fill ended.
@@ -147,7 +163,6 @@ func (h *Handler) answerHeld(x *exchange) bool {
 func (h *Handler) llAnswer(x *exchange, s *llhls.Snapshot, reason string) {
 	x.ll.reason = reason
 	h.llm.releases.WithLabelValues(reason).Inc()
-	x.woke(x.ll.start)
 	h.serveSnapshot(x, s, resultHit)
 }
 
