@@ -74,30 +74,35 @@ func (h *Handler) serveLL(x *exchange) bool {
 		return false // _HLS_skip alone: a delta update, keyed and cached on its own
 	}
 	x.ll = &llExchange{d: d, rendition: llhls.Rendition(x.key), start: h.now()}
-	snap := h.ll.Lookup(x.ll.rendition, d.Skip)
-	if !h.llAnswerNow(x, snap) {
+	snap, full := h.ll.Lookup(x.ll.rendition, d.Skip), h.ll.Lookup(x.ll.rendition, llhls.SkipNone)
+	if !h.llAnswerNow(x, snap, full) {
+		if snap == nil {
+			snap = full // a delta request's limits come from the full playlist until a delta is kept
+		}
 		h.llHold(x, snap)
 	}
 	return true
 }
 
 // llAnswerNow answers what needs no wait: an ended playlist (directives
-// ignored), a playlist that already has what is asked, a request too far
-// ahead of it (400).
-func (h *Handler) llAnswerNow(x *exchange, snap *llhls.Snapshot) bool {
+// ignored), a playlist of the request's skip mode that already has what is
+// asked, a request too far ahead of the freshest playlist (400). snap is
+// the freshest playlist of the request's skip mode, full the freshest full
+// one (the same for a request without _HLS_skip).
+func (h *Handler) llAnswerNow(x *exchange, snap, full *llhls.Snapshot) bool {
 	d := x.ll.d
-	if full := h.ll.Lookup(x.ll.rendition, llhls.SkipNone); full != nil && full.State.Ended {
-		h.llAnswer(x, full, llEnded)
-		return true
+	ref := snap
+	if ref == nil || full != nil && full.State.Newer(ref.State) {
+		ref = full
 	}
 	switch {
-	case snap == nil:
-		return false
-	case snap.State.Has(d):
+	case full != nil && full.State.Ended:
+		h.llAnswer(x, full, llEnded)
+	case snap != nil && snap.State.Has(d):
 		h.llAnswer(x, snap, llImmediate)
-	case snap.State.TooFar(d, snap.Age(x.ll.start)):
+	case ref != nil && ref.State.TooFar(d, ref.Age(x.ll.start)):
 		h.llRefuse(x, fmt.Errorf("%w: _HLS_msn=%d is more than two segments past %d",
-			failure.ErrBadDirective, d.MSN, snap.State.LastMSN), "too_far")
+			failure.ErrBadDirective, d.MSN, ref.State.LastMSN), "too_far")
 	default:
 		return false
 	}

@@ -101,6 +101,7 @@ func TestLLHLSRefusesImpossibleDirectives(t *testing.T) {
 		{"part not decimal", fmt.Sprintf("_HLS_msn=%d&_HLS_part=-1", msn)},
 		{"skip unknown", fmt.Sprintf("_HLS_msn=%d&_HLS_skip=NO", msn)},
 		{"more than two segments past the end", fmt.Sprintf("_HLS_msn=%d", msn-1+4)},
+		{"a delta update more than two segments past the full playlist's end", fmt.Sprintf("_HLS_msn=%d&_HLS_skip=YES", msn-1+4)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.get(t, http.MethodGet, llBase+"240p/index.m3u8?"+tc.query)
@@ -114,8 +115,8 @@ func TestLLHLSRefusesImpossibleDirectives(t *testing.T) {
 			t.Errorf("a refused request reached the origin: %s", uri)
 		}
 	}
-	if got := value(t, e.h.llm.refusals.WithLabelValues("400", "too_far")); got != 1 {
-		t.Errorf("refusals{400,too_far} = %v, want 1", got)
+	if got := value(t, e.h.llm.refusals.WithLabelValues("400", "too_far")); got != 2 {
+		t.Errorf("refusals{400,too_far} = %v, want 2", got)
 	}
 	// Two past the end is a valid request: held, not refused.
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
