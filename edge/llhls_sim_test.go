@@ -18,11 +18,15 @@ import (
 // 200 LL-HLS players (the simulator's LL mode: blocking reloads, preload
 // hints, delta updates) play the player-test origin through the edge: the
 // origin sees one request per (playlist, msn, part, skip) and per part, and
-// no player stalls.
+// no player stalls. On both front ends.
 func TestLLHLSSimulatorThroughTheEdgeOneOriginRequestPerPart(t *testing.T) {
 	if testing.Short() {
-		t.Skip("200 players for 8 s")
+		t.Skip("200 players for 6 s per front end")
 	}
+	onFronts(t, simThroughTheEdge)
+}
+
+func simThroughTheEdge(t *testing.T) {
 	var off atomic.Int64
 	o := testorigin.New(testorigin.Options{Now: func() time.Time { return time.Now().Add(time.Duration(off.Load())) }})
 	off.Store(int64(20 * time.Second)) // a full window: delta updates skip
@@ -38,7 +42,7 @@ func TestLLHLSSimulatorThroughTheEdgeOneOriginRequestPerPart(t *testing.T) {
 	e := newTestEdge(t, srv.URL, edgeOpts{})
 	const players = 200
 	rep, err := sim.Run(context.Background(), sim.Config{URL: e.URL + llBase + "master.m3u8", Players: players,
-		Duration: 8 * time.Second, Ramp: time.Second, Player: sim.PlayerConfig{LowLatency: sim.LLOn, Validate: true}})
+		Duration: 6 * time.Second, Ramp: time.Second, Player: sim.PlayerConfig{LowLatency: sim.LLOn, Validate: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
