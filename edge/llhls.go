@@ -36,6 +36,7 @@ type llExchange struct {
 	d         llhls.Directives
 	rendition string
 	holder    *llhls.Holder
+	limit     time.Duration // how long it may be held (3 × TD)
 	start     time.Time
 	held      time.Duration // access log held_ms
 	reason    string
@@ -113,7 +114,8 @@ func (h *Handler) llAnswerNow(x *exchange, snap, full *llhls.Snapshot) bool {
 // store entry); the wait ends on the fill, a newer playlist, the hold limit
 // or the client leaving.
 func (h *Handler) llHold(x *exchange, snap *llhls.Snapshot) {
-	holder, err := h.ll.Hold(x.r.Context(), x.ll.rendition, x.ll.d, h.ll.Limit(snap))
+	x.ll.limit = h.ll.Limit(snap)
+	holder, err := h.ll.Hold(x.r.Context(), x.ll.rendition, x.ll.d, x.ll.limit)
 	if err != nil {
 		x.ll = nil
 		h.llRefuse(x, err, "holders")
@@ -193,7 +195,7 @@ func (h *Handler) llFillSpec(x *exchange, spec *fillSpec) {
 	case h.ll == nil:
 	case x.ll != nil && x.ll.holder != nil:
 		spec.llBlocking = true
-		spec.llHold = h.ll.Limit(h.ll.Lookup(x.ll.rendition, x.ll.d.Skip))
+		spec.llHold = x.ll.limit
 	default:
 		p, _, _ := strings.Cut(x.key, "?")
 		spec.llHold = h.ll.HintHold(p)
