@@ -28,8 +28,9 @@ var DefaultExcluded = []string{"CMCD"}
 // the bare playlist would answer every player with whatever came first).
 var llDirectives = map[string]bool{"_HLS_msn": true, "_HLS_part": true, "_HLS_skip": true}
 
-// SignedURLParams are CloudFront's signed-URL parameters, for -ignore-query.
-var SignedURLParams = []string{"Expires", "Policy", "Signature", "Key-Pair-Id"}
+// SignedURLParams are CloudFront's signed-URL parameters, for -ignore-query
+// and for the routes that verify signatures (Excluding).
+var SignedURLParams = []string{"Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"}
 
 // Config bounds and shapes keys.
 type Config struct {
@@ -62,6 +63,22 @@ func New(cfg Config) *Builder {
 		b.exclude[n] = true
 	}
 	return b
+}
+
+// Excluding returns a Builder like b that also drops the named query
+// parameters (a route that verifies signed URLs drops SignedURLParams: the
+// signature was checked, and every viewer's URL is one object).
+func (b *Builder) Excluding(names ...string) *Builder {
+	c := *b
+	c.exclude = make(map[string]bool, len(b.exclude)+len(names))
+	for n := range b.exclude {
+		c.exclude[n] = true
+	}
+	for _, n := range names {
+		c.exclude[n] = true
+		c.ignoreAll = c.ignoreAll || n == "*"
+	}
+	return &c
 }
 
 // Key returns the cache key of r; HEAD and GET share keys.

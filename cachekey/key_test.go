@@ -110,3 +110,15 @@ func FuzzKey(f *testing.F) {
 		}
 	})
 }
+
+func TestExcludingAddsToTheBuildersExclusions(t *testing.T) {
+	base := New(Config{IgnoreQuery: []string{"utm"}})
+	b := base.Excluding(SignedURLParams...)
+	const q = "Policy=p&Signature=s&Key-Pair-Id=K&Hash-Algorithm=SHA256&utm=1&CMCD=x&v=1"
+	if k, _ := b.FromTarget("/a.ts", q); k != "/a.ts?v=1" {
+		t.Fatalf("key = %q, want /a.ts?v=1", k)
+	}
+	if k, _ := base.FromTarget("/a.ts", q); k == "/a.ts?v=1" {
+		t.Fatal("Excluding changed the original builder")
+	}
+}

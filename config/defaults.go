@@ -64,6 +64,9 @@ func applyDefaults(f *File) {
 			e.ErrorCachingMinTTL = &d
 		}
 	}
+	if f.Invalidation != nil {
+		f.Invalidation.defaults()
+	}
 	for _, p := range f.ResponseHeadersPolicies {
 		if p != nil && p.CORS != nil && p.CORS.AllowMethods == nil {
 			p.CORS.AllowMethods = []string{"GET", "HEAD"}
@@ -95,6 +98,11 @@ func (s *BehaviorSettings) defaults() {
 	if s.Media.LiveClamp == nil {
 		on := true
 		s.Media.LiveClamp = &on
+	}
+	s.signingDefaults()
+	if s.Compress == nil {
+		on := true
+		s.Compress = &on
 	}
 	s.CachePolicy.defaults()
 	for _, k := range []*KeyItems{&s.CachePolicy.QueryStrings, &s.CachePolicy.Headers, &s.CachePolicy.Cookies,

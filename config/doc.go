@@ -1,7 +1,10 @@
 // Package config loads edge.yaml, the configuration file a CloudFront user
 // writes instead of one -origin flag: origins (HTTP(S) and S3), origin
 // groups, ordered cache behaviors with cache policies, custom error
-// responses and response headers policies.
+// responses, response headers policies, the trusted public keys and key
+// groups a behavior's signed URLs are checked against (signing.go: PEM
+// parsed at load, errors at the key's line), and the invalidation API's
+// access keys and bounds (invalidation.go).
 //
 // In the request path it comes before everything: it decides which origin,
 // cache key dimensions and TTL policy each path gets. Today it is used by

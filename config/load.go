@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -45,7 +46,7 @@ func Parse(name string, data []byte) (*File, error) {
 		}
 	}
 	applyDefaults(f)
-	v := &validator{f: f}
+	v := &validator{f: f, dir: filepath.Dir(name)}
 	v.file()
 	if len(v.probs) == 0 {
 		return f, nil

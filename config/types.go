@@ -10,6 +10,10 @@ type File struct {
 	DefaultBehavior         *BehaviorSettings         `yaml:"default_behavior"` // path `*`, required
 	CustomErrorResponses    []*ErrorResponse          `yaml:"custom_error_responses"`
 	ResponseHeadersPolicies map[string]*HeadersPolicy `yaml:"response_headers_policies"`
+	PublicKeys              map[string]*PublicKey     `yaml:"public_keys"` // signed URLs: trusted keys (signing.go)
+	KeyGroups               map[string][]string       `yaml:"key_groups"`  // key group → names in public_keys
+	// Invalidation is the invalidation API's keys and bounds (invalidation.go).
+	Invalidation *Invalidation `yaml:"invalidation"`
 }
 
 // Connection is what every origin kind has: timeouts and limits.
@@ -67,6 +71,11 @@ type BehaviorSettings struct {
 	Media                 Media         `yaml:"media"`
 	ViewerProtocol        string        `yaml:"viewer_protocol"`         // allow-all (default), redirect-to-https, https-only
 	ResponseHeadersPolicy string        `yaml:"response_headers_policy"` // a name in response_headers_policies
+	TrustedKeyGroups      []string      `yaml:"trusted_key_groups"`      // names in key_groups: requests must be signed
+	SignedManifests       *bool         `yaml:"signed_manifests"`        // default true with trusted_key_groups
+	// Compress serves manifests and text types compressed (CloudFront's
+	// Compress, edge.Route.Compress); default true.
+	Compress *bool `yaml:"compress"`
 }
 
 // CachePolicy is CloudFront's cache policy: TTLs and the cache key.

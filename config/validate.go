@@ -13,6 +13,7 @@ import (
 // validator collects every semantic problem with its place in the document.
 type validator struct {
 	f     *File
+	dir   string // the file's directory (pem_file paths are relative to it)
 	probs []problem
 }
 
@@ -38,8 +39,11 @@ func (v *validator) file() {
 	for _, name := range sortedKeys(v.f.OriginGroups) {
 		v.group(path{"origin_groups", name}, v.f.OriginGroups[name])
 	}
+	v.publicKeys()
+	v.keyGroups()
 	v.behaviors()
 	v.errorResponses()
+	v.invalidation()
 	for _, name := range sortedKeys(v.f.ResponseHeadersPolicies) {
 		v.headersPolicy(path{"response_headers_policies", name}, v.f.ResponseHeadersPolicies[name])
 	}

@@ -66,6 +66,7 @@ func (v *validator) settings(at path, s *BehaviorSettings) {
 	if !slices.Contains(viewerProtocols, s.ViewerProtocol) {
 		v.add(at.key("viewer_protocol"), "%q: want allow-all, redirect-to-https or https-only", s.ViewerProtocol)
 	}
+	v.signing(at, s)
 	if p := s.ResponseHeadersPolicy; p != "" && v.f.ResponseHeadersPolicies[p] == nil {
 		v.add(at.key("response_headers_policy"), "unknown response headers policy %q (known: %s)", p, orNone(sortedKeys(v.f.ResponseHeadersPolicies)))
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/edge"
+	"github.com/streamedge/streamedge/headerspolicy"
 )
 
 // buildRoutes makes one route per behavior, in order, and the default.
@@ -13,13 +14,17 @@ func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, e
 	if err := unsupported(f); err != nil {
 		return nil, err
 	}
-	def, err := d.route("*", f.DefaultBehavior, opt)
+	headers, err := headerspolicy.Compile(f) // each named policy once, shared by its behaviors
+	if err != nil {
+		return nil, err
+	}
+	def, err := d.route(f, "*", f.DefaultBehavior, opt, headers)
 	if err != nil {
 		return nil, err
 	}
 	ordered := make([]edge.PathRoute, len(f.Behaviors))
 	for i, b := range f.Behaviors {
-		rt, err := d.route(b.Path, &b.BehaviorSettings, opt)
+		rt, err := d.route(f, b.Path, &b.BehaviorSettings, opt, headers)
 		if err != nil {
 			return nil, err
 		}
@@ -29,7 +34,7 @@ func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, e
 }
 
 // route is one behavior as the edge applies it.
-func (d *Distribution) route(name string, b *config.BehaviorSettings, opt Options) (*edge.Route, error) {
+func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSettings, opt Options, headers map[string]*headerspolicy.Policy) (*edge.Route, error) {
 	m := d.origins[b.Origin]
 	if m == nil {
 		return nil, fmt.Errorf("behavior %s: unknown origin %q", name, b.Origin)
@@ -46,10 +51,16 @@ func (d *Distribution) route(name string, b *config.BehaviorSettings, opt Option
 	if b.Media.Prefetch != nil {
 		prefetch = int(*b.Media.Prefetch)
 	}
+	signed, err := signing(f, b)
+	if err != nil {
+		return nil, fmt.Errorf("behavior %s: trusted_key_groups: %w", name, err)
+	}
 	return &edge.Route{
 		Name: name, OriginName: b.Origin, Origin: m.origin,
 		Keys: cachekey.New(keys), Policy: pol,
-		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch,
+		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch, Signed: signed,
+		Headers:  headers[b.ResponseHeadersPolicy], // nil for none
+		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
 	}, nil
 }
 
@@ -77,19 +88,5 @@ func unsupported(f *config.File) error {
 	if len(f.CustomErrorResponses) > 0 {
 		return fmt.Errorf("custom_error_responses: not supported yet")
 	}
-	for _, b := range append([]*config.BehaviorSettings{f.DefaultBehavior}, settings(f.Behaviors)...) {
-		switch {
-		case b.ResponseHeadersPolicy != "":
-			return fmt.Errorf("response_headers_policy: not supported yet")
-		}
-	}
 	return nil
-}
-
-func settings(bs []*config.Behavior) []*config.BehaviorSettings {
-	out := make([]*config.BehaviorSettings, len(bs))
-	for i, b := range bs {
-		out[i] = &b.BehaviorSettings
-	}
-	return out
 }

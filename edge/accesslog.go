@@ -10,7 +10,8 @@ import (
 	"github.com/streamedge/streamedge/cmcd"
 )
 
-// accessRecord is one access-log line.
+// accessRecord is one access-log line. invalidated is true when the stored
+// copy was removed by an invalidation (so the request missed).
 type accessRecord struct {
 	Time       string    `json:"time"`
 	Client     string    `json:"client"`
@@ -26,7 +27,14 @@ type accessRecord struct {
 	Proto      string    `json:"proto"`              // the client's protocol: HTTP/1.1, HTTP/2.0, HTTP/3.0
 	Front      string    `json:"front"`              // the front end that served it: fasthttp or net
 	CMCD       *cmcd.Log `json:"cmcd,omitempty"`     // the request's CMCD keys (sid, cid, ot, br, bl, d, su, bs)
-	HeldMS     float64   `json:"held_ms,omitempty"`  // how long an LL-HLS blocking request was held at the edge
+	Signed     string    `json:"signed,omitempty"`   // signed-URL check on a signed route: ok or why it was refused
+	CORS       string    `json:"cors,omitempty"`     // a CORS request's grant by the route's headers policy: allowed or refused
+
+	// Compressed: the edge compressed the body itself (encoding names how).
+	Compressed bool `json:"compressed,omitempty"`
+	Invalid    bool `json:"invalidated,omitempty"`
+
+	HeldMS float64 `json:"held_ms,omitempty"` // how long an LL-HLS blocking request was held at the edge
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

@@ -5,13 +5,18 @@
 //	  → (miss) coalesced origin fetch (coalesce, origin) → manifest policy (manifest, freshness)
 //	  → store (segments) → response (this package: Age, X-Cache, Cache-Status, 304, ranges)
 //
-// A fresh hit is served from the store. A stale entry inside its
+// An entry stored before a matching invalidation (Config.Invalidations,
+// package invalidation; judged by the base key, so every variant goes) is a
+// miss, and no request follows a fill whose origin response predates such an
+// invalidation. A fresh hit is served from the store. A stale entry inside its
 // stale-while-revalidate window is served while one background fill refreshes it.
 // Anything else joins the key's fill: media segments stream to every follower as
 // bytes arrive; manifests are read whole, validated and only then served and
 // stored (a compressed one decoded first, bounded: package coding); a response
 // varying on Accept-Encoding or Origin is stored per variant (package
-// variant); a 304 refreshes the stored copy without a body transfer; an origin
+// variant), and a compressible body the origin sent identity is stored once
+// per encoding class, compressed once by the fill (fill_compress.go, on
+// routes with Compress); a 304 refreshes the stored copy without a body transfer; an origin
 // failure serves a stale copy within stale-if-error, else 502/504. Responses that
 // must not be shared (private, no-store, Set-Cookie, other Vary) release the
 // waiting followers to fetch on their own and make the key pass-through for a
@@ -36,6 +41,8 @@
 //
 //	front*.go       the front ends: request and response views, adapters
 //	handler.go      New, serve: method, key, pass-through or the cached path
+//	corspolicy.go   the route's response headers policy (package headerspolicy): CORS
+//	                preflights answered before the key; applied to every response head
 //	exchange.go     one request's state; cache results; access log and metrics at the end
 //	lookup.go       store lookup (variants), freshness checks, Age
 //	variant.go      which variant a request and a fill's response are (package variant)
@@ -43,6 +50,7 @@
 //	fetch.go        join or start the key's fill; answer a failed one (stale or failure)
 //	fill.go         the fill itself: origin fetch, protocol checks, streaming body
 //	fill_manifest.go, fill_decode.go   manifests read whole, decoded, validated
+//	fill_compress.go   compression at the edge: what is compressed, every class stored at once
 //	revalidate.go   a 304 refreshing the stored copy
 //	fill_limits.go  fill slots and buffer bytes
 //	continue.go     viewers of a fill that outgrew its buffer continue on their own
@@ -53,6 +61,8 @@
 //	cachestatus.go  the RFC 9211 Cache-Status value
 //	pass.go, passlist.go   pass-through (and upgrades) and the keys that must pass
 //	cmcd.go         the request's CMCD read into the session tracker (package cmcd), never into the key
+//	signed.go       a route's signed-URL / signed-cookie check (behavior stage, package signedurl)
+//	signed_manifest.go   a signed viewer's copy of a manifest: its children carry its signature (package rewrite)
 //	metrics.go, storemetrics.go, frontmetrics.go, stats.go   observability
 //	accesslog.go, logstate.go   the access log (JSON lines) and its bounded, non-blocking writer
 //	accesslog_cloudfront.go, accesslog_cfresult.go   the cloudfront format: CloudFront's standard log

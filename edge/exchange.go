@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/streamedge/streamedge/headerspolicy"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/signedurl"
 	"github.com/streamedge/streamedge/variant"
 )
 
@@ -44,6 +46,8 @@ type exchange struct {
 	r         request
 	start     time.Time
 	route     *Route // the cache behavior the path selects (route.go)
+	preflight bool   // a CORS preflight the route's headers policy answers (corspolicy.go)
+	cors      string // the CORS grant for the access log: allowed, refused, "" for no CORS request
 	cdnLoop   string // the CDN-Loop the request came with (loop.go)
 	key       string
 	vary      variant.Request // what selects this request's variant (encoding class, Origin)
@@ -53,8 +57,15 @@ type exchange struct {
 	fwdStatus int    // the origin's status for that forward, 0 when none
 	stored    bool   // the origin's response was stored
 	aborted   bool   // the response was cut because its fill failed mid-body
+	invalid   bool   // the stored copy was invalidated (so the request missed)
 	originDur time.Duration
-	ll        *llExchange // an LL-HLS blocking request (llhls.go), else nil
+	signed    string          // the signed-URL check's result (signedurl.Reason), "" when the route has none
+	grant     signedurl.Grant // what a signed manifest hands on to its children (signed_manifest.go)
+
+	// compressed: the body sent is the edge's own compression (segments.FlagCompressed).
+	compressed bool
+
+	ll *llExchange // an LL-HLS blocking request (llhls.go), else nil
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -74,6 +85,10 @@ func (h *Handler) finish(x *exchange) {
 		}
 	}
 	h.metrics.request(x.result, x.w.bytes)
+	enc := x.w.Header().Get("Content-Encoding")
+	if x.compressed && enc != "" {
+		h.metrics.compressedResponses.WithLabelValues(codingLabel(enc)).Inc()
+	}
 	front, proto := x.w.front(), x.r.Proto()
 	h.metrics.frontRequest(front, proto)
 	ls := x.w.log
@@ -85,8 +100,9 @@ func (h *Handler) finish(x *exchange) {
 		writeAccessLog(h.cfg.AccessLog, accessRecord{
 			Time: x.start.UTC().Format(time.RFC3339Nano), Client: clientIP(x.r.RemoteAddr()), Method: x.r.Method(),
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
-			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: x.w.Header().Get("Content-Encoding"),
-			Proto: proto, Front: front, CMCD: ls.cmcdLog(), HeldMS: x.heldMS(),
+			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
+			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
+			Invalid: x.invalid, HeldMS: x.heldMS(),
 		})
 	}
 }
@@ -116,9 +132,15 @@ type countingWriter struct {
 	bytes  int64
 	onHead func(hd http.Header, status int)
 	log    *logState // the access log's state of the request (logstate.go); nil when none
+	// headers is the route's response headers policy, applied to the final
+	// head of every response (hit, miss, stale, pass-through, edge error)
+	// with the request's CORS grant.
+	headers *headerspolicy.Policy
+	grant   headerspolicy.Grant
 }
 
-// headWritten notes the final head, once.
+// headWritten notes the final head, once, and applies the route's headers
+// policy to it.
 func (c *countingWriter) headWritten(code int) {
 	c.status = code
 	if c.log != nil && c.log.cf {
@@ -127,6 +149,7 @@ func (c *countingWriter) headWritten(code int) {
 	if c.onHead != nil {
 		c.onHead(c.Header(), code)
 	}
+	c.headers.Apply(c.Header(), c.grant)
 }
 
 func (c *countingWriter) WriteHeader(code int) {

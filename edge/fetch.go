@@ -9,7 +9,7 @@ import (
 
 // fetch joins (or starts) the key's fill and answers from it.
 func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
-	f, leader := h.group.Join(fillKey, h.filler(x, fillKey, stale), func() bool { return h.storedFresh(fillKey) })
+	f, leader := h.group.Join(fillKey, h.filler(x, fillKey, stale), func() bool { return h.storedFresh(x.key, fillKey) })
 	if f == nil { // a fill stored the object between our lookup and the election
 		if hit, ok := h.store.Get(fillKey); ok {
 			x.hold(hit)
@@ -37,7 +37,7 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		}
 		return
 	}
-	if head.Pass {
+	if head.Pass || !leader && h.joinedInvalidated(x, head) {
 		h.pass(x)
 		return
 	}
@@ -62,14 +62,16 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 	h.serveFill(x, f, head)
 }
 
-// storedFresh reports whether key now holds a fresh entry.
-func (h *Handler) storedFresh(key string) bool {
+// storedFresh reports whether key now holds a fresh entry that no
+// invalidation of base removed.
+func (h *Handler) storedFresh(base, key string) bool {
 	hit, ok := h.store.Get(key)
 	if !ok {
 		return false
 	}
 	defer hit.Release()
-	return isFresh(&hit.Entry.Meta, h.now())
+	inv := h.cfg.Invalidations
+	return isFresh(&hit.Entry.Meta, h.now()) && (inv == nil || !inv.Matches(base, hit.Entry.StoredAt))
 }
 
 // failed answers a fill that produced no response: the stale copy within

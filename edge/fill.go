@@ -129,6 +129,8 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 		h.fillManifest(f, spec, resp, in)
 	case !variant.Acceptable(spec.vary.Class, resp.Header.Get("Content-Encoding")):
 		h.fillManifest(f, spec, resp, in) // a coding this class can't read: decoded whole, not streamed
+	case h.wantsWholeRead(spec, resp):
+		h.fillManifest(f, spec, resp, in) // compressed at the edge: read whole
 	default:
 		h.fillStream(f, spec, resp, in)
 	}

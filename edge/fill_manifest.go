@@ -17,7 +17,7 @@ import (
 // validates it before anyone sees it: a truncated, undecodable or unparsable
 // manifest is never stored nor served as complete. Any other body in a coding
 // the fill's class cannot read (gzip to an identity fill) comes here too, to
-// be decoded whole.
+// be decoded whole, and so does one the edge compresses (fill_compress.go).
 func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *http.Response, in freshness.Input) {
 	raw, err := readBody(resp, h.cfg.MaxObjectSize)
 	if err != nil {
@@ -61,6 +61,10 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		h.llOffer(spec, ll, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
 	}
 	dims, vk := fillVariant(spec, resp.Header, hdr)
+	if compressibleHead(spec, resp) && h.compressSize(int64(len(body))) &&
+		h.fillCompressed(f, spec, resp.StatusCode, pol.Store, hdr, body, meta, dims) {
+		return
+	}
 	if !variant.Acceptable(spec.vary.Class, ce) { // the class gets the decoded body
 		raw = body
 		variant.Decoded(hdr)

@@ -17,9 +17,11 @@ import (
 	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/invalidation"
 	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // Config wires the stages together.
@@ -32,6 +34,7 @@ type Config struct {
 	Keys               *cachekey.Builder
 	Policy             freshness.Config
 	Prefetch           int           // the default route's live prefetch (Route.Prefetch)
+	Compress           bool          // the default route compresses (Route.Compress)
 	MaxObjectSize      int64         // larger bodies stream through uncached (default 64 MiB)
 	PassTTL            time.Duration // how long an unshareable key stays pass-through (default 10s)
 	MaxPassKeys        int           // bound on remembered pass-through keys (default 10000)
@@ -51,6 +54,9 @@ type Config struct {
 	CMCDSessions    int       // CMCD sessions tracked (default cmcd.DefaultMaxSessions), least recently seen evicted
 	Logger          *slog.Logger
 	Now             func() time.Time
+	// Invalidations, when set, make every entry stored before a matching
+	// invalidation a miss (lookup.go); nil: none.
+	Invalidations *invalidation.Set
 }
 
 // Handler is the edge's http.Handler.
@@ -62,6 +68,7 @@ type Handler struct {
 	passes     *passList
 	limits     *fillLimits
 	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
+	comp       *compressor       // compression at the edge (fill_compress.go)
 	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
 	metrics    *metrics
 	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
@@ -82,7 +89,8 @@ func New(cfg Config) (*Handler, error) {
 		if cfg.Origin == nil || cfg.Keys == nil {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
-		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch})
+		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch,
+			Compress: cfg.Compress})
 		if err != nil {
 			return nil, err
 		}
@@ -128,6 +136,11 @@ func New(cfg Config) (*Handler, error) {
 		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
 		log:    cfg.Logger, now: cfg.Now,
 	}
+	comp, err := newCompressor()
+	if err != nil {
+		return nil, err
+	}
+	h.comp = comp
 	m, err := newMetrics(cfg.Registry, h)
 	if err != nil {
 		return nil, err
@@ -165,6 +178,7 @@ func (h *Handler) SetRoutes(rs *Routes) {
 	rs.Each(func(rt *Route) {
 		if rt.proxy == nil {
 			rt.proxy = rt.Origin.PassThrough(h.log, func(*http.Request, error) { h.metrics.originErrors.Inc() })
+			rt.proxy = withoutSigningCookies(rt, rt.proxy)
 		}
 	})
 	h.routes.Store(rs)
@@ -189,6 +203,10 @@ func (h *Handler) serve(x *exchange) {
 	}
 	x.cdnLoop = loop
 	method := r.Method()
+	if x.preflight {
+		h.preflight(x) // answered at the edge: never keyed nor sent to the origin
+		return
+	}
 	if method != http.MethodGet && method != http.MethodHead || isUpgrade(r.Header()) {
 		h.pass(x) // an Upgrade (WebSocket) is a tunnel, never content
 		return
@@ -199,6 +217,9 @@ func (h *Handler) serve(x *exchange) {
 		return
 	}
 	x.key, x.vary = key, varyOf(r.Header())
+	if x.route.Compress && r.Header().Get("Range") != "" {
+		x.vary.Class = variant.Identity // ranges are of the identity body, never of the edge's compression
+	}
 	if r.Header().Get("Authorization") != "" || h.passes.has(key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return
@@ -215,6 +236,10 @@ func (h *Handler) serveCached(x *exchange) {
 	if !ok {
 		h.passVariant(x)
 		return
+	}
+	if hit != nil && h.invalidated(x.key, &hit.Entry.Meta) {
+		hit.Release() // an invalidated copy is gone: no hit, no stale, no revalidation
+		hit, x.invalid = nil, true
 	}
 	if hit != nil {
 		x.hold(hit) // released once the response is sent

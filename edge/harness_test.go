@@ -62,6 +62,7 @@ type edgeOpts struct {
 	maxObject     int64
 	originTimeout time.Duration
 	ignoreQuery   []string
+	compress      bool // the default route compresses (Route.Compress)
 	// routes, when set, builds the route table from the default route (the
 	// origin, keys and policy above): behavior tests.
 	routes func(def *Route) (*Routes, error)
@@ -147,14 +148,14 @@ func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
 	keys := cachekey.New(cachekey.Config{IgnoreQuery: o.ignoreQuery})
 	var routes *Routes
 	if o.routes != nil {
-		if routes, err = o.routes(&Route{Name: "*", Origin: oc, Keys: keys, Policy: o.policy}); err != nil {
+		if routes, err = o.routes(&Route{Name: "*", Origin: oc, Keys: keys, Policy: o.policy, Compress: o.compress}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	h, err := New(Config{
 		Store: segments.New(segments.Config{MaxBytes: 512 << 20, HotBytes: 32 << 20}), Origin: oc,
 		Keys: keys, Policy: o.policy, Routes: routes,
-		MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(), LLHLS: o.llhls,
+		Compress: o.compress, MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(), LLHLS: o.llhls,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package edge
 import (
 	"time"
 
+	"github.com/streamedge/streamedge/coalesce"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
 )
@@ -28,6 +29,29 @@ func (h *Handler) lookup(key string, req variant.Request) (*segments.Hit, string
 		return v, vk, true
 	}
 	return nil, vk, true
+}
+
+// invalidated reports whether an invalidation made after the entry was
+// stored covers the request's base key (package invalidation compares its
+// records with the entry's stored-at; nothing is scanned). Every variant of
+// an object (encoding class, Origin) is judged by the base key, so an
+// invalidation removes them all, as CloudFront's ignores header variants.
+// It counts streamedge_invalidation_hits_total.
+func (h *Handler) invalidated(base string, m *segments.Meta) bool {
+	return h.cfg.Invalidations != nil && h.cfg.Invalidations.Invalidated(base, m.StoredAt)
+}
+
+// joinedInvalidated reports whether the fill a follower joined holds a
+// response the origin sent before an invalidation covering the request
+// (the fill started before it): the follower then goes to the origin on its
+// own, so no request made after an invalidation gets what it removed.
+func (h *Handler) joinedInvalidated(x *exchange, head *coalesce.Head[fillMeta]) bool {
+	inv := h.cfg.Invalidations
+	if inv == nil || !inv.Matches(x.key, head.Value.meta.StoredAt) {
+		return false
+	}
+	x.invalid = true
+	return true
 }
 
 func isFresh(m *segments.Meta, now time.Time) bool {

@@ -34,6 +34,9 @@ type metrics struct {
 	variantRefusals      prometheus.Counter
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
 	prefetch             *prefetchMetrics
+	signed               *signedMetrics // signed URLs and manifests (signed.go)
+	cors                 *corsCounters  // CORS requests by kind and grant (corspolicy.go)
+	compressMetrics                     // compressmetrics.go
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -42,7 +45,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	}
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_requests_total",
-			Help: "Client requests by cache result (hit, miss, coalesced, refresh_hit, stale, error, pass)."}, []string{"cache"}),
+			Help: "Client requests by cache result (hit, miss, coalesced, refresh_hit, stale, error, pass, preflight)."}, []string{"cache"}),
 		bytesServed: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_bytes_served_total",
 			Help: "Response body bytes written to clients."}),
 		originRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_origin_requests_total",
@@ -76,11 +79,14 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			[]string{"coding", "reason"}),
 		variantRefusals: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_variant_refusals_total",
 			Help: "Requests or fills whose Origin variant the edge would not key (invalid Origin, or more than variant.MaxOrigins per object): passed through or not stored."}),
-		fronts: newFrontCounters(),
+		fronts:          newFrontCounters(),
+		signed:          newSignedMetrics(),
+		compressMetrics: newCompressMetrics(),
+		cors:            newCORSCounters(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
-		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec,
+		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",
@@ -99,10 +105,12 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Access-log lines dropped because the log's buffer was full (the writer fell behind); requests never wait for the log."},
 			func() float64 { return float64(lw.Dropped()) }))
 	}
+	cs = append(cs, m.compressMetrics.collectors()...)
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
 	m.prefetch = newPrefetchMetrics()
 	cs = append(cs, m.prefetch.collectors()...)
+	cs = append(cs, m.signed.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return nil, err

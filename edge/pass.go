@@ -39,7 +39,7 @@ func (h *Handler) pass(x *exchange) {
 			h.refuse(x, err)
 			return
 		}
-		path, query = key, cmcd.StripQuery(x.r.RawQuery()) // CMCD never reaches the origin, whatever the method
+		path, query = key, x.route.viewerQuery(cmcd.StripQuery(x.r.RawQuery())) // neither CMCD nor signing parameters reach the origin
 	}
 	x.fwd = fwdBypass
 	if m := x.r.Method(); m != http.MethodGet && m != http.MethodHead {

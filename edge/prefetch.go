@@ -77,9 +77,13 @@ func (h *Handler) prefetchTargets(from fillSpec, targets []string, source string
 			continue
 		}
 		if hit, ok := h.store.Get(key); ok {
+			inv := h.cfg.Invalidations
+			gone := inv != nil && inv.Matches(key, hit.Entry.StoredAt) // an invalidated copy is fetched again
 			hit.Release()
-			h.metrics.prefetch.skipped.WithLabelValues("cached").Inc()
-			continue
+			if !gone {
+				h.metrics.prefetch.skipped.WithLabelValues("cached").Inc()
+				continue
+			}
 		}
 		// The slot first: a viewer joining this fill must never get the
 		// 503 of a prefetch that found the limits full.
@@ -93,7 +97,7 @@ func (h *Handler) prefetchTargets(from fillSpec, targets []string, source string
 			defer lease.release()
 			h.fetchFill(f, spec)
 		}
-		if _, leader := h.group.Join(key, run, func() bool { return h.storedFresh(key) }); leader {
+		if _, leader := h.group.Join(key, run, func() bool { return h.storedFresh(key, key) }); leader {
 			h.metrics.prefetch.started.WithLabelValues(source).Inc()
 		} else {
 			lease.release()

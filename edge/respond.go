@@ -15,10 +15,15 @@ const writeSlice = 256 << 10 // a write deadline is set per slice written
 // serveEntry answers from a stored (or fully received) entry.
 func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 	x.result = result
+	x.compressed = e.Flags&segments.FlagCompressed != 0
 	h.writeHead(x, e.Header, e.Status, age(&e.Meta, x.start))
 	body := e.Body
 	if e.Status == http.StatusOK && notModified(x.r.Header(), e.Header) {
 		h.write304(x)
+		return
+	}
+	if f, ok := h.signsManifest(x, e.Status, e.Header); ok {
+		h.serveSignedManifest(x, f, e.Header, body)
 		return
 	}
 	status, start, end := h.rangeFor(x, e.Status, int64(len(body)))
@@ -35,9 +40,14 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 
 // serveFill streams a fill's response as its bytes arrive.
 func (h *Handler) serveFill(x *exchange, f *coalesce.Fill[fillMeta], head *coalesce.Head[fillMeta]) {
+	x.compressed = head.Value.meta.Flags&segments.FlagCompressed != 0
 	h.writeHead(x, head.Header, head.Status, age(&head.Value.meta, h.now()))
 	if head.Status == http.StatusOK && notModified(x.r.Header(), head.Header) {
 		h.write304(x)
+		return
+	}
+	if mf, ok := h.signsManifest(x, head.Status, head.Header); ok {
+		h.serveSignedFill(x, f, mf, head)
 		return
 	}
 	size := head.ContentLength

@@ -11,6 +11,7 @@ import (
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/headerspolicy"
 	"github.com/streamedge/streamedge/origin"
 )
 
@@ -48,6 +49,15 @@ type Route struct {
 	// Prefetch is how many of the newest segments per rendition a refreshed
 	// live manifest gets fetched ahead (prefetch.go); 0 is off.
 	Prefetch int
+	// Signed, when set, requires a valid signed URL or signed cookies
+	// (signed.go); nil serves the route's paths to anyone.
+	Signed *Signing
+	// Headers is the behavior's response headers policy (CORS, preflights
+	// answered at the edge, security and custom headers); nil for none.
+	Headers *headerspolicy.Policy
+	// Compress serves compressible responses compressed (CloudFront's
+	// Compress; fill_compress.go). False leaves bodies as the origin sent them.
+	Compress bool
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool
@@ -102,6 +112,9 @@ func (rt *Route) check() error {
 	default:
 		return fmt.Errorf("edge: route %q: unknown viewer protocol %q", rt.Name, rt.ViewerProtocol)
 	}
+	if err := signedRoute(rt); err != nil {
+		return err
+	}
 	if rt.Methods != nil {
 		rt.methods = map[string]bool{}
 		for _, m := range rt.Methods {
@@ -145,11 +158,11 @@ func (rt *Route) allows(method string) bool {
 func (h *Handler) selectRoute(x *exchange) bool {
 	path, err := cachekey.Path(x.r.EscapedPath())
 	if err != nil {
-		x.route = h.routes.Load().def // for the log; the target is refused
+		h.useRoute(x, h.routes.Load().def) // for the log; the target is refused
 		h.refuse(x, err)
 		return false
 	}
-	x.route = h.routes.Load().Select(path)
+	h.useRoute(x, h.routes.Load().Select(path))
 	if !x.r.Secure() {
 		switch x.route.ViewerProtocol {
 		case ViewerRedirectToHTTPS:
@@ -164,7 +177,7 @@ func (h *Handler) selectRoute(x *exchange) bool {
 		h.refuse(x, failure.ErrBehaviorMethod)
 		return false
 	}
-	return true
+	return h.checkSigned(x)
 }
 
 // redirectToHTTPS answers 301 to the same target over HTTPS, as CloudFront

@@ -37,6 +37,9 @@ var (
 	// A cache behavior's refusals (CloudFront answers both 403).
 	ErrBehaviorMethod = errors.New("method not allowed by the cache behavior")
 	ErrHTTPSOnly      = errors.New("the cache behavior requires HTTPS")
+	// ErrSignature: the behavior trusts key groups and the request's signed
+	// URL or cookies did not verify (whichever check failed: one answer).
+	ErrSignature = errors.New("signed URL or signed cookies refused")
 	// ErrLoop: the request's CDN-Loop (RFC 8586) names this edge: it came
 	// around a loop of tiers.
 	ErrLoop = errors.New("request loop: CDN-Loop names this edge")
@@ -81,6 +84,7 @@ var classes = []Class{
 	{ErrBehaviorMethod, http.StatusForbidden, "403 forbidden: method not allowed for this path", "behavior_method", ""},
 	{ErrLoop, http.StatusLoopDetected, "508 loop detected: this request has passed this edge before", "loop", ""},
 	{ErrHTTPSOnly, http.StatusForbidden, "403 forbidden: this path is served over HTTPS only", "https_only", ""},
+	{ErrSignature, http.StatusForbidden, "403 forbidden: access denied", "signed_url", ""},
 	{ErrBadDirective, http.StatusBadRequest, "400 bad request: invalid LL-HLS delivery directive", "llhls_directive", ""},
 	{ErrHoldTimeout, http.StatusServiceUnavailable, "503 playlist update not available in time", "llhls_timeout", ""},
 	{ErrHoldersFull, http.StatusServiceUnavailable, "503 edge busy (LL-HLS holders), retry in 1s", "llhls_holders", "1"},

@@ -21,8 +21,9 @@
 // the records still do not fit, the oldest are dropped and the Set's floor is
 // raised to the newest dropped time: every entry stored before the floor is
 // invalid. That over-invalidates (extra origin fetches), never under-invalidates.
-// The API keeps the newest MaxHistory invalidations for Get, List and
-// CallerReference idempotency.
+// The API keeps the newest MaxHistory invalidations (at most MaxHistoryBytes
+// of IDs, references and paths) for Get, List and CallerReference
+// idempotency.
 //
 // A Set encodes to a versioned, checksummed byte string (MarshalBinary) to be
 // saved beside the cache snapshot, so a restart does not resurrect
@@ -32,7 +33,8 @@
 // recomputing the signature with aws-sdk-go-v2's v4 signer against the access
 // keys it is given; an unsigned or wrongly signed call gets CloudFront's 403
 // AccessDenied error XML and changes nothing. Invalidations are Completed at
-// once. The package is not yet wired into the edge or the admin listener (that
-// comes with the configuration file); its Prometheus series are a Collector
-// (Metrics) for the wiring to register.
+// once. The edge consults a Set on every store lookup (edge.Config.Invalidations);
+// cmd/streamedge serves the API on the admin listener with the access keys of
+// the configuration file's invalidation section, saves the Set beside the
+// cache snapshot and registers Metrics.
 package invalidation

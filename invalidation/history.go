@@ -18,26 +18,42 @@ type Invalidation struct {
 	CreateTime      time.Time
 }
 
-// history keeps the newest invalidations for Get, List and idempotency.
+// history keeps the newest invalidations for Get, List and idempotency,
+// at most max of them and maxBytes of their strings.
 type history struct {
-	max   int
-	items []*Invalidation // oldest first
-	byID  map[string]*Invalidation
-	byRef map[string]*Invalidation
+	max      int
+	maxBytes int
+	bytes    int
+	items    []*Invalidation // oldest first
+	byID     map[string]*Invalidation
+	byRef    map[string]*Invalidation
 }
 
-func newHistory(max int) history {
-	return history{max: max, byID: map[string]*Invalidation{}, byRef: map[string]*Invalidation{}}
+func newHistory(max, maxBytes int) history {
+	return history{max: max, maxBytes: maxBytes, byID: map[string]*Invalidation{}, byRef: map[string]*Invalidation{}}
 }
 
+// size is what an invalidation's strings cost the history.
+func (inv *Invalidation) size() int {
+	n := len(inv.ID) + len(inv.CallerReference)
+	for _, p := range inv.Paths {
+		n += len(p)
+	}
+	return n
+}
+
+// push keeps inv, dropping the oldest beyond the bounds (the newest is
+// always kept: one batch is at most the API's body bound).
 func (h *history) push(inv *Invalidation) {
 	h.items = append(h.items, inv)
 	h.byID[inv.ID] = inv
 	h.byRef[inv.CallerReference] = inv
-	for len(h.items) > h.max {
+	h.bytes += inv.size()
+	for len(h.items) > h.max || h.bytes > h.maxBytes && len(h.items) > 1 {
 		old := h.items[0]
 		h.items[0] = nil
 		h.items = h.items[1:]
+		h.bytes -= old.size()
 		delete(h.byID, old.ID)
 		if h.byRef[old.CallerReference] == old {
 			delete(h.byRef, old.CallerReference)

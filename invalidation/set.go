@@ -18,23 +18,38 @@ const MaxPathBytes = 4000
 // ErrPath is wrapped by every refused invalidation path.
 var ErrPath = errors.New("invalidation: invalid path")
 
+// The defaults of Limits' zero fields.
+const (
+	DefaultMaxRecords      = 10000
+	DefaultMaxBytes        = 4 << 20
+	DefaultMaxHistory      = 1000
+	DefaultMaxHistoryBytes = 8 << 20
+)
+
 // Limits bound a Set. Zero fields take the defaults.
 type Limits struct {
 	MaxRecords int           // records (an exact path or a prefix); default 10,000
 	MaxBytes   int           // pattern bytes; default 4 MiB
 	MaxAge     time.Duration // the cache's longest entry lifetime; 0: records are dropped only when over the bounds
 	MaxHistory int           // invalidations kept for the API; default 1,000
+	// MaxHistoryBytes bounds the kept invalidations' IDs, caller references
+	// and paths; default 8 MiB (the oldest go first).
+	MaxHistoryBytes int
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults is l with its zero fields set to the defaults.
+func (l Limits) WithDefaults() Limits {
 	if l.MaxRecords <= 0 {
-		l.MaxRecords = 10000
+		l.MaxRecords = DefaultMaxRecords
 	}
 	if l.MaxBytes <= 0 {
-		l.MaxBytes = 4 << 20
+		l.MaxBytes = DefaultMaxBytes
 	}
 	if l.MaxHistory <= 0 {
-		l.MaxHistory = 1000
+		l.MaxHistory = DefaultMaxHistory
+	}
+	if l.MaxHistoryBytes <= 0 {
+		l.MaxHistoryBytes = DefaultMaxHistoryBytes
 	}
 	return l
 }
@@ -59,8 +74,8 @@ type Set struct {
 
 // NewSet returns an empty Set; m may be nil.
 func NewSet(l Limits, m *Metrics) *Set {
-	l = l.withDefaults()
-	return &Set{limits: l, tree: radix.New(), history: newHistory(l.MaxHistory), metrics: m}
+	l = l.WithDefaults()
+	return &Set{limits: l, tree: radix.New(), history: newHistory(l.MaxHistory, l.MaxHistoryBytes), metrics: m}
 }
 
 // CheckPath validates an invalidation path as CloudFront does: it starts with
@@ -120,6 +135,17 @@ func (s *Set) add(p string, ns int64) {
 // removed by an invalidation made after it was stored. It does not scan the
 // cache nor the records: one exact lookup and one walk down the key's bytes.
 func (s *Set) Invalidated(key string, storedAt time.Time) bool {
+	hit := s.Matches(key, storedAt)
+	if hit {
+		s.metrics.hit()
+	}
+	return hit
+}
+
+// Matches is Invalidated without counting a hit: for a second look at an
+// entry whose lookup already counted (the edge's re-check before joining a
+// fill).
+func (s *Set) Matches(key string, storedAt time.Time) bool {
 	st := nanos(storedAt)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -134,9 +160,6 @@ func (s *Set) Invalidated(key string, storedAt time.Time) bool {
 			hit = st < v.(*record).prefix
 			return hit
 		})
-	}
-	if hit {
-		s.metrics.hit()
 	}
 	return hit
 }

@@ -2,6 +2,7 @@ package invalidation
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -145,5 +146,28 @@ func TestLookupVisitsOnlyTheKeysPrefixes(t *testing.T) {
 	}
 	if !s.Invalidated(key, t0.Add(-1)) || s.Invalidated("/x/123", t0.Add(-1)) {
 		t.Fatal("wrong answer among 50,000 records")
+	}
+}
+
+// The history the API keeps is bounded in bytes as well as in entries: the
+// oldest invalidations go first, and the records (what makes entries
+// invalid) stay.
+func TestHistoryBoundedInBytes(t *testing.T) {
+	s := NewSet(Limits{MaxHistory: 1000, MaxHistoryBytes: 64 << 10}, nil)
+	long := "/" + strings.Repeat("p", 1000)
+	for i := range 200 {
+		if _, _, err := s.Create(fmt.Sprint("ref-", i), []string{fmt.Sprintf("%s/%d", long, i)}, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, _ := s.List("", 1000)
+	if s.history.bytes > 64<<10 || len(page) < 50 || len(page) > 64 {
+		t.Fatalf("%d invalidations, %d bytes kept; bound 64 KiB", len(page), s.history.bytes)
+	}
+	if _, ok := s.Get(page[0].ID); !ok || page[0].CallerReference != "ref-199" {
+		t.Fatalf("newest kept: %+v", page[0])
+	}
+	if !s.Invalidated(long+"/0", t0.Add(-1)) {
+		t.Fatal("dropping history dropped a record")
 	}
 }

@@ -15,7 +15,7 @@ import (
 // client chose beyond the key, the Accept-Encoding class and a valid Origin.
 type FillRequest struct {
 	Target         string // path?query, the cache key
-	AcceptEncoding string // the encoding class: "br", "gzip" or "" (variant.Class)
+	AcceptEncoding string // the encoding class: "br", "zstd", "gzip" or "" (variant.Class)
 	Origin         string // a valid serialized Origin (variant.ValidOrigin), or ""
 	ETag           string // validators of a stale copy: a conditional refresh
 	LastModified   string

@@ -2,10 +2,11 @@
 // textually, leaving every other byte as the origin sent it.
 //
 // In the request path (listener → cache key → store lookup → coalesced origin
-// fetch → manifest policy → store → response) it sits between the manifest
-// fill and the store: once a manifest body is complete and manifest.Parse has
-// accepted it, a rewrite produces the body that is stored and served. It is
-// not wired into package edge yet (see README, "Media-aware pieces
+// fetch → manifest policy → store → response) it works on manifest bodies
+// that are complete and that manifest.Parse has accepted. Package edge uses
+// AppendQuery at response time for signed manifests (edge/signed_manifest.go:
+// the stored copy stays as the origin sent it, each signed viewer gets its
+// own); EdgeRelative is not wired yet (see README, "Media-aware pieces
 // (preview)").
 //
 // It has two uses, one rewriter:

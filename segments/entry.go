@@ -15,6 +15,7 @@ const (
 	FlagManifest
 	FlagLive
 	FlagPrefetched // stored by a prefetch, before any viewer asked
+	FlagCompressed // the body is the edge's own compression of the origin's identity body
 )
 
 // Meta is the metadata part of an entry.

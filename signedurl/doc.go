@@ -21,7 +21,9 @@
 // the cache key nor sent to the origin: every viewer's signed URL for one
 // object is one cache entry.
 //
-// The package is not yet wired into the edge (that comes with the
-// configuration file); it has no global state and exposes its Prometheus
-// series as a Collector (Metrics) for the wiring to register.
+// Package edge runs a route's Verifier in its behavior stage (edge/signed.go:
+// Route.Signed, set from a configuration file's trusted_key_groups); Check's
+// Grant is what a signed manifest hands on to its children. The package has
+// no global state and exposes its Prometheus series as a Collector (Metrics)
+// for the wiring to register.
 package signedurl

@@ -42,8 +42,8 @@ func ParsePublicKeyPEM(id string, pemBytes []byte) (PublicKey, error) {
 	default:
 		err = fmt.Errorf("PEM type %q", block.Type)
 	}
-	if err != nil {
-		return PublicKey{}, fmt.Errorf("%w: key %q: %w", ErrKey, id, err)
+	if err != nil { // x509's ASN.1 detail says nothing to the person who pasted the key
+		return PublicKey{}, fmt.Errorf("%w: key %q: the %s block does not parse as a public key", ErrKey, id, block.Type)
 	}
 	pk := PublicKey{ID: id, Key: key}
 	return pk, pk.check()

@@ -17,7 +17,9 @@ func NewMetrics() *Metrics {
 	}, []string{"result"})}
 }
 
-func (m *Metrics) observe(r Reason) {
+// Observe counts one verification result (Check counts its own; a caller
+// that verifies otherwise counts here).
+func (m *Metrics) Observe(r Reason) {
 	if m != nil {
 		m.results.WithLabelValues(string(r)).Inc()
 	}

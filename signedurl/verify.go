@@ -101,44 +101,56 @@ func NewVerifier(groups []KeyGroup, opt Options) (*Verifier, error) {
 // parameter, its signed cookies (a signed URL wins over cookies, as on
 // CloudFront). It returns ReasonOK and nil, or a reason label and ErrDenied.
 func (v *Verifier) Verify(req Request) (Reason, error) {
-	reason := v.verify(req)
-	v.metrics.observe(reason)
-	if reason != ReasonOK {
-		return reason, ErrDenied
-	}
-	return ReasonOK, nil
+	_, reason, err := v.Check(req)
+	return reason, err
 }
 
-func (v *Verifier) verify(req Request) Reason {
+// Check is Verify that also returns what a passed request was granted (see
+// Grant); the Grant is zero when the request is refused.
+func (v *Verifier) Check(req Request) (Grant, Reason, error) {
+	reason, g := v.verify(req)
+	v.metrics.Observe(reason)
+	if reason != ReasonOK {
+		return Grant{}, reason, ErrDenied
+	}
+	return g, ReasonOK, nil
+}
+
+func (v *Verifier) verify(req Request) (Reason, Grant) {
 	creds, err := fromQuery(req.RawQuery)
-	if err == nil && creds.seen == 0 {
+	inURL := creds.seen != 0
+	if err == nil && !inURL {
 		creds, err = fromCookies(req.Cookies)
 	}
 	if err != nil {
-		return ReasonMalformed
+		return ReasonMalformed, Grant{}
 	}
 	if creds.signature == "" || creds.keyID == "" || (creds.policy == "") == (creds.expires == "") {
 		if creds.policy != "" && creds.expires != "" {
-			return ReasonMalformed
+			return ReasonMalformed, Grant{}
 		}
-		return ReasonMissing
+		return ReasonMissing, Grant{}
 	}
 	key, ok := v.keys[creds.keyID]
 	if !ok {
-		return ReasonUnknownKey
+		return ReasonUnknownKey, Grant{}
 	}
 	alg, ok := hashAlg(creds.hashAlg)
 	sig, sigOK := decodeCF(creds.signature, maxSignatureBytes)
 	if !ok || !sigOK {
-		return ReasonMalformed
+		return ReasonMalformed, Grant{}
 	}
 	t := target{scheme: req.Scheme, host: req.Host, path: req.Path}
 	t.query = StripQuery(req.RawQuery)
 	t.hasQuery = t.query != ""
 	if creds.expires != "" {
-		return v.canned(creds.expires, t, key, alg, sig)
+		return v.canned(creds.expires, t, key, alg, sig), Grant{}
 	}
-	return v.custom(creds.policy, t, req.ClientIP, key, alg, sig)
+	reason, p := v.custom(creds.policy, t, req.ClientIP, key, alg, sig)
+	if reason != ReasonOK || !inURL {
+		return reason, Grant{}
+	}
+	return reason, Grant{Query: SigningQuery(req.RawQuery), policy: p}
 }
 
 func hashAlg(name string) (crypto.Hash, bool) {
@@ -195,30 +207,30 @@ func cannedPolicies(resource, expires string) [][]byte {
 
 // custom checks the signature over the policy bytes as sent, then the parsed
 // policy's conditions and Resource.
-func (v *Verifier) custom(b64 string, t target, ip netip.Addr, key crypto.PublicKey, alg crypto.Hash, sig []byte) Reason {
+func (v *Verifier) custom(b64 string, t target, ip netip.Addr, key crypto.PublicKey, alg crypto.Hash, sig []byte) (Reason, *Policy) {
 	raw, ok := decodeCF(b64, MaxPolicyBytes)
 	if !ok {
-		return ReasonMalformed
+		return ReasonMalformed, nil
 	}
 	if !verifySignature(key, alg, raw, sig) {
-		return ReasonBadSignature
+		return ReasonBadSignature, nil
 	}
 	p, err := ParsePolicy(raw)
 	if err != nil {
-		return ReasonPolicy
+		return ReasonPolicy, nil
 	}
 	now := v.now().Unix()
 	switch {
 	case now >= p.DateLessThan:
-		return ReasonExpired
+		return ReasonExpired, nil
 	case p.DateGreaterThan != 0 && now < p.DateGreaterThan:
-		return ReasonNotYetValid
+		return ReasonNotYetValid, nil
 	case p.SourceIP.IsValid() && !p.SourceIP.Contains(ip.Unmap()):
-		return ReasonIP
+		return ReasonIP, nil
 	case p.HasResource && !matchResource(p.Resource, t):
-		return ReasonResource
+		return ReasonResource, nil
 	}
-	return ReasonOK
+	return ReasonOK, p
 }
 
 func verifySignature(key crypto.PublicKey, alg crypto.Hash, msg, sig []byte) bool {

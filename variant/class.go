@@ -10,17 +10,24 @@ const (
 	Identity = ""
 	Gzip     = "gzip"
 	Brotli   = "br"
+	Zstd     = "zstd"
 )
 
+// Classes are the encoding classes, identity first (an array: the
+// caller's own copy).
+func Classes() [4]string { return [...]string{Identity, Gzip, Brotli, Zstd} }
+
 // Class reduces an Accept-Encoding header to the one coding the edge keys on
-// and forwards: "br", "gzip" or "" (identity). Reducing it keeps the number of
-// encoding variants of an object at three whatever clients send, and keeps odd
-// Accept-Encoding values from reaching the origin on a shared fill.
+// and forwards: "br", "zstd", "gzip" or "" (identity), preferred in that
+// order (br first, as CloudFront; zstd before gzip, as a client naming zstd
+// asks for it). Reducing it keeps the number of encoding variants of an
+// object at four whatever clients send, and keeps odd Accept-Encoding values
+// from reaching the origin on a shared fill.
 func Class(acceptEncoding string) string {
 	if acceptEncoding == "" || len(acceptEncoding) > 512 {
 		return Identity
 	}
-	br, gzip := false, false
+	br, gzip, zstd := false, false, false
 	for part := range strings.SplitSeq(acceptEncoding, ",") {
 		coding, params, _ := strings.Cut(part, ";")
 		if !qPositive(params) {
@@ -31,11 +38,15 @@ func Class(acceptEncoding string) string {
 			br = true
 		case "gzip", "x-gzip":
 			gzip = true
+		case "zstd":
+			zstd = true
 		}
 	}
 	switch {
 	case br:
 		return Brotli
+	case zstd:
+		return Zstd
 	case gzip:
 		return Gzip
 	}
@@ -62,6 +73,8 @@ func FillAcceptEncoding(class string) string {
 		return "br, gzip"
 	case Gzip:
 		return "gzip"
+	case Zstd:
+		return "zstd"
 	}
 	return "identity"
 }
@@ -69,7 +82,7 @@ func FillAcceptEncoding(class string) string {
 // Acceptable reports whether a client of class can read a body with this
 // Content-Encoding list as is. Anything else is decoded before it is stored
 // for the class: an identity client always gets an identity body, a gzip
-// client never gets br or zstd.
+// client never gets br or zstd, a zstd client only zstd.
 func Acceptable(class, contentEncoding string) bool {
 	for c := range strings.SplitSeq(contentEncoding, ",") {
 		switch strings.ToLower(strings.TrimSpace(c)) {
@@ -80,6 +93,10 @@ func Acceptable(class, contentEncoding string) bool {
 			}
 		case "br":
 			if class != Brotli {
+				return false
+			}
+		case "zstd":
+			if class != Zstd {
 				return false
 			}
 		default:

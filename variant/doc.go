@@ -5,7 +5,7 @@
 // In the request path (listener → cache key → *store lookup* → coalesced origin
 // fetch → manifest policy → *store* → response) it sits on both sides of the
 // store. On the way in, Class reduces Accept-Encoding to an encoding class
-// ("br", "gzip" or identity) and FromRequest reads the request's Origin; on a
+// ("br", "zstd", "gzip" or identity) and FromRequest reads the request's Origin; on a
 // fill, FillAcceptEncoding is what the edge asks the origin for. On the way
 // back, Of decides whether a response may be shared and on which dimensions it
 // varies: Vary naming Accept-Encoding and/or Origin (plus the CORS preflight

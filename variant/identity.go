@@ -27,3 +27,17 @@ func KeepWeak(refreshed, stored http.Header) {
 		refreshed.Set("ETag", old)
 	}
 }
+
+// Compressed rewrites the header of an identity body the edge compressed in
+// coding for a class: Content-Encoding names it and a strong ETag becomes
+// weak, as CloudFront and nginx's gzip module do: the origin's strong
+// validator names the identity bytes, and the weak one still matches
+// If-None-Match in every class (RFC 9110 §13.1.2), so a 304 crosses
+// variants and a refresh sent with it gets the origin's 304. h must be the
+// caller's own.
+func Compressed(h http.Header, coding string) {
+	h.Set("Content-Encoding", coding)
+	if et := h.Get("ETag"); et != "" && !strings.HasPrefix(et, "W/") {
+		h.Set("ETag", "W/"+et)
+	}
+}

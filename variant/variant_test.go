@@ -18,7 +18,10 @@ func TestClass(t *testing.T) {
 		"*":                  "",
 		"GZIP;q=1.0":         "gzip",
 		"gzip;q=0":           "",
-		"zstd":               "",
+		"zstd":               "zstd",
+		"zstd, gzip":         "zstd",
+		"gzip, br, zstd":     "br",
+		"zstd;q=0, gzip":     "gzip",
 	}
 	for in, want := range tests {
 		if got := Class(in); got != want {
@@ -36,6 +39,7 @@ func TestAcceptableNeverHandsAClassACodingItDidNotAsk(t *testing.T) {
 		{Gzip, "gzip", true}, {Gzip, "x-gzip", true}, {Gzip, "br", false}, {Gzip, "zstd", false},
 		{Brotli, "br", true}, {Brotli, "gzip", true}, {Brotli, "zstd", false}, {Brotli, "gzip, br", true},
 		{Brotli, "deflate", false},
+		{Zstd, "zstd", true}, {Zstd, "", true}, {Zstd, "gzip", false}, {Zstd, "br", false}, {Identity, "zstd", false},
 	}
 	for _, tc := range tests {
 		if got := Acceptable(tc.class, tc.ce); got != tc.want {
@@ -177,9 +181,9 @@ func FuzzClass(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, ae string) {
 		switch c := Class(ae); c {
-		case Identity, Gzip, Brotli:
+		case Identity, Gzip, Brotli, Zstd:
 		default:
-			t.Fatalf("Class(%q) = %q: a class outside br/gzip/identity would split the cache", ae, c)
+			t.Fatalf("Class(%q) = %q: a class outside br/zstd/gzip/identity would split the cache", ae, c)
 		}
 	})
 }
@@ -223,4 +227,20 @@ func FuzzParseVary(f *testing.F) {
 			t.Fatalf("Vary %q with * accepted", v)
 		}
 	})
+}
+
+// TestFillAcceptEncodingAsksOnlyWhatTheClassReads: a fill asks the origin
+// for no coding its class could not be served as is.
+func TestFillAcceptEncodingAsksOnlyWhatTheClassReads(t *testing.T) {
+	for class, want := range map[string]string{Identity: "identity", Gzip: "gzip", Brotli: "br, gzip", Zstd: "zstd"} {
+		got := FillAcceptEncoding(class)
+		if got != want {
+			t.Errorf("FillAcceptEncoding(%q) = %q, want %q", class, got, want)
+		}
+		for c := range strings.SplitSeq(got, ",") {
+			if c = strings.TrimSpace(c); c != "identity" && !Acceptable(class, c) {
+				t.Errorf("class %q asks for %q it cannot read", class, c)
+			}
+		}
+	}
 }

@@ -67,6 +67,7 @@ type config struct {
 	TLSCerts          fileList
 	TLSKeys           fileList
 	HTTP3             bool
+	Compress          bool
 	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
 	Prefetch          int    // -prefetch: newest live segments per rendition fetched ahead
 }
@@ -88,6 +89,7 @@ func defaults() config {
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
 		AccessLog: "-", AccessLogFormat: edge.LogJSON, LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
 		Prefetch: edge.DefaultPrefetch,
+		Compress: true,
 	}
 }
 
@@ -143,6 +145,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
 	fs.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "newest segments per rendition a refreshed live playlist or MPD gets fetched ahead, so the first viewer hits (0: off; a behavior's media.prefetch wins)")
+	fs.BoolVar(&c.Compress, "compress", c.Compress, "serve manifests and text types (1,000 bytes to 10 MB, sent uncompressed by the origin) compressed to clients accepting br, zstd or gzip; never media segments (CloudFront's Compress)")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
 	fs.DurationVar(&c.OriginTimeout, "origin-timeout", c.OriginTimeout, "an origin exchange making no progress this long is cut (no response headers, or no body bytes while the edge waits for them); a long transfer that keeps coming never is")

@@ -7,6 +7,7 @@
 //	streamedge serve -config edge.yaml  [flags]   origins, groups and cache behaviors from a file
 //	streamedge check -config edge.yaml   validate a configuration file
 //	streamedge reload [-admin ADDR]      reload a running edge's configuration file
+//	streamedge invalidate PATH...        invalidate on a running edge (through -admin)
 //	streamedge version
 package main
 
@@ -33,6 +34,7 @@ Usage:
   streamedge serve -config FILE [flags]  serve an edge.yaml's origins and cache behaviors
   streamedge check -config FILE         validate an edge.yaml (line:column for every problem)
   streamedge reload [-admin ADDR]        reload a running edge's -config file (as SIGHUP does)
+  streamedge invalidate [-admin ADDR] PATH...   invalidate paths ('/vod/*') on a running edge
   streamedge version                     print the version
 
 Run 'streamedge serve -h' for the flags.
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return check(args[1:], stdout, stderr)
 	case "reload":
 		return reloadCommand(args[1:], stdout, stderr)
+	case "invalidate":
+		return invalidateCmd(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintf(stdout, "streamedge %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil
@@ -84,6 +88,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, check, reload, version)\n", args[0])
+	fmt.Fprintf(stderr, "streamedge: unknown command %q (serve, demo, check, reload, invalidate, version)\n", args[0])
 	return errUsage
 }

@@ -45,6 +45,9 @@ type saver struct {
 	saves *prometheus.CounterVec
 	dur   prometheus.Histogram
 	last  prometheus.Gauge
+	// beforeSave runs first in each save: the invalidations (invalidate.go),
+	// saved before the entries they judge so none outlives its record.
+	beforeSave func()
 }
 
 func newSaver(path string, st *segments.Store, log *slog.Logger, reg prometheus.Registerer, loaded bool) *saver {
@@ -72,6 +75,9 @@ func (s *saver) save() {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.beforeSave != nil {
+		s.beforeSave()
+	}
 	t0 := time.Now()
 	if err := s.store.SaveToDir(s.path); err != nil {
 		s.saves.WithLabelValues("error").Inc()

@@ -44,6 +44,7 @@ type app struct {
 	cdnID    string         // this edge in CDN-Loop (-cdn-id)
 	store    *segments.Store
 	saver    *saver
+	inval    *invalWiring // invalidations: the Set, its file, the API (invalidate.go)
 	reg      *prometheus.Registry
 	limits   limits.Config
 	handler  http.Handler
@@ -107,7 +108,11 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	storeCfg := storeConfig(c)
 	store, loaded := warmStore(c.CacheFile, storeCfg, a.log)
 	a.store, a.saver = store, newSaver(c.CacheFile, store, a.log, a.reg, loaded)
-	ecfg.Store = store
+	invalidations, err := a.wireInvalidation(loaded) // invalidate.go
+	if err != nil {
+		return err
+	}
+	ecfg.Store, ecfg.Invalidations = store, invalidations
 	ecfg.MaxObjectSize, ecfg.PassTTL, ecfg.ClientWriteTimeout = int64(c.MaxObjectSize), c.PassTTL, c.ClientWriteTime
 	ecfg.MaxFills, ecfg.MaxFillBytes, ecfg.FillWait = c.MaxFills, c.maxFillBytes(), c.FillWait
 	ecfg.LLHLS = llhls.Config{MaxHolders: c.LLMaxHolders, MaxHoldersPerPlaylist: c.LLMaxPerPlaylist}
@@ -239,6 +244,7 @@ func (a *app) adminMux() http.Handler {
 	if a.dist != nil {
 		mux.HandleFunc("/-/reload", a.dist.reloadHandler)
 	}
+	a.inval.mount(mux) // the invalidation API and streamedge invalidate's endpoint
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !a.ready.Load() {
@@ -334,7 +340,7 @@ func (a *app) wireOrigins() (edge.Config, error) {
 	a.oc = oc
 	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
-			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}}, nil
+			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}, Compress: c.Compress}, nil
 }
 
 // pingOrigins is /readyz's origin check.

@@ -28,6 +28,17 @@
 //       with "proto":"HTTP/2.0" and none over another protocol. Chromium
 //       runs with --disable-quic, so HTTP/3 (which the edge advertises
 //       with Alt-Svc) is not tested here.
+//   (g) live HLS (TS) with hls.js    cross-origin through `streamedge serve
+//       -config` with a response headers policy (CORS=only runs nothing
+//       else): the page is on the test origin (http://127.0.0.1:PORT/time),
+//       the stream on the edge; the policy allows that page origin, removes
+//       the origin's own Access-Control-Allow-Origin: * and lists
+//       X-Playback-Session-Id, which the test origin's own preflight answer
+//       does not. Passes when hls.js plays (as (a), for half of
+//       PLAY_SECONDS), a fetch with X-Playback-Session-Id succeeds (its
+//       preflight answered by the edge: "cache":"preflight" in its access
+//       log), and the same page from http://localhost:PORT (an origin the
+//       policy does not allow) gets a fatal hls.js network error.
 // (a)-(c) and (f) pass when playback starts, currentTime advances at least
 // MIN_ADVANCE (14) seconds in PLAY_SECONDS of wall time and the player
 // reports no fatal error; stalls ('waiting' after playback started) are
@@ -45,7 +56,7 @@
 //   node player-test/browser/browser-test.mjs
 // Environment: STREAMEDGE_BIN (default <repo>/bin/streamedge), PLAYER_TEST_BIN
 // (default <repo>/bin/player-test), CHROMIUM (default /usr/bin/chromium),
-// PLAY_SECONDS, MIN_ADVANCE, DEMO_SECONDS, LLHLS. (f) needs openssl on PATH.
+// PLAY_SECONDS, MIN_ADVANCE, DEMO_SECONDS, LLHLS, CORS. (f) needs openssl on PATH.
 
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -365,6 +376,114 @@ async function llhlsCase(origin, name) {
   }
 }
 
+// startConfigEdge starts `streamedge serve -config` in front of origin with
+// a CORS response headers policy allowing pageOrigin; resolves to
+// { base, accessLog }.
+async function startConfigEdge(name, origin, pageOrigin) {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const cfg = path.join(tmp, `${name}.yaml`);
+  fs.writeFileSync(cfg, `origins:
+  test: {url: "${origin}"}
+default_behavior:
+  origin: test
+  allowed_methods: [GET, HEAD, OPTIONS]
+  response_headers_policy: player
+response_headers_policies:
+  player:
+    cors:
+      allow_origins: ["${pageOrigin}"]
+      allow_headers: [Range, X-Playback-Session-Id]
+      expose_headers: [Content-Length, Content-Range, Age, X-Cache]
+      max_age: 10m
+    remove_headers: [Access-Control-Allow-Origin, Access-Control-Expose-Headers]
+`);
+  const base = `http://127.0.0.1:${port}`;
+  const accessLog = path.join(tmp, `${name}-access.log`);
+  const logPath = await start(name, bin, ['serve', '-config', cfg, '-listen', `127.0.0.1:${port}`,
+    '-admin', `127.0.0.1:${adminPort}`, '-access-log', accessLog, '-drain-timeout', '2s'], `http://127.0.0.1:${adminPort}/healthz`);
+  log(`${name}: edge ${base} -config ${cfg} (log ${logPath}, access log ${accessLog})`);
+  return { base, accessLog };
+}
+
+// corsPage opens pageURL (a page of the test origin), adds hls.js and plays
+// src with it.
+async function corsPage(pageURL, src) {
+  const { page, notes } = await newPage({ width: 640, height: 360 });
+  await page.goto(pageURL);
+  await page.setContent('<!doctype html><video id="v" muted autoplay playsinline></video>');
+  await page.addScriptTag({ path: path.join(here, 'node_modules', 'hls.js', 'dist', 'hls.min.js') });
+  await page.evaluate((s) => {
+    Object.assign(window, { fatal: null, stalls: 0, waits: 0, playing: false });
+    const v = document.getElementById('v');
+    const hls = new Hls();
+    hls.on(Hls.Events.ERROR, (_, d) => { if (d.fatal) window.fatal = `${d.type}: ${d.details}`; });
+    hls.loadSource(s);
+    hls.attachMedia(v);
+    v.addEventListener('playing', () => { window.playing = true; });
+    v.addEventListener('waiting', () => { window.waits++; if (window.playing) window.stalls++; });
+  }, src);
+  return { page, notes };
+}
+
+// corsCase is (g).
+async function corsCase(origin, name) {
+  const pageOrigin = origin; // http://127.0.0.1:PORT
+  const edge = await startConfigEdge('cors-edge', origin, pageOrigin);
+  const src = `${edge.base}/live/hls_ts/master.m3u8`;
+  const why = [];
+  let detail = '';
+  const { page, notes } = await corsPage(`${pageOrigin}/time`, src);
+  try {
+    const start = Date.now();
+    const startup = await waitStart(page, start, 20000);
+    const first = await videoState(page);
+    let last = first;
+    for (const w0 = Date.now(); Date.now() - w0 < playSeconds * 500;) {
+      await sleep(1000);
+      last = await videoState(page);
+      if (last.fatal) break;
+    }
+    const adv = last.t - first.t;
+    const fetched = await page.evaluate(async (u) => {
+      try {
+        const r = await fetch(u, { headers: { 'X-Playback-Session-Id': 'browser-test' } });
+        return `${r.status} ${r.headers.get('X-Cache')}`;
+      } catch (e) { return `error ${e}`; }
+    }, src);
+    let pre = [];
+    for (const deadline = Date.now() + 3000; !pre.length && Date.now() < deadline; await sleep(100)) { // the log is flushed every 100 ms
+      pre = fs.readFileSync(edge.accessLog, 'utf8').split('\n').filter((l) => l.includes('"cache":"preflight"'));
+    }
+    detail = `advanced ${adv.toFixed(1)} s (min ${minAdvance / 2}), startup ${startup.toFixed(1)} s, stalls ${last.stalls}, ` +
+      `fetch with X-Playback-Session-Id: ${fetched}, ${pre.length} preflights answered by the edge`;
+    if (last.fatal) why.push(`fatal: ${last.fatal}`);
+    if (adv < minAdvance / 2) why.push(`currentTime advanced only ${adv.toFixed(1)} s`);
+    if (!fetched.startsWith('200 ')) why.push(`the preflighted fetch failed: ${fetched}`);
+    if (!pre.some((l) => l.includes('"cors":"allowed"'))) why.push('no allowed preflight in the edge access log');
+    if (notes.pageErrors.length) why.push(`page error: ${notes.pageErrors[0]}`);
+  } finally {
+    await page.close();
+  }
+  // The same page from an origin the policy does not allow.
+  const other = pageOrigin.replace('127.0.0.1', 'localhost');
+  const refused = await corsPage(`${other}/time`, src);
+  try {
+    let s = await videoState(refused.page);
+    for (const deadline = Date.now() + 20000; !s.fatal && s.t === 0 && Date.now() < deadline; s = await videoState(refused.page)) await sleep(200);
+    detail += `; page on ${other}: ${s.fatal ? `fatal ${s.fatal}` : `currentTime ${s.t}`}`;
+    if (!s.fatal || s.t > 0) why.push(`a page on ${other} (not allowed) played`);
+  } finally {
+    await refused.page.close();
+  }
+  return { name, ok: why.length === 0, detail: why.length ? `${why.join('; ')} (${detail})` : detail };
+}
+
+async function runCORS() {
+  const origin = await startOrigin('cors-origin');
+  const name = 'hls.js live HLS (TS) cross-origin through serve -config with a CORS response headers policy';
+  await runCase(named(name, () => corsCase(origin, name)));
+}
+
 async function runCase(fn) {
   let r;
   try {
@@ -382,6 +501,7 @@ async function main() {
   log(`temp dir: ${tmp}`);
   const ll = process.env.LLHLS || '';
   if (ll === 'only') return llhlsMain();
+  if (process.env.CORS === 'only') return corsMain();
   const base = await startDemo('demo', []);
   const longBase = await startDemo('max-age-3600', ['-live-max-age', '1h']);
   const tls = await startTLSDemo('tls');
@@ -398,7 +518,14 @@ async function main() {
   await runCase(named('demo page', () => demoCase(base)));
   const tlsName = 'hls.js live HLS (TS) over HTTPS (h2) /live/hls_ts/master.m3u8';
   await runCase(named(tlsName, () => playCase(tls.base, tlsName, 'hls', '/live/hls_ts/master.m3u8', 'hls-https', tls.accessLog)));
+  await runCORS();
   if (ll === '1') await runLLHLS();
+}
+
+async function corsMain() {
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  log(`browser: chromium ${browser.version()}`);
+  await runCORS();
 }
 
 async function llhlsMain() {
