@@ -75,7 +75,7 @@ func (h *Handler) serveLL(x *exchange) bool {
 		return false // _HLS_skip alone: a delta update, keyed and cached on its own
 	}
 	x.ll = &llExchange{d: d, rendition: llhls.Rendition(x.key), start: h.now()}
-	snap, full := h.ll.Lookup(x.ll.rendition, d.Skip), h.ll.Lookup(x.ll.rendition, llhls.SkipNone)
+	snap, full := h.llKept(x, d.Skip), h.llKept(x, llhls.SkipNone)
 	if !h.llAnswerNow(x, snap, full) {
 		if snap == nil {
 			snap = full // a delta request's limits come from the full playlist until a delta is kept
@@ -83,6 +83,19 @@ func (h *Handler) serveLL(x *exchange) bool {
 		h.llHold(x, snap)
 	}
 	return true
+}
+
+// llKept is the rendition's freshest playlist in a skip mode, unless an
+// invalidation made since it arrived covers the rendition: then the request
+// goes to the origin like any other after an invalidation.
+func (h *Handler) llKept(x *exchange, skip string) *llhls.Snapshot {
+	s := h.ll.Lookup(x.ll.rendition, skip)
+	if s != nil && h.cfg.Invalidations != nil && h.cfg.Invalidations.Matches(x.ll.rendition, s.At) {
+		x.invalid = true
+		h.ll.Drop(x.ll.rendition, skip, s)
+		return nil
+	}
+	return s
 }
 
 // llAnswerNow answers what needs no wait: an ended playlist (directives

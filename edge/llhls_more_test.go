@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/streamedge/streamedge/invalidation"
 	"github.com/streamedge/streamedge/origin"
 )
 
@@ -209,5 +211,22 @@ func TestLLHLSUnsatisfiedBlockingAnswerKeepsTheLiveLifetime(t *testing.T) {
 	r := e.get(t, http.MethodGet, "/nb/index.m3u8?_HLS_msn=2")
 	if r.status != http.StatusOK || r.header.Get("Cache-Control") != "max-age=1" {
 		t.Fatalf("unsatisfied blocking answer: %d Cache-Control %q, want max-age=1 (TD/2)", r.status, r.header.Get("Cache-Control"))
+	}
+}
+
+// An invalidation covering the rendition makes the edge's kept playlist
+// unusable: a blocking request it would have answered goes to the origin.
+func TestLLHLSInvalidatedPlaylistIsNotAnAnswer(t *testing.T) {
+	lo := newLLOrigin(t, nil)
+	set := invalidation.NewSet(invalidation.Limits{}, invalidation.NewMetrics())
+	e := newInvalidatingEdge(t, lo.URL, set, invalidation.NewMetrics())
+	pl := e.get(t, http.MethodGet, llBase+"240p/index.m3u8")
+	msn, _ := hintOf(t, pl.body)
+	older := fmt.Sprintf("%s240p/index.m3u8?_HLS_msn=%d", llBase, msn-1)
+	if err := set.Add([]string{llBase + "*"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.get(t, http.MethodGet, older); r.status != http.StatusOK || lo.count(older) != 1 {
+		t.Errorf("after an invalidation: %d, %d origin requests for %s; want it asked of the origin", r.status, lo.count(older), older)
 	}
 }

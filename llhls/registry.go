@@ -274,6 +274,17 @@ func (r *Registry) Offer(rendition, skip string, s *Snapshot) (released int) {
 	return released
 }
 
+// Drop forgets s as the rendition's playlist (an invalidation covers it),
+// unless a newer one replaced it already.
+func (r *Registry) Drop(rendition, skip string, s *Snapshot) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p := r.lists[listKey(rendition, skip)]; p != nil && p.snap == s {
+		r.bytes -= int64(len(s.Body))
+		p.snap = nil
+	}
+}
+
 // keep makes s p's playlist when it fits the byte bounds.
 func (r *Registry) keep(p *playlist, s *Snapshot) {
 	if p.snap != nil {

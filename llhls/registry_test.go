@@ -156,3 +156,18 @@ func TestHoldAfterASatisfyingOfferIsReleasedAtOnce(t *testing.T) {
 		t.Errorf("cause %v, held %d: want released by the playlist already there", context.Cause(h.Context()), r.Held())
 	}
 }
+
+func TestDropForgetsOnlyThatPlaylist(t *testing.T) {
+	r := New(Config{})
+	old, newer := snap(t, withParts(1)), snap(t, withParts(2))
+	r.Offer("/r.m3u8", SkipNone, old)
+	r.Offer("/r.m3u8", SkipNone, newer)
+	r.Drop("/r.m3u8", SkipNone, old) // replaced already: kept
+	if r.Lookup("/r.m3u8", SkipNone) != newer {
+		t.Fatal("Drop of a replaced playlist removed the newer one")
+	}
+	r.Drop("/r.m3u8", SkipNone, newer)
+	if _, b := r.Tracked(); r.Lookup("/r.m3u8", SkipNone) != nil || b != 0 {
+		t.Errorf("dropped playlist still kept (%d bytes)", b)
+	}
+}
