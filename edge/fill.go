@@ -49,6 +49,9 @@ type fillSpec struct {
 	prefetch      bool           // started by a prefetch (prefetch.go), not by a viewer
 	errors        errorResponses // the distribution's custom error responses (their minimum TTLs)
 	staleGood     bool           // the stale copy is not an error (status < 400)
+
+	llBlocking bool          // an LL-HLS blocking playlist request (llhls.go)
+	llHold     time.Duration // how long the origin may hold it (FillRequest.Hold)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -71,6 +74,7 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
 	}
+	h.llFillSpec(x, &spec)
 	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
 }
 
@@ -104,7 +108,7 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	reqTime := h.now()
 	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
 		Target: spec.up.target, Header: spec.up.header, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop,
+		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop, Hold: spec.llHold,
 	})
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))
