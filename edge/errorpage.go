@@ -55,7 +55,11 @@ func (h *Handler) errorPage(x *exchange, rs *Routes, path string) (page, bool) {
 	if err != nil {
 		return page{}, false
 	}
-	hit, fillKey, ok := h.lookup(key, x.vary)
+	vary := x.vary
+	if x.key == "" { // refused before the cache key: the variant selectors were not read yet
+		vary = varyOf(x.r.Header())
+	}
+	hit, fillKey, ok := h.lookup(key, vary)
 	if !ok {
 		return page{}, false // a variant the edge would not key
 	}
@@ -69,7 +73,7 @@ func (h *Handler) errorPage(x *exchange, rs *Routes, path string) (page, bool) {
 			return entryPage(e), true
 		}
 	}
-	if pg, ok := h.fillPage(x, &exchange{key: key, vary: x.vary, route: rt}, fillKey, hit); ok {
+	if pg, ok := h.fillPage(x, &exchange{key: key, vary: vary, route: rt}, fillKey, hit); ok {
 		return pg, true
 	}
 	if hit != nil && hit.Entry.Status == http.StatusOK && canServeOnError(&hit.Entry.Meta, h.now()) {
