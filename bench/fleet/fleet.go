@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Ports inside every namespace (each has its own, so all nodes use the same).
+const (
+	originPort = "8081"
+	edgePort   = "8080"
+	adminAddr  = "127.0.0.1:9090" // each namespace's own loopback
+)
+
+// fleet is the running processes, started by the inner process inside the
+// controller namespace.
+type fleet struct {
+	o                      options
+	logDir                 string
+	origin                 node
+	shield                 node
+	edges                  []node // in POP order
+	procs                  map[string]*proc
+	streamedge, playerTest string
+	probe                  *http.Client // the harness's own requests (stats, probes)
+}
+
+// edgeConfig is every edge's distribution: everything from the origin group
+// whose primary is the shield and whose secondary is the origin.
+const edgeConfig = `# written by bench/fleet: an edge of the simulated fleet
+origins:
+  shield:
+    url: http://%s:%s
+    dial_timeout: 1s
+    timeout: 10s
+  origin:
+    url: http://%s:%s
+    dial_timeout: 1s
+    timeout: 10s
+origin_groups:
+  tiered:
+    primary: shield
+    secondary: origin
+default_behavior:
+  origin: tiered
+`
+
+func newFleet(o options, logDir string) (*fleet, error) {
+	bin, err := filepath.Abs(o.Bin)
+	if err != nil {
+		return nil, err
+	}
+	f := &fleet{o: o, logDir: logDir, procs: map[string]*proc{},
+		streamedge: filepath.Join(bin, "streamedge"), playerTest: filepath.Join(bin, "player-test"),
+		probe: &http.Client{Timeout: 5 * time.Second}}
+	for _, b := range []string{f.streamedge, f.playerTest} {
+		if _, err := os.Stat(b); err != nil {
+			return nil, fmt.Errorf("%w (run make build)", err)
+		}
+	}
+	for _, n := range topology(o.Subnet, o.POPs, o.Edges) {
+		switch {
+		case n.Name == "origin":
+			f.origin = n
+		case n.Name == "shield":
+			f.shield = n
+		case n.POP > 0:
+			f.edges = append(f.edges, n)
+		}
+	}
+	return f, nil
+}
+
+func (f *fleet) originURL() string { return "http://" + f.origin.IP + ":" + originPort }
+func edgeHost(n node) string       { return n.IP + ":" + edgePort }
+
+// edgeArgs are the serve flags every streamedge of the fleet shares. Each
+// gets its own -cdn-id: they share a hostname and a port, and the default id
+// (hostname:port) would make the shield see a loop.
+func (f *fleet) edgeArgs(n node) []string {
+	return []string{f.streamedge, "serve", "-listen", edgeHost(n), "-admin", adminAddr,
+		"-access-log", "off", "-log-level", "warn", "-cache-size", "256MiB", "-max-object-size", "16MiB", "-cdn-id", "fleet-" + n.Name}
+}
+
+// start starts the origin, the shield and the edges and waits until each
+// listens.
+func (f *fleet) start(ctx context.Context) error {
+	if err := f.startOne(ctx, f.origin, f.origin.IP+":"+originPort,
+		f.playerTest, "origin", "-listen", f.origin.IP+":"+originPort); err != nil {
+		return err
+	}
+	if err := f.startOne(ctx, f.shield, edgeHost(f.shield),
+		append(f.edgeArgs(f.shield), "-origin", f.originURL())...); err != nil {
+		return err
+	}
+	cfg := filepath.Join(f.logDir, "edge.yaml")
+	body := fmt.Sprintf(edgeConfig, f.shield.IP, edgePort, f.origin.IP, originPort)
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		return err
+	}
+	for _, e := range f.edges {
+		if err := f.startOne(ctx, e, edgeHost(e), append(f.edgeArgs(e), "-config", cfg)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *fleet) startOne(ctx context.Context, n node, addr string, argv ...string) error {
+	p, err := startProc(n.ns(), f.logDir, n.Name, argv...)
+	if err != nil {
+		return err
+	}
+	f.procs[n.Name] = p
+	return waitListening(ctx, p, addr)
+}
+
+// kill crashes node n's process (SIGKILL).
+func (f *fleet) kill(n node) {
+	if p := f.procs[n.Name]; p != nil {
+		p.kill()
+	}
+}
+
+// stopAll stops every process (SIGTERM, then SIGKILL) and waits for them.
+func (f *fleet) stopAll() {
+	for _, p := range f.procs {
+		p.stop()
+	}
+}
+
+// alive reports whether node n's process still runs.
+func (f *fleet) alive(n node) bool {
+	p := f.procs[n.Name]
+	if p == nil {
+		return false
+	}
+	select {
+	case <-p.done:
+		return false
+	default:
+		return true
+	}
+}
