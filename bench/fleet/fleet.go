@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -26,7 +28,8 @@ type fleet struct {
 	edges                  []node // in POP order
 	procs                  map[string]*proc
 	streamedge, playerTest string
-	probe                  *http.Client // the harness's own requests (stats, probes)
+	probe                  *http.Client            // the harness's own requests (stats, probes)
+	admin                  map[string]*http.Client // by node name: its admin listener
 }
 
 // edgeConfig is every edge's distribution: everything from the origin group
@@ -56,7 +59,7 @@ func newFleet(o options, logDir string) (*fleet, error) {
 	}
 	f := &fleet{o: o, logDir: logDir, procs: map[string]*proc{},
 		streamedge: filepath.Join(bin, "streamedge"), playerTest: filepath.Join(bin, "player-test"),
-		probe: &http.Client{Timeout: 5 * time.Second}}
+		probe: &http.Client{Timeout: 5 * time.Second}, admin: map[string]*http.Client{}}
 	for _, b := range []string{f.streamedge, f.playerTest} {
 		if _, err := os.Stat(b); err != nil {
 			return nil, fmt.Errorf("%w (run make build)", err)
@@ -71,6 +74,7 @@ func newFleet(o options, logDir string) (*fleet, error) {
 		case n.POP > 0:
 			f.edges = append(f.edges, n)
 		}
+		f.admin[n.Name] = adminClient(n)
 	}
 	return f, nil
 }
@@ -93,8 +97,7 @@ func (f *fleet) start(ctx context.Context) error {
 		f.playerTest, "origin", "-listen", f.origin.IP+":"+originPort); err != nil {
 		return err
 	}
-	if err := f.startOne(ctx, f.shield, edgeHost(f.shield),
-		append(f.edgeArgs(f.shield), "-origin", f.originURL())...); err != nil {
+	if err := f.startShield(ctx); err != nil {
 		return err
 	}
 	cfg := filepath.Join(f.logDir, "edge.yaml")
@@ -119,6 +122,36 @@ func (f *fleet) startOne(ctx context.Context, n node, addr string, argv ...strin
 	return waitListening(ctx, p, addr)
 }
 
+// startShield starts the shield: a streamedge, or a peer through
+// ../shared/peers/start inside the shield's namespace (it daemonises; its
+// processes are found with `ip netns pids`).
+func (f *fleet) startShield(ctx context.Context) error {
+	if f.o.Shield == "streamedge" {
+		return f.startOne(ctx, f.shield, edgeHost(f.shield), append(f.edgeArgs(f.shield), "-origin", f.originURL())...)
+	}
+	peers, err := filepath.Abs(f.o.Peers)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ip", "netns", "exec", f.shield.ns(), "env", "LISTEN_ADDR="+f.shield.IP, "CACHE_MB=256",
+		filepath.Join(peers, "start"), f.o.Shield, edgePort, f.origin.IP+":"+originPort, filepath.Join(f.logDir, f.o.Shield)).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("shield %s: %s/start: %w: %s", f.o.Shield, peers, err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// killShield crashes the shield: SIGKILL to every process in its namespace.
+func (f *fleet) killShield() {
+	if f.o.Shield == "streamedge" {
+		f.kill(f.shield)
+		return
+	}
+	killNamespace(f.shield.ns())
+}
+
 // kill crashes node n's process (SIGKILL).
 func (f *fleet) kill(n node) {
 	if p := f.procs[n.Name]; p != nil {
@@ -130,6 +163,9 @@ func (f *fleet) kill(n node) {
 func (f *fleet) stopAll() {
 	for _, p := range f.procs {
 		p.stop()
+	}
+	if f.o.Shield != "streamedge" {
+		killNamespace(f.shield.ns())
 	}
 }
 

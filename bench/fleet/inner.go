@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,6 +20,8 @@ type result struct {
 	Players      int           `json:"players"`
 	DurationS    float64       `json:"duration_s"`
 	Latency      string        `json:"latency"`
+	LoadAvg      [2]string     `json:"loadavg_start_end"` // /proc/loadavg: the machine is shared
+	Shield       string        `json:"shield"`
 	SegmentS     float64       `json:"segment_duration_s"`
 	KilledEdge   string        `json:"killed_edge"`
 	Phases       []phase       `json:"phases"`
@@ -79,12 +82,13 @@ func (f *fleet) run(ctx context.Context) (*result, error) {
 	if err := f.start(ctx); err != nil {
 		return nil, err
 	}
-	res := &result{Players: f.o.Players, DurationS: f.o.Duration.Seconds(), Latency: f.o.latencyIs}
+	res := &result{Players: f.o.Players, DurationS: f.o.Duration.Seconds(), Latency: f.o.latencyIs, Shield: f.o.Shield}
 	segDur, err := f.segmentDuration(ctx)
 	if err != nil {
 		return nil, err
 	}
 	res.SegmentS = segDur.Seconds()
+	res.LoadAvg[0] = loadavg()
 	if err := f.resetOrigin(ctx); err != nil {
 		return nil, err
 	}
@@ -111,10 +115,11 @@ func (f *fleet) run(ctx context.Context) (*result, error) {
 		ms = append(ms, m)
 	}
 	ms = append(ms, end)
-	names := []string{"steady (6 edges, shield up)", "edge " + res.KilledEdge + " killed", "after invalidating /live/*", "shield killed (edges → origin)"}
+	names := []string{fmt.Sprintf("steady (%d edges, %s shield up)", len(f.edges), f.o.Shield), "edge " + res.KilledEdge + " killed", "invalidating /live/* (probes, refetches)", "after the invalidation", "shield killed (edges → origin)"}
 	for i := 0; i+1 < len(ms) && i < len(names); i++ {
 		res.Phases = append(res.Phases, between(names[i], ms[i], ms[i+1], segDur))
 	}
+	res.LoadAvg[1] = loadavg()
 	res.Report = ps.m.Report(time.Since(ps.start), f.o.Players)
 	res.Failures = check(res, ps, f)
 	return res, nil
@@ -162,10 +167,20 @@ func (f *fleet) events(ctx context.Context, ps *players, res *result, marks chan
 		return fmt.Errorf("invalidation: %w", err)
 	}
 	fmt.Fprintf(stderr, "test-fleet: t=%.0fs invalidated /live/* on the shield and %d edges\n", time.Since(ps.start).Seconds(), len(live))
+	select { // the invalidation's refetches (one segment's worth) stay in their own phase
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(2 * time.Second):
+	}
+	m, err := f.mark(ctx, ps)
+	if err != nil {
+		return err
+	}
+	marks <- m
 	if err := at(0.7); err != nil {
 		return err
 	}
-	f.kill(f.shield)
+	f.killShield()
 	fmt.Fprintf(stderr, "test-fleet: t=%.0fs killed the shield\n", time.Since(ps.start).Seconds())
 	return nil
 }
@@ -218,4 +233,14 @@ func (f *fleet) segmentDuration(ctx context.Context) (time.Duration, error) {
 		return 0, err
 	}
 	return time.Duration(s * float64(time.Second)), nil
+}
+
+// loadavg is /proc/loadavg's first three fields ("" when unreadable).
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
@@ -89,9 +88,9 @@ func (f *fleet) probePath(ctx context.Context, e node) (string, error) {
 	return firstURI(mediaURL, body)
 }
 
-// invalidateAll invalidates /live/* on the shield and every live edge at
-// once (`streamedge invalidate` through each one's admin listener, inside
-// its namespace) and probes each edge for a cached segment until it misses.
+// invalidateAll invalidates /live/* on the shield (when it is a
+// streamedge) and every live edge at once (the request `streamedge invalidate` sends, to each one's admin
+// listener inside its namespace) and probes each edge for a cached segment until it misses.
 func (f *fleet) invalidateAll(ctx context.Context, edges []node) ([]invalResult, error) {
 	if len(edges) == 0 {
 		return nil, fmt.Errorf("no live edge to invalidate")
@@ -116,7 +115,11 @@ func (f *fleet) invalidateAll(ctx context.Context, edges []node) ([]invalResult,
 	start := time.Now()
 	var wg sync.WaitGroup
 	shieldErr := make(chan error, 1)
-	wg.Go(func() { _, err := f.invalidate(ctx, f.shield); shieldErr <- err })
+	if f.o.Shield == "streamedge" { // a peer shield (nginx, Varnish) keeps its copies
+		wg.Go(func() { _, err := f.invalidate(ctx, f.shield); shieldErr <- err })
+	} else {
+		shieldErr <- nil
+	}
 	for i, e := range edges {
 		wg.Go(func() {
 			d, err := f.invalidate(ctx, e)
@@ -138,16 +141,27 @@ func isHit(xcache string) bool { return strings.HasPrefix(xcache, "Hit ") }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// invalidate runs `streamedge invalidate -admin 127.0.0.1:9090 '/live/*'`
-// in n's namespace and returns how long it took.
+// invalidate sends node n the request `streamedge invalidate -admin
+// 127.0.0.1:9090 '/live/*'` sends (POST /invalidations on its admin
+// listener, from inside its namespace) and returns how long the edge took
+// to answer 201.
 func (f *fleet) invalidate(ctx context.Context, n node) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	start := time.Now()
-	out, err := exec.CommandContext(ctx, "ip", "netns", "exec", n.ns(),
-		f.streamedge, "invalidate", "-admin", adminAddr, "/live/*").CombinedOutput()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+adminAddr+"/invalidations", strings.NewReader(`{"paths":["/live/*"]}`))
 	if err != nil {
-		return time.Since(start), fmt.Errorf("%s: streamedge invalidate: %w: %s", n.Name, err, strings.TrimSpace(string(out)))
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := f.admin[n.Name].Do(req)
+	if err != nil {
+		return time.Since(start), fmt.Errorf("%s: invalidate: %w", n.Name, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusCreated {
+		return time.Since(start), fmt.Errorf("%s: invalidate: %s: %s", n.Name, resp.Status, bytes.TrimSpace(b))
 	}
 	return time.Since(start), nil
 }

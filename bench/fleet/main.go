@@ -36,6 +36,8 @@ type options struct {
 	LogDir    string
 	POPs      int
 	Edges     int
+	Shield    string // streamedge or a ../shared/peers peer (nginx, varnish)
+	Peers     string
 	inner     bool
 	latencyIs string // what addLatency applied (outer → inner)
 }
@@ -53,10 +55,15 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.LogDir, "logs", "", "keep the processes' logs in this directory (default: a temporary one, removed)")
 	fs.IntVar(&o.POPs, "pops", 2, "POPs")
 	fs.IntVar(&o.Edges, "edges", 3, "edges per POP")
+	fs.StringVar(&o.Shield, "shield", "streamedge", "what the shield tier is: streamedge, or nginx / varnish started by ../shared/peers/start")
+	fs.StringVar(&o.Peers, "peers", "../shared/peers", "the shared peers directory (start, stop)")
 	fs.BoolVar(&o.inner, "inner", false, "internal: run the fleet (inside the controller namespace)")
 	fs.StringVar(&o.latencyIs, "latency-applied", "", "internal: what latency the outer process applied")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.Shield != "streamedge" && o.Shield != "nginx" && o.Shield != "varnish" {
+		return o, fmt.Errorf("-shield %q: want streamedge, nginx or varnish", o.Shield)
 	}
 	if o.Players < o.POPs*o.Edges || o.Duration < 20*time.Second || o.POPs < 1 || o.Edges < 2 {
 		return o, errors.New("need -players >= pops*edges, -duration >= 20s, -pops >= 1, -edges >= 2")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -105,15 +106,20 @@ func tearDown() {
 		if !strings.HasPrefix(name, nsPrefix) {
 			continue
 		}
-		pids, _ := ipCmd(ctx, "netns", "pids", name)
-		for _, p := range strings.Fields(pids) {
-			var pid int
-			if _, err := fmt.Sscan(p, &pid); err == nil && pid > 1 {
-				_ = syscall.Kill(pid, syscall.SIGKILL)
-			}
-		}
+		killNamespace(name)
 		if _, err := ipCmd(ctx, "netns", "del", name); err != nil {
 			fmt.Fprintf(stderr, "test-fleet: teardown: %v\n", err)
+		}
+	}
+}
+
+// killNamespace sends SIGKILL to every process in namespace ns.
+func killNamespace(ns string) {
+	pids, _ := ipCmd(context.Background(), "netns", "pids", ns)
+	for _, p := range strings.Fields(pids) {
+		var pid int
+		if _, err := fmt.Sscan(p, &pid); err == nil && pid > 1 && pid != os.Getpid() {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
 }
