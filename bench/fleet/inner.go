@@ -20,6 +20,7 @@ type result struct {
 	Players      int           `json:"players"`
 	DurationS    float64       `json:"duration_s"`
 	Latency      string        `json:"latency"`
+	Invalidated  string        `json:"invalidated"`
 	LoadAvg      [2]string     `json:"loadavg_start_end"` // /proc/loadavg: the machine is shared
 	Shield       string        `json:"shield"`
 	SegmentS     float64       `json:"segment_duration_s"`
@@ -162,11 +163,11 @@ func (f *fleet) events(ctx context.Context, ps *players, res *result, marks chan
 		}
 	}
 	inv, err := f.invalidateAll(ctx, live)
-	res.Invalidation = inv
+	res.Invalidation, res.Invalidated = inv, f.invalidated(len(live))
 	if err != nil {
 		return fmt.Errorf("invalidation: %w", err)
 	}
-	fmt.Fprintf(stderr, "test-fleet: t=%.0fs invalidated /live/* on the shield and %d edges\n", time.Since(ps.start).Seconds(), len(live))
+	fmt.Fprintf(stderr, "test-fleet: t=%.0fs invalidated /live/* on %s\n", time.Since(ps.start).Seconds(), f.invalidated(len(live)))
 	select { // the invalidation's refetches (one segment's worth) stay in their own phase
 	case <-ctx.Done():
 		return ctx.Err()
@@ -243,4 +244,12 @@ func loadavg() string {
 	}
 	f := strings.Fields(string(b))
 	return strings.Join(f[:min(3, len(f))], " ")
+}
+
+// invalidated says which nodes an invalidation covers.
+func (f *fleet) invalidated(edges int) string {
+	if f.o.Shield == "streamedge" {
+		return fmt.Sprintf("the shield and %d edges", edges)
+	}
+	return fmt.Sprintf("%d edges (the %s shield keeps its copies)", edges, f.o.Shield)
 }

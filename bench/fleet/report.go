@@ -61,7 +61,7 @@ func printResult(w io.Writer, res *result) {
 			p.SegPerObj, p.PlaylistReqPerS, p.PerVersion, p.PlayerRequests, p.PlayerErrors, p.Failovers)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\ninvalidation of /live/* (shield and every live edge at once):")
+	fmt.Fprintf(w, "\ninvalidation of /live/* on %s, all at once:\n", res.Invalidated)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "edge\tbefore\tafter\tinvalidate returned ms\tfirst miss ms")
 	for _, r := range res.Invalidation {
