@@ -94,7 +94,7 @@ func (f *fleet) edgeArgs(n node) []string {
 // listens.
 func (f *fleet) start(ctx context.Context) error {
 	if err := f.startOne(ctx, f.origin, f.origin.IP+":"+originPort,
-		f.playerTest, "origin", "-listen", f.origin.IP+":"+originPort); err != nil {
+		f.playerTest, "origin", "-listen", f.origin.IP+":"+originPort, "-latency", f.o.OriginLat.String()); err != nil {
 		return err
 	}
 	if err := f.startShield(ctx); err != nil {

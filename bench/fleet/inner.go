@@ -20,6 +20,7 @@ type result struct {
 	Players      int           `json:"players"`
 	DurationS    float64       `json:"duration_s"`
 	Latency      string        `json:"latency"`
+	OriginLatMS  float64       `json:"origin_latency_ms"`
 	Invalidated  string        `json:"invalidated"`
 	LoadAvg      [2]string     `json:"loadavg_start_end"` // /proc/loadavg: the machine is shared
 	Shield       string        `json:"shield"`
@@ -83,7 +84,8 @@ func (f *fleet) run(ctx context.Context) (*result, error) {
 	if err := f.start(ctx); err != nil {
 		return nil, err
 	}
-	res := &result{Players: f.o.Players, DurationS: f.o.Duration.Seconds(), Latency: f.o.latencyIs, Shield: f.o.Shield}
+	res := &result{Players: f.o.Players, DurationS: f.o.Duration.Seconds(), Latency: f.o.latencyIs, Shield: f.o.Shield,
+		OriginLatMS: ms(f.o.OriginLat)}
 	segDur, err := f.segmentDuration(ctx)
 	if err != nil {
 		return nil, err

@@ -21,7 +21,8 @@ type invalResult struct {
 	Before    string  `json:"x_cache_before"`
 	After     string  `json:"x_cache_after"`
 	AppliedMS float64 `json:"invalidate_returned_ms"`
-	MissMS    float64 `json:"first_miss_ms"` // -1: still a hit after the probe's 3 s
+	MissMS    float64 `json:"first_miss_ms"`      // the missing probe's answer; -1: still a hit after 3 s
+	SentMS    float64 `json:"first_miss_sent_ms"` // when that probe was sent (the last hit was answered before)
 	Err       string  `json:"error,omitempty"`
 }
 
@@ -128,7 +129,9 @@ func (f *fleet) invalidateAll(ctx context.Context, edges []node) ([]invalResult,
 				res[i].Err = err.Error()
 			}
 		})
-		wg.Go(func() { res[i].After, res[i].MissMS = f.probeUntilMiss(ctx, "http://"+edgeHost(e)+seg, start) })
+		wg.Go(func() {
+			res[i].After, res[i].SentMS, res[i].MissMS = f.probeUntilMiss(ctx, "http://"+edgeHost(e)+seg, start)
+		})
 	}
 	wg.Wait()
 	if err := <-shieldErr; err != nil {
@@ -167,18 +170,20 @@ func (f *fleet) invalidate(ctx context.Context, n node) (time.Duration, error) {
 }
 
 // probeUntilMiss GETs u every 10 ms until its X-Cache is not a hit, for at
-// most 3 s; it returns that X-Cache and the time since start (-1: none).
-func (f *fleet) probeUntilMiss(ctx context.Context, u string, start time.Time) (string, float64) {
+// most 3 s; it returns that X-Cache and when, since start, the probe was
+// sent and answered (-1: none missed).
+func (f *fleet) probeUntilMiss(ctx context.Context, u string, start time.Time) (string, float64, float64) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	for {
+		sent := ms(time.Since(start))
 		xc, _, err := f.get(ctx, u)
 		if err == nil && !isHit(xc) {
-			return xc, ms(time.Since(start))
+			return xc, sent, ms(time.Since(start))
 		}
 		select {
 		case <-ctx.Done():
-			return xc, -1
+			return xc, -1, -1
 		case <-time.After(10 * time.Millisecond):
 		}
 	}

@@ -32,6 +32,7 @@ type options struct {
 	Stream    string
 	Subnet    string
 	Latency   time.Duration
+	OriginLat time.Duration // the test origin's own -latency
 	JSON      string
 	LogDir    string
 	POPs      int
@@ -51,6 +52,7 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.Stream, "stream", "/live/hls_ts/master.m3u8", "the test origin's live stream the players play")
 	fs.StringVar(&o.Subnet, "subnet", "10.77.0", "first three octets of the /24 used inside the namespaces")
 	fs.DurationVar(&o.Latency, "latency", 5*time.Millisecond, "netem delay on every node's egress when the kernel has netem (else none)")
+	fs.DurationVar(&o.OriginLat, "origin-latency", 50*time.Millisecond, "the test origin's delay before every response's headers (player-test origin -latency)")
 	fs.StringVar(&o.JSON, "json", "", "also write the figures to this JSON file")
 	fs.StringVar(&o.LogDir, "logs", "", "keep the processes' logs in this directory (default: a temporary one, removed)")
 	fs.IntVar(&o.POPs, "pops", 2, "POPs")

@@ -50,7 +50,8 @@ func check(res *result, ps *players, f *fleet) []string {
 
 func printResult(w io.Writer, res *result) {
 	rep := res.Report.(sim.Report)
-	fmt.Fprintf(w, "\nfleet: %d players on %d s of live HLS (%.0f s segments), latency: %s\n", res.Players, int(res.DurationS), res.SegmentS, res.Latency)
+	fmt.Fprintf(w, "\nfleet: %d players on %d s of live HLS (%.0f s segments), %s shield; link latency: %s; origin latency %.0f ms before headers\n",
+		res.Players, int(res.DurationS), res.SegmentS, res.Shield, res.Latency, res.OriginLatMS)
 	fmt.Fprintf(w, "load average (1, 5, 15 min) at the start: %s, at the end: %s (2 cores, shared)\n", res.LoadAvg[0], res.LoadAvg[1])
 	fmt.Fprintf(w, "players: started %d, errors %d, stalls %d (stall ratio %.4f), requests %d, segment p99 %.0f ms\n\n",
 		rep.PlayersStarted, rep.Errors, rep.Stalls, rep.StallRatio, rep.Requests, rep.SegmentP99MS)
@@ -63,9 +64,9 @@ func printResult(w io.Writer, res *result) {
 	tw.Flush()
 	fmt.Fprintf(w, "\ninvalidation of /live/* on %s, all at once:\n", res.Invalidated)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "edge\tbefore\tafter\tinvalidate returned ms\tfirst miss ms")
+	fmt.Fprintln(tw, "edge\tbefore\tafter\tinvalidation answered ms\tmissing probe sent ms\tmiss answered ms")
 	for _, r := range res.Invalidation {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.0f\n", r.Node, r.Before, r.After, r.AppliedMS, r.MissMS)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\n", r.Node, r.Before, r.After, r.AppliedMS, r.SentMS, r.MissMS)
 	}
 	tw.Flush()
 	if len(res.Failures) == 0 {
