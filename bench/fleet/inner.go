@@ -29,7 +29,10 @@ type result struct {
 	Phases       []phase       `json:"phases"`
 	Invalidation []invalResult `json:"invalidation"`
 	Report       any           `json:"players_report"`
-	Failures     []string      `json:"failures"`
+	// EdgeFailovers is each live edge's streamedge_origin_failovers_total
+	// off the shield at the end.
+	EdgeFailovers map[string]float64 `json:"edge_failovers_off_shield"`
+	Failures      []string           `json:"failures"`
 }
 
 func innerMain(o options) int {
@@ -111,6 +114,14 @@ func (f *fleet) run(ctx context.Context) (*result, error) {
 	end, err := f.mark(ctx, ps)
 	if err != nil {
 		return nil, err
+	}
+	res.EdgeFailovers = map[string]float64{}
+	for _, e := range f.edges {
+		if f.alive(e) {
+			if res.EdgeFailovers[e.Name], err = f.groupFailovers(ctx, e); err != nil {
+				return nil, err
+			}
+		}
 	}
 	close(marks)
 	var ms []mark

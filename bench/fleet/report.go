@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"text/tabwriter"
 
 	"github.com/streamedge/streamedge/player-test/sim"
@@ -40,6 +41,11 @@ func check(res *result, ps *players, f *fleet) []string {
 	if live := float64(len(f.edges) - 1); last.SegPerObj > live {
 		bad = append(bad, fmt.Sprintf("%s: origin requests per segment %.2f, more than one per live edge (%v)", last.Name, last.SegPerObj, live))
 	}
+	for name, n := range res.EdgeFailovers {
+		if n == 0 {
+			bad = append(bad, fmt.Sprintf("edge %s: streamedge_origin_failovers_total off the shield is 0 after the shield's kill", name))
+		}
+	}
 	for _, r := range res.Invalidation {
 		if r.MissMS < 0 || r.MissMS > 1000 || r.Err != "" {
 			bad = append(bad, fmt.Sprintf("invalidation: edge %s first missed at %.0f ms (want <= 1000) %s", r.Node, r.MissMS, r.Err))
@@ -69,6 +75,11 @@ func printResult(w io.Writer, res *result) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\n", r.Node, r.Before, r.After, r.AppliedMS, r.SentMS, r.MissMS)
 	}
 	tw.Flush()
+	fmt.Fprint(w, "\nedges' streamedge_origin_failovers_total off the shield (origin group) at the end:")
+	for _, e := range sortedKeys(res.EdgeFailovers) {
+		fmt.Fprintf(w, " %s %.0f", e, res.EdgeFailovers[e])
+	}
+	fmt.Fprintln(w)
 	if len(res.Failures) == 0 {
 		fmt.Fprintln(w, "\nPASS")
 		return
@@ -85,4 +96,13 @@ func writeJSON(path string, res *result) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+func sortedKeys(m map[string]float64) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
 }

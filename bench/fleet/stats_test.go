@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -44,5 +45,20 @@ func TestFirstURIResolvesAgainstThePlaylist(t *testing.T) {
 	}
 	if _, err := firstURI("http://h/x.m3u8", []byte("#EXTM3U\n")); err == nil {
 		t.Error("a playlist without URIs is not an error")
+	}
+}
+
+// TestSumMetricAddsTheShieldsFailovers: the edge's failovers off the shield
+// are summed over reasons; other members and metrics are left out.
+func TestSumMetricAddsTheShieldsFailovers(t *testing.T) {
+	text := `# TYPE streamedge_origin_failovers_total counter
+streamedge_origin_failovers_total{group="tiered",origin="shield",reason="unreachable"} 40
+streamedge_origin_failovers_total{group="tiered",origin="shield",reason="502"} 2
+streamedge_origin_failovers_total{group="tiered",origin="origin",reason="unreachable"} 7
+streamedge_origin_up{group="tiered",origin="shield"} 0
+`
+	got, err := sumMetric(strings.NewReader(text), "streamedge_origin_failovers_total", `origin="shield"`)
+	if err != nil || got != 42 {
+		t.Errorf("sumMetric = %v, %v; want 42", got, err)
 	}
 }
