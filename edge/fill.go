@@ -63,7 +63,9 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 	spec := fillSpec{key: x.key, fillKey: fillKey, up: x.upstream(), vary: x.vary, path: decodedPath(x.upstream().target), route: x.route, cdnLoop: x.cdnLoop}
 	if stale != nil {
 		e := &stale.Entry
-		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
+		if rewriteCurrent(&e.Meta, x.route) { // else fetched whole: a 304 would keep the other setting's body
+			spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
+		}
 		spec.hasStale = true
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
