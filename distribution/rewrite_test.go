@@ -40,7 +40,7 @@ default_behavior:
 		{"/web/a.m3u8", "http://packager.example.com/base/web/1.ts", "/web/1.ts"},
 		{"/web/a.m3u8", "http://packager.example.com:80/base/web/1.ts", "/web/1.ts"},
 		{"/web/a.m3u8", "http://packager.example.com/other/1.ts", "http://packager.example.com/other/1.ts"}, // outside the base path
-		{"/web/a.m3u8", "https://cdn-origin.example.com/base/web/1.ts", "/web/1.ts"},                       // a listed host
+		{"/web/a.m3u8", "https://cdn-origin.example.com/base/web/1.ts", "/web/1.ts"},                        // a listed host
 		{"/web/a.m3u8", "https://backup.example.com:8443/web/1.ts", "https://backup.example.com:8443/web/1.ts"},
 		{"/vhost/a.m3u8", "https://media.s3.eu-west-1.amazonaws.com/vhost/1.ts", "/vhost/1.ts"},
 		{"/vhost/a.m3u8", "https://s3.eu-west-1.amazonaws.com/media/vhost/1.ts", "https://s3.eu-west-1.amazonaws.com/media/vhost/1.ts"},
