@@ -26,11 +26,11 @@ default_behavior:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := f.DefaultBehavior.Media.Rewrite; r != nil {
+	if r := f.DefaultBehavior.Media.Rewrite; r.On() {
 		t.Errorf("default behavior: rewrite = %+v, want nil (off)", r)
 	}
 	r := f.Behaviors[0].Media.Rewrite
-	if r == nil || !r.EdgeRelative || !slices.Equal(r.Hosts, []string{"cdn.example.com", "10.0.0.5:8080", "[2001:db8::1]:443", "Packager.Internal"}) {
+	if !r.On() || !slices.Equal(r.Hosts, []string{"cdn.example.com", "10.0.0.5:8080", "[2001:db8::1]:443", "Packager.Internal"}) {
 		t.Errorf("behaviors[0].media.rewrite = %+v", r)
 	}
 }

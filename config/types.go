@@ -117,9 +117,12 @@ type Media struct {
 // path (an HTTP origin URL's path, a path-style bucket's /bucket), which is
 // removed.
 type Rewrite struct {
-	EdgeRelative bool     `yaml:"edge_relative"`
-	Hosts        []string `yaml:"hosts"` // more host or host:port names the origin's manifests use for it; at most MaxRewriteHosts
+	EdgeRelative *bool    `yaml:"edge_relative"` // default false; hosts without it is refused (false keeps a host list off)
+	Hosts        []string `yaml:"hosts"`         // more host or host:port names the origin's manifests use for it; at most MaxRewriteHosts
 }
+
+// On reports whether the behavior rewrites (edge_relative: true).
+func (r *Rewrite) On() bool { return r != nil && r.EdgeRelative != nil && *r.EdgeRelative }
 
 // ErrorResponse is a CloudFront custom error response.
 type ErrorResponse struct {

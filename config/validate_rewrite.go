@@ -7,14 +7,14 @@ import (
 )
 
 // rewrite checks media.rewrite: hosts are host or host:port names (no
-// scheme, path or credentials), at most MaxRewriteHosts, and mean nothing
-// without edge_relative.
+// scheme, path or credentials), at most MaxRewriteHosts, and need
+// edge_relative set (hosts alone look like rewriting on, and are not).
 func (v *validator) rewrite(at path, r *Rewrite) {
 	if r == nil {
 		return
 	}
-	if len(r.Hosts) > 0 && !r.EdgeRelative {
-		v.add(at.key("hosts"), "hosts without edge_relative: true rewrite nothing")
+	if len(r.Hosts) > 0 && r.EdgeRelative == nil {
+		v.add(at.key("hosts"), "hosts alone rewrite nothing: set edge_relative: true (or false to keep rewriting off)")
 	}
 	if len(r.Hosts) > MaxRewriteHosts {
 		v.add(at.key("hosts"), "%d hosts: at most %d", len(r.Hosts), MaxRewriteHosts)

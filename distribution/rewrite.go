@@ -28,7 +28,7 @@ func originOf(c *origin.Client) rewrite.Origin {
 // listed hosts, which are taken to be the (primary) origin under other
 // names and share its base path.
 func (m *member) rewriter(r *config.Rewrite) rewrite.Mapper {
-	if r == nil || !r.EdgeRelative || len(m.hosts) == 0 {
+	if !r.On() || len(m.hosts) == 0 {
 		return nil
 	}
 	origins := slices.Clone(m.hosts)
