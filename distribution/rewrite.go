@@ -2,25 +2,16 @@ package distribution
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/rewrite"
 )
 
-// originOf is a client as its manifests name it: its host (a scheme's
-// default port left out, as URIs usually do) and base path.
+// originOf is a client as its manifests name it.
 func originOf(c *origin.Client) rewrite.Origin {
 	u := c.Base()
-	host := u.Host
-	switch {
-	case u.Scheme == "http" && strings.HasSuffix(host, ":80"):
-		host = strings.TrimSuffix(host, ":80")
-	case u.Scheme == "https" && strings.HasSuffix(host, ":443"):
-		host = strings.TrimSuffix(host, ":443")
-	}
-	return rewrite.Origin{Host: host, Base: u.EscapedPath()}
+	return rewrite.OriginAt(&u)
 }
 
 // rewriter is a behavior's media.rewrite as its route applies it (nil:

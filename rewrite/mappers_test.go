@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -156,6 +157,23 @@ func TestOriginRelativeStripsEachOriginsBasePath(t *testing.T) {
 		got, changed := m(tc.in)
 		if got != tc.want || changed != (tc.in != tc.want) {
 			t.Errorf("OriginRelative(%q) = %q, %v; want %q", tc.in, got, changed, tc.want)
+		}
+	}
+}
+
+func TestOriginAtDropsDefaultPorts(t *testing.T) {
+	for in, want := range map[string]Origin{
+		"http://packager:80/base/":        {Host: "packager", Base: "/base/"},
+		"https://packager:443":            {Host: "packager"},
+		"https://packager:80/a%20b":       {Host: "packager:80", Base: "/a%20b"},
+		"http://[2001:db8::1]:8080/media": {Host: "[2001:db8::1]:8080", Base: "/media"},
+	} {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := OriginAt(u); got != want {
+			t.Errorf("OriginAt(%s) = %+v, want %+v", in, got, want)
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package rewrite
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // Origin is one origin as its manifests name it: Host (host or host:port)
 // and Base, the escaped path the edge puts before every viewer path when it
@@ -47,4 +50,18 @@ func OriginRelative(origins ...Origin) Mapper {
 		}
 		return uri, false
 	}
+}
+
+// OriginAt is the Origin of an origin's URL (scheme://host[:port][/base]):
+// its host, a scheme's default port left out as URIs usually do (a URI
+// with the port still matches), and its escaped path as Base.
+func OriginAt(u *url.URL) Origin {
+	host := u.Host
+	switch scheme := strings.ToLower(u.Scheme); {
+	case scheme == "http" && strings.HasSuffix(host, ":80"):
+		host = strings.TrimSuffix(host, ":80")
+	case scheme == "https" && strings.HasSuffix(host, ":443"):
+		host = strings.TrimSuffix(host, ":443")
+	}
+	return Origin{Host: host, Base: u.EscapedPath()}
 }

@@ -84,3 +84,38 @@ default_behavior:
 		t.Errorf("metrics lack streamedge_manifest_rewrites_total{result=\"rewritten\"} 4:\n%s", grepLines(m, "manifest_rewrites"))
 	}
 }
+
+// TestRewriteOriginURLsFlag: in flag mode -rewrite-origin-urls makes
+// manifests' -origin URIs (under its base path) edge paths; off by default
+// the manifest is served as sent; with -config the flag is refused (the
+// file's media.rewrite governs).
+func TestRewriteOriginURLsFlag(t *testing.T) {
+	var originURL string
+	o := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
+		fmt.Fprintf(w, "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\n%s/base/v/1.ts\n#EXT-X-ENDLIST\n", originURL)
+	}))
+	defer o.Close()
+	originURL = o.URL
+	asSent := fmt.Sprintf("#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\n%s/base/v/1.ts\n#EXT-X-ENDLIST\n", o.URL)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, asSent},
+		{[]string{"-rewrite-origin-urls"}, "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\n/v/1.ts\n#EXT-X-ENDLIST\n"},
+	} {
+		e := startEdge(t, append([]string{"-origin", o.URL + "/base"}, tc.args...)...)
+		if code, body, _ := get(t, e.edge+"/v/index.m3u8"); code != 200 || body != tc.want {
+			t.Errorf("%v: %d\n%s\nwant\n%s", tc.args, code, body, tc.want)
+		}
+		_ = e.stop()
+	}
+	cfgPath := filepath.Join(t.TempDir(), "edge.yaml")
+	writeFile(t, cfgPath, "default_behavior: {origin: o}\norigins: {o: {url: http://127.0.0.1:1}}\n")
+	var stderr strings.Builder
+	if _, err := parseFlags("serve", []string{"-config", cfgPath, "-rewrite-origin-urls"}, &stderr); err == nil ||
+		!strings.Contains(stderr.String(), "-rewrite-origin-urls and -config") {
+		t.Errorf("-rewrite-origin-urls with -config: err %v, stderr %q", err, stderr.String())
+	}
+}
