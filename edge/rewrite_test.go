@@ -12,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/streamedge/streamedge/manifest"
@@ -518,4 +520,38 @@ func TestManifestRewriteFollowsReload(t *testing.T) {
 			t.Fatalf("step %d: origin If-None-Match %q, want %q last", i+1, inm, step.inm)
 		}
 	}
+}
+
+// TestSignedManifestsSignTheRewrittenCopy: one rewriter, two uses. On a
+// route with signed manifests and rewriting, the stored copy's origin URIs
+// are path-absolute, so each viewer's copy signs them too (they resolve to
+// the edge): an hls.js-like player given one signed master URL fetches
+// master, variant, key, init and segment from the edge, every request 200.
+func TestSignedManifestsSignTheRewrittenCopy(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		o := newManifestOrigin(t, map[string]string{})
+		own := o.URL
+		o.set("/show/master.m3u8", "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-STREAM-INF:BANDWIDTH=800000\n"+own+"/show/v1/index.m3u8\n")
+		o.set("/show/v1/index.m3u8", "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n"+
+			`#EXT-X-KEY:METHOD=AES-128,URI="`+own+`/show/keys/k1.key"`+"\n"+`#EXT-X-MAP:URI="`+own+`/show/v1/init.mp4"`+"\n"+
+			"#EXTINF:4.0,\n"+own+"/show/v1/seg0.m4s\n#EXT-X-ENDLIST\n")
+		for _, p := range []string{"/show/keys/k1.key", "/show/v1/init.mp4", "/show/v1/seg0.m4s"} {
+			o.set(p, "bytes of "+p)
+		}
+		e := newSignedEdge(t, o.URL, true)
+		setRewrite(t, e.testEdge, ownHost(o.testOrigin))
+		trusted, _ := signingKeys(t)
+		s := sign.NewURLSigner(trustedKeyID, trusted)
+		viewer := mustSign(t)(s.SignWithPolicy(e.URL+"/show/master.m3u8", wildcardPolicy(e.URL+"/show/*", time.Now().Add(time.Hour), nil, "")))
+		got := map[string]int{}
+		playerWalk(t, e, viewer, got)
+		if len(got) != 5 {
+			t.Errorf("player fetched %d URLs, want 5 (master, variant, key, init, segment): %v", len(got), got)
+		}
+		for u, status := range got {
+			if status != http.StatusOK || !strings.HasPrefix(u, e.URL) {
+				t.Errorf("%s: %d, want 200 from the edge", u, status)
+			}
+		}
+	})
 }
