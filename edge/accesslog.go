@@ -34,6 +34,8 @@ type accessRecord struct {
 	Compressed bool `json:"compressed,omitempty"`
 	Invalid    bool `json:"invalidated,omitempty"`
 	KeyItems   int  `json:"keyed,omitempty"` // header and cookie items in the cache key (cache policy)
+
+	HeldMS float64 `json:"held_ms,omitempty"` // how long an LL-HLS blocking request was held at the edge
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

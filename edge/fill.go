@@ -47,6 +47,9 @@ type fillSpec struct {
 	route         *Route     // the behavior the starting request selected
 	cdnLoop       string     // the starting request's CDN-Loop: the tiers before this one
 	prefetch      bool       // started by a prefetch (prefetch.go), not by a viewer
+
+	llBlocking bool          // an LL-HLS blocking playlist request (llhls.go)
+	llHold     time.Duration // how long the origin may hold it (FillRequest.Hold)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -70,6 +73,7 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
 	}
+	h.llFillSpec(x, &spec)
 	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
 }
 
@@ -103,7 +107,7 @@ func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	reqTime := h.now()
 	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
 		Target: spec.up.target, Header: spec.up.header, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop,
+		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop, Hold: spec.llHold,
 	})
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))

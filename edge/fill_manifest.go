@@ -41,6 +41,10 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	}
 	in.Manifest = info
 	pol := decide(in, spec.route)
+	ll, isLL := h.llRead(spec, resp.StatusCode, body)
+	if isLL {
+		h.llPolicy(spec, resp.StatusCode, ll, &pol)
+	}
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -55,6 +59,9 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
 	h.clampDownstream(pol, hdr)
+	if isLL {
+		h.llOffer(spec, ll, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
+	}
 	dims, vk := fillVariant(spec, resp.Header, hdr)
 	if rewritten != "" && rewritten != rewriteError {
 		meta.Flags |= segments.FlagRewritten
