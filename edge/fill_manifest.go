@@ -59,10 +59,6 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
 	h.clampDownstream(pol, hdr)
-	if isLL {
-		h.llOffer(spec, ll, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
-	}
-	dims, vk := fillVariant(spec, resp.Header, hdr)
 	if rewritten != "" && rewritten != rewriteError {
 		meta.Flags |= segments.FlagRewritten
 	}
@@ -70,6 +66,10 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		raw, ce = body, ""
 		variant.Decoded(hdr)
 	}
+	if isLL {
+		h.llOffer(spec, ll, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
+	}
+	dims, vk := fillVariant(spec, resp.Header, hdr)
 	if (compressibleHead(spec, resp) || rewritten == rewriteChanged && spec.route.Compress) && h.compressSize(int64(len(body))) &&
 		h.fillCompressed(f, spec, resp.StatusCode, pol.Store, hdr, body, meta, dims) {
 		return

@@ -3,6 +3,7 @@ package edge
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -554,4 +555,42 @@ func TestSignedManifestsSignTheRewrittenCopy(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestLLHLSHeldPlayersGetTheRewrittenPlaylist: players held on an LL-HLS
+// blocking reload are answered from the fill's rewritten playlist (the
+// edge's LL-HLS snapshot is taken after the rewrite), parts and preload
+// hint rewritten, the origin's ETag not claimed for it.
+func TestLLHLSHeldPlayersGetTheRewrittenPlaylist(t *testing.T) {
+	lo := newLLOrigin(t, nil)
+	m := func(u string) (string, bool) {
+		if strings.HasPrefix(u, "seg_") {
+			return "/x/" + u, true
+		}
+		return u, false
+	}
+	e := newTestEdge(t, lo.URL, edgeOpts{routes: func(def *Route) (*Routes, error) {
+		def.Rewrite = m
+		return Single(def)
+	}})
+	pl := e.get(t, http.MethodGet, llBase+"240p/index.m3u8")
+	if !strings.Contains(pl.body, `#EXT-X-PRELOAD-HINT:TYPE=PART,URI="/x/seg_`) {
+		t.Fatalf("the playlist's preload hint is not rewritten:\n%s", pl.body)
+	}
+	msn, part := hintOf(t, strings.ReplaceAll(pl.body, "/x/", ""))
+	uri := blockingURI("240p", msn, part, "")
+	const n = 5
+	results := e.getAll(context.Background(), n, uri)
+	waitFor(t, func() bool { return e.h.ll.Held() == n && lo.count(uri) > 0 })
+	lo.advance(600 * time.Millisecond)
+	want := fmt.Sprintf(`URI="/x/seg_%d.part_%d.m4s"`, msn, part)
+	for range n {
+		r := <-results
+		if r.err != nil || r.status != http.StatusOK || !strings.Contains(r.body, want) || strings.Contains(r.body, `URI="seg_`) {
+			t.Fatalf("held player got %d %v, want the rewritten playlist with %s:\n%s", r.status, r.err, want, r.body)
+		}
+		if et := r.header.Get("ETag"); et != "" && !strings.HasPrefix(et, "W/") {
+			t.Fatalf("held player's rewritten playlist has the origin's strong ETag %q", et)
+		}
+	}
 }
