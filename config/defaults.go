@@ -15,6 +15,7 @@ const (
 	DefaultURLStyle           = "virtual-hosted"
 	DefaultViewerProtocol     = "allow-all"
 	MaxPrefetch               = 8
+	MaxRewriteHosts           = 16 // media.rewrite.hosts
 )
 
 // DefaultFailoverStatuses are the origin statuses an origin group fails

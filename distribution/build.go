@@ -10,6 +10,7 @@ import (
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/rewrite"
 )
 
 // Options are the edge-wide settings every route starts from (the flags the
@@ -37,6 +38,7 @@ type member struct {
 	kind   string // "http", "s3" or "group"
 	origin edge.Origin
 	ping   func(context.Context) error
+	hosts  []rewrite.Origin // its own hosts and base paths, a group's primary first (rewrite.go)
 }
 
 // Build makes the origins and routes of f. It contacts no origin; an S3
@@ -92,7 +94,8 @@ func (d *Distribution) buildOrigins(ctx context.Context, f *config.File, opt Opt
 
 func (d *Distribution) addClient(name, kind string, c *origin.Client, opt Options) {
 	d.clients = append(d.clients, c)
-	d.origins[name] = &member{name: name, kind: kind, origin: opt.Metrics.measure(name, c), ping: c.Ping}
+	d.origins[name] = &member{name: name, kind: kind, origin: opt.Metrics.measure(name, c), ping: c.Ping,
+		hosts: []rewrite.Origin{originOf(c)}}
 }
 
 func (d *Distribution) addGroup(name string, g *config.OriginGroup, opt Options) error {
@@ -117,7 +120,8 @@ func (d *Distribution) addGroup(name string, g *config.OriginGroup, opt Options)
 	if err != nil {
 		return err
 	}
-	d.origins[name] = &member{name: name, kind: "group", origin: opt.Metrics.measure(name, grp), ping: grp.Ping}
+	d.origins[name] = &member{name: name, kind: "group", origin: opt.Metrics.measure(name, grp), ping: grp.Ping,
+		hosts: []rewrite.Origin{originOf(p), originOf(s)}}
 	return nil
 }
 

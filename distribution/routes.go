@@ -60,6 +60,7 @@ func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSett
 		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch, Signed: signed,
 		Headers:  headers[b.ResponseHeadersPolicy], // nil for none
 		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
+		Rewrite:  m.rewriter(b.Media.Rewrite),      // nil: off
 	}, nil
 }
 

@@ -16,7 +16,9 @@
 // varying on Accept-Encoding or Origin is stored per variant (package
 // variant), and a compressible body the origin sent identity is stored once
 // per encoding class, compressed once by the fill (fill_compress.go, on
-// routes with Compress); a 304 refreshes the stored copy without a body transfer; an origin
+// routes with Compress); on routes with Rewrite a validated manifest's URIs
+// naming the origin are made edge-relative once, before it is stored
+// (fill_rewrite.go); a 304 refreshes the stored copy without a body transfer; an origin
 // failure serves a stale copy within stale-if-error, else 502/504. Responses that
 // must not be shared (private, no-store, Set-Cookie, other Vary) release the
 // waiting followers to fetch on their own and make the key pass-through for a
@@ -52,6 +54,7 @@
 //	fill.go         the fill itself: origin fetch, protocol checks, streaming body
 //	fill_manifest.go, fill_decode.go   manifests read whole, decoded, validated
 //	fill_compress.go   compression at the edge: what is compressed, every class stored at once
+//	fill_rewrite.go    manifest rewriting (Route.Rewrite): URIs naming the origin made edge-relative before the store
 //	revalidate.go   a 304 refreshing the stored copy
 //	fill_limits.go  fill slots and buffer bytes
 //	continue.go     viewers of a fill that outgrew its buffer continue on their own

@@ -69,7 +69,9 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 		errors: h.routes.Load().errors}
 	if stale != nil {
 		e := &stale.Entry
-		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
+		if rewriteCurrent(&e.Meta, x.route) { // else fetched whole: a 304 would keep the other setting's body
+			spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
+		}
 		spec.hasStale, spec.staleGood = true, e.Status < 400
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)

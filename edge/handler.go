@@ -20,6 +20,7 @@ import (
 	"github.com/streamedge/streamedge/invalidation"
 	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/prefetch"
+	"github.com/streamedge/streamedge/rewrite"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
 )
@@ -57,6 +58,9 @@ type Config struct {
 	// Invalidations, when set, make every entry stored before a matching
 	// invalidation a miss (lookup.go); nil: none.
 	Invalidations *invalidation.Set
+	// Rewrite is the default route's manifest rewriting (Route.Rewrite);
+	// nil: off.
+	Rewrite rewrite.Mapper
 }
 
 // Handler is the edge's http.Handler.
@@ -90,7 +94,7 @@ func New(cfg Config) (*Handler, error) {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
 		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch,
-			Compress: cfg.Compress})
+			Compress: cfg.Compress, Rewrite: cfg.Rewrite})
 		if err != nil {
 			return nil, err
 		}

@@ -40,6 +40,8 @@ type metrics struct {
 	signed               *signedMetrics // signed URLs and manifests (signed.go)
 	cors                 *corsCounters  // CORS requests by kind and grant (corspolicy.go)
 	compressMetrics                     // compressmetrics.go
+	// rewrites are manifest rewrites at fills, by result (fill_rewrite.go).
+	rewrites *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -89,6 +91,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		fronts:          newFrontCounters(),
 		signed:          newSignedMetrics(),
 		compressMetrics: newCompressMetrics(),
+		rewrites:        newRewriteCounter(),
 		cors:            newCORSCounters(),
 		keyItems:        newKeyCounters(),
 	}
@@ -114,6 +117,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			func() float64 { return float64(lw.Dropped()) }))
 	}
 	cs = append(cs, m.compressMetrics.collectors()...)
+	cs = append(cs, m.rewrites)
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
 	m.prefetch = newPrefetchMetrics()

@@ -33,7 +33,7 @@ import (
 // configFlags are the flags a configuration file governs: set together with
 // -config they would disagree with it, so that is refused.
 var configFlags = []string{"origin", "origin-timeout", "origin-dial-timeout", "origin-header-timeout",
-	"origin-insecure", "origin-max-fills", "default-ttl", "ignore-query", "compress"}
+	"origin-insecure", "origin-max-fills", "default-ttl", "ignore-query", "compress", "rewrite-origin-urls"}
 
 // checkConfigFlags refuses a flag the file also sets.
 func (c *config) checkConfigFlags() error {

@@ -24,6 +24,7 @@ import (
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/rewrite"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/tlsfront"
 )
@@ -338,7 +339,11 @@ func (a *app) wireOrigins() (edge.Config, error) {
 		return edge.Config{}, fmt.Errorf("-origin: %w", err)
 	}
 	a.oc = oc
-	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
+	var rw rewrite.Mapper
+	if c.RewriteOriginURLs {
+		rw = rewrite.OriginRelative(rewrite.OriginAt(u))
+	}
+	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Rewrite: rw, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}, Compress: c.Compress}, nil
 }
