@@ -47,6 +47,8 @@ type fillSpec struct {
 	route         *Route     // the behavior the starting request selected
 	cdnLoop       string     // the starting request's CDN-Loop: the tiers before this one
 	prefetch      bool       // started by a prefetch (prefetch.go), not by a viewer
+	unstored      bool       // a not-yet-published hold ran out: share the 404, never store it (notyet.go)
+	notYet        notYet     // what that hold did, for the viewers' access log
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -57,6 +59,8 @@ type fillMeta struct {
 	// class is the encoding class the fill fetched: a viewer continuing an
 	// outgrown fill (continue.go) asks the origin for the same bytes.
 	class string
+	// notYet: the fill held a not-yet-published 404 (notyet.go).
+	notYet notYet
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
@@ -98,17 +102,15 @@ func (h *Handler) runFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	reqTime := h.now()
-	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
-		Target: spec.up.target, Header: spec.up.header, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop,
-	})
-	respTime := h.now()
-	h.metrics.origin(resp, err, respTime.Sub(reqTime))
+	got, err := h.originFetch(ctx, &spec)
+	if err == nil && isNotFound(got.resp.StatusCode) {
+		got, err = h.holdNotYet(ctx, &spec, got) // not yet published? (notyet.go)
+	}
 	if err != nil {
 		f.Finish(err)
 		return
 	}
+	resp, reqTime, respTime := got.resp, got.reqTime, got.respTime
 	defer resp.Body.Close()
 	if err := protocolError(resp.StatusCode, spec); err != nil {
 		h.fillFailed(f, spec, err)
@@ -179,6 +181,7 @@ func (h *Handler) release(f *coalesce.Fill[fillMeta], spec fillSpec, reason stri
 // storing it once it is complete and as long as it claimed.
 func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *http.Response, in freshness.Input) {
 	pol := decide(in, spec.route)
+	pol.Store = pol.Store && !spec.unstored
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -191,7 +194,7 @@ func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *ht
 	hdr := keptHeader(resp.Header, pol)
 	dims, vk := fillVariant(spec, resp.Header, hdr)
 	head := &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
-		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class, notYet: spec.notYet}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
 	h.prefetchHints(spec, resp.Header)
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)

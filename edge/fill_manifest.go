@@ -40,6 +40,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	}
 	in.Manifest = info
 	pol := decide(in, spec.route)
+	pol.Store = pol.Store && !spec.unstored
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -66,7 +67,10 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: raw}, dims)
 	}
 	h.publish(f, &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(raw)),
-		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}, raw)
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class, notYet: spec.notYet}}, raw)
+	if pol.Store {
+		h.recordWindow(spec, info, body) // what it names, for playlist-aware misses (notyet.go)
+	}
 	if pol.Store && info.Live {
 		h.prefetchManifest(spec, info.Format, body) // after the viewers have their manifest
 	}

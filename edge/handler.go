@@ -18,6 +18,7 @@ import (
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/invalidation"
+	"github.com/streamedge/streamedge/livewindow"
 	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
@@ -67,6 +68,7 @@ type Handler struct {
 	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
 	comp       *compressor       // compression at the edge (fill_compress.go)
 	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
+	windows    *livewindow.Index // what the newest live manifests name (notyet.go)
 	metrics    *metrics
 	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
 	ids        *requestIDs   // x-edge-request-id, in the cloudfront log format
@@ -126,9 +128,10 @@ func New(cfg Config) (*Handler, error) {
 		group: coalesce.NewGroup[fillMeta](func(key string, err error, stack []byte) {
 			cfg.Logger.Error("fill panicked", "key", key, "err", err, "stack", string(stack))
 		}),
-		passes: newPassList(cfg.MaxPassKeys, cfg.PassTTL, cfg.Now),
-		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
-		log:    cfg.Logger, now: cfg.Now,
+		passes:  newPassList(cfg.MaxPassKeys, cfg.PassTTL, cfg.Now),
+		limits:  newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
+		windows: livewindow.New(livewindow.Config{}),
+		log:     cfg.Logger, now: cfg.Now,
 	}
 	comp, err := newCompressor()
 	if err != nil {
