@@ -15,7 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/dashlive"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/player-test/testorigin"
 	"github.com/streamedge/streamedge/segments"
 )
 
@@ -281,4 +283,59 @@ func TestNotYetViewerLeavingEndsHold(t *testing.T) {
 	}
 	waitIdle(t, e.h, 2*time.Second)
 	wantCache(t, e.get(t, "GET", "/live/seg_12.ts"), "Hit")
+}
+
+// TestNotYetDASHUpcomingAppears: through the edge, the test origin's live
+// MPD (/live/dash/manifest.mpd: $Number$ segments 404 until available)
+// makes a request for its next upcoming segment, sent 300 ms before that
+// segment's availability time, wait for it and get the 200 once the
+// origin has it (one fill); an upcoming segment more than 2 s away is not
+// held (its 404 is cached as any other).
+func TestNotYetDASHUpcomingAppears(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		to := testorigin.New(testorigin.Options{})
+		o := newTestOrigin(t, to.ServeHTTP)
+		e := notYetEdge(t, o.URL, nil)
+		r := e.get(t, "GET", "/live/dash/manifest.mpd")
+		if r.status != 200 {
+			t.Fatalf("MPD: %d %v", r.status, r.err)
+		}
+		base, _ := url.Parse(e.URL + "/live/dash/manifest.mpd")
+		reps, err := dashlive.Segments([]byte(r.body), base, time.Now(), dashlive.Options{Next: 2})
+		if err != nil || len(reps) == 0 || len(reps[0].Upcoming) < 2 {
+			t.Fatalf("MPD segments: %v (%d representations)", err, len(reps))
+		}
+		next, later := reps[0].Upcoming[0], reps[0].Upcoming[1]
+		path := func(s dashlive.Segment) string { u, _ := url.Parse(s.URL); return u.Path }
+		time.Sleep(time.Until(next.Available.Add(-300 * time.Millisecond)))
+
+		if r := e.get(t, "GET", path(later)); r.status != 404 || time.Until(later.Available) < 2*time.Second {
+			t.Fatalf("%s %v before it is available: %d", path(later), time.Until(later.Available), r.status)
+		}
+		fills := e.h.group.Started()
+		var wg sync.WaitGroup
+		res := make([]result, 5)
+		for i := range res {
+			wg.Add(1)
+			go func() { defer wg.Done(); res[i] = e.get(t, "GET", path(next)) }()
+		}
+		wg.Wait()
+		for i, r := range res {
+			if r.status != 200 || r.err != nil {
+				t.Fatalf("viewer %d: %s = %d %v", i, path(next), r.status, r.err)
+			}
+		}
+		if late := time.Since(next.Available); late < 0 || late > 700*time.Millisecond {
+			t.Errorf("answered %v after the segment's availability time", late)
+		}
+		if n := e.h.group.Started() - fills; n != 1 {
+			t.Errorf("%d fills for 5 viewers, want 1", n)
+		}
+		if v := value(t, e.h.metrics.notYet.results.WithLabelValues(notYetAppeared, "upcoming")); v != 1 {
+			t.Errorf("appeared (upcoming) = %v, want 1", v)
+		}
+		if v := value(t, e.h.metrics.notYet.results.WithLabelValues(notYetGaveUp, "upcoming")); v != 0 {
+			t.Errorf("gave_up (upcoming) = %v", v)
+		}
+	})
 }
