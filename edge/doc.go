@@ -47,6 +47,7 @@
 //	exchange.go     one request's state; cache results; access log and metrics at the end
 //	lookup.go       store lookup (variants), freshness checks, Age
 //	variant.go      which variant a request and a fill's response are (package variant)
+//	llhls.go        LL-HLS blocking requests held at the edge (package llhls)
 //	fetch.go        join or start the key's fill; answer a failed one (stale or failure)
 //	fill.go         the fill itself: origin fetch, protocol checks, streaming body
 //	fill_manifest.go, fill_decode.go   manifests read whole, decoded, validated

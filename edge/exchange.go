@@ -66,6 +66,8 @@ type exchange struct {
 
 	// compressed: the body sent is the edge's own compression (segments.FlagCompressed).
 	compressed bool
+
+	ll *llExchange // an LL-HLS blocking request (llhls.go), else nil
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -102,7 +104,7 @@ func (h *Handler) finish(x *exchange) {
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
 			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
-			Invalid: x.invalid, KeyItems: int(x.keyItems), NotYet: ls.notYetResult(), HeldMS: ls.held(),
+			Invalid: x.invalid, KeyItems: int(x.keyItems), HeldMS: x.heldMS(), NotYet: ls.notYetResult(), NotYetMS: ls.notYetHeld(),
 		})
 	}
 }

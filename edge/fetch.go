@@ -26,12 +26,13 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		x.fwd = fwdStale
 	}
 	t0 := h.now()
-	head, err := f.Head(x.r.Context())
+	head, err := f.Head(x.holdCtx()) // a held LL-HLS request also ends its wait on release (llhls.go)
 	if leader {
 		x.originDur = h.now().Sub(t0)
 	}
+	x.woke(h.now())
 	if err != nil {
-		if x.r.Context().Err() == nil {
+		if x.r.Context().Err() == nil && !h.answerHeld(x) {
 			h.failed(x, err, stale)
 		}
 		return

@@ -49,6 +49,9 @@ type fillSpec struct {
 	prefetch      bool       // started by a prefetch (prefetch.go), not by a viewer
 	unstored      bool       // a not-yet-published hold ran out: share the 404, never store it (notyet.go)
 	notYet        notYet     // what that hold did, for the viewers' access log
+
+	llBlocking bool          // an LL-HLS blocking playlist request (llhls.go)
+	llHold     time.Duration // how long the origin may hold it (FillRequest.Hold)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -72,6 +75,7 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
 	}
+	h.llFillSpec(x, &spec)
 	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
 }
 

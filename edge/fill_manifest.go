@@ -40,6 +40,10 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	}
 	in.Manifest = info
 	pol := decide(in, spec.route)
+	ll, isLL := h.llRead(spec, resp.StatusCode, body)
+	if isLL {
+		h.llPolicy(spec, resp.StatusCode, ll, &pol)
+	}
 	pol.Store = pol.Store && !spec.unstored
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
@@ -51,9 +55,15 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 			return
 		}
 	}
+	if pol.Store { // before any viewer has it, so their next request finds it (notyet.go)
+		h.recordWindow(spec, info, body)
+	}
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
 	h.clampDownstream(pol, hdr)
+	if isLL {
+		h.llOffer(spec, ll, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
+	}
 	dims, vk := fillVariant(spec, resp.Header, hdr)
 	if compressibleHead(spec, resp) && h.compressSize(int64(len(body))) &&
 		h.fillCompressed(f, spec, resp.StatusCode, pol.Store, hdr, body, meta, dims) {
@@ -68,9 +78,6 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	}
 	h.publish(f, &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(raw)),
 		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class, notYet: spec.notYet}}, raw)
-	if pol.Store {
-		h.recordWindow(spec, info, body) // what it names, for playlist-aware misses (notyet.go)
-	}
 	if pol.Store && info.Live {
 		h.prefetchManifest(spec, info.Format, body) // after the viewers have their manifest
 	}

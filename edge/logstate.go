@@ -49,7 +49,7 @@ func (ls *logState) notYetResult() string {
 	return ls.notYet
 }
 
-func (ls *logState) held() float64 {
+func (ls *logState) notYetHeld() float64 {
 	if ls == nil {
 		return 0
 	}

@@ -81,7 +81,7 @@ func (h *Handler) originFetch(ctx context.Context, spec *fillSpec) (fetched, err
 	reqTime := h.now()
 	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
 		Target: spec.up.target, Header: spec.up.header, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop,
+		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop, Hold: spec.llHold,
 	})
 	respTime := h.now()
 	h.metrics.origin(resp, err, respTime.Sub(reqTime))
@@ -177,7 +177,10 @@ func (h *Handler) recordWindow(spec fillSpec, info manifest.Info, body []byte) {
 		}
 		keyed = append(keyed, livewindow.Keyed{Key: kr.Key, Segment: s})
 	}
-	h.windows.Record(spec.key, now.Add(w.TTL), keyed)
+	// One rendition per route and path: a blocking (_HLS_msn) or tokenised
+	// copy of a playlist is the same rendition's newest window.
+	path, _, _ := strings.Cut(spec.up.target, "?")
+	h.windows.Record(spec.route.Name+" "+path, now.Add(w.TTL), keyed)
 }
 
 // logNotYet puts a fill's hold in its viewers' access log.

@@ -175,7 +175,7 @@ func TestNotYetPublishedHeldUntilItAppears(t *testing.T) {
 				recs := log.records(t, tc.path)
 				held := 0
 				for _, rec := range recs {
-					if rec.NotYet == notYetAppeared && rec.HeldMS >= 200 {
+					if rec.NotYet == notYetAppeared && rec.NotYetMS >= 200 {
 						held++
 					}
 				}
