@@ -105,6 +105,9 @@ type OriginRequest struct {
 type Media struct {
 	LiveClamp *bool  `yaml:"live_clamp"` // live playlist freshness clamped to the segment duration; default true
 	Prefetch  *Count `yaml:"prefetch"`   // newest segments per rendition fetched ahead, 0 to MaxPrefetch; default -prefetch
+	// HoldNotYetPublished: a segment 404 the newest live manifest vouches
+	// for is held and retried, not cached (playlist-aware misses); default true.
+	HoldNotYetPublished *bool `yaml:"hold_not_yet_published"`
 }
 
 // ErrorResponse is a CloudFront custom error response.

@@ -58,6 +58,8 @@ func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSett
 		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch, Signed: signed,
 		Headers:  headers[b.ResponseHeadersPolicy], // nil for none
 		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
+
+		NoHoldNotYet: b.Media.HoldNotYetPublished != nil && !*b.Media.HoldNotYetPublished, // playlist-aware misses: default on
 	}, nil
 }
 

@@ -94,6 +94,9 @@ func isNotFound(status int) bool { return status == http.StatusNotFound || statu
 // the object appears or the hold is over, and returns the last response.
 // A hold that runs out marks spec unstored.
 func (h *Handler) holdNotYet(ctx context.Context, spec *fillSpec, got fetched) (fetched, error) {
+	if spec.route.NoHoldNotYet {
+		return got, nil
+	}
 	hold, ok := h.windows.Lookup(spec.key, h.now())
 	if !ok {
 		return got, nil

@@ -59,8 +59,9 @@ func newPublishingOrigin(t *testing.T, extra string, delays map[string]time.Dura
 	return p
 }
 
-// notYetEdge is newTestEdge with an access log.
-func notYetEdge(t *testing.T, originURL string, log *logBuffer) *testEdge {
+// notYetEdge is newTestEdge with an access log; opts adjust the
+// configuration and its default route.
+func notYetEdge(t *testing.T, originURL string, log *logBuffer, opts ...func(*Config, *Route)) *testEdge {
 	t.Helper()
 	u, _ := url.Parse(originURL)
 	oc, err := origin.New(origin.Config{URL: u, DialTimeout: time.Second})
@@ -72,6 +73,13 @@ func notYetEdge(t *testing.T, originURL string, log *logBuffer) *testEdge {
 		Keys: cachekey.New(cachekey.Config{}), Policy: defaultPolicy(), Registry: prometheus.NewRegistry()}
 	if log != nil {
 		cfg.AccessLog = log
+	}
+	rt := &Route{Name: "*", Origin: oc, Keys: cfg.Keys, Policy: cfg.Policy}
+	for _, o := range opts {
+		o(&cfg, rt)
+	}
+	if cfg.Routes, err = Single(rt); err != nil {
+		t.Fatal(err)
 	}
 	h, err := New(cfg)
 	if err != nil {
@@ -217,6 +225,46 @@ func TestNotYetOlderThanWindowCachedNegative(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestNotYetOffCachesEvery404: on a route with NoHoldNotYet
+// (media.hold_not_yet_published: false) a listed segment's 404 is answered
+// at once and cached for the negative TTL.
+func TestNotYetOffCachesEvery404(t *testing.T) {
+	o := newPublishingOrigin(t, "", map[string]time.Duration{"/live/seg_12.ts": 300 * time.Millisecond})
+	e := notYetEdge(t, o.URL, nil, func(_ *Config, rt *Route) { rt.NoHoldNotYet = true })
+	e.get(t, "GET", "/live/index.m3u8")
+	t0 := time.Now()
+	if r := e.get(t, "GET", "/live/seg_12.ts"); r.status != 404 || time.Since(t0) > 150*time.Millisecond {
+		t.Fatalf("%d after %v, want an immediate 404", r.status, time.Since(t0))
+	}
+	waitIdle(t, e.h, time.Second)
+	if r := e.get(t, "GET", "/live/seg_12.ts"); r.status != 404 || r.header.Get("Cache-Status") != "streamedge; hit" {
+		t.Errorf("second answer %d %s, want the cached 404", r.status, r.header.Get("Cache-Status"))
+	}
+}
+
+// TestNotYetHoldKeepsOneFillSlot: a held fill retries under the one fill
+// slot it was admitted with (-max-fills 1 here: its retries need no other
+// and it completes), and that slot stays taken for the hold, so another
+// miss waits -fill-wait and gets 503 as with any busy edge.
+func TestNotYetHoldKeepsOneFillSlot(t *testing.T) {
+	o := newPublishingOrigin(t, "", map[string]time.Duration{"/live/seg_12.ts": 300 * time.Millisecond, "/live/seg_11.ts": 0})
+	e := notYetEdge(t, o.URL, nil, func(c *Config, _ *Route) { c.MaxFills, c.FillWait = 1, 50*time.Millisecond })
+	e.get(t, "GET", "/live/index.m3u8")
+	held := make(chan result, 1)
+	go func() { held <- e.get(t, "GET", "/live/seg_12.ts") }()
+	time.Sleep(100 * time.Millisecond)
+	if r := e.get(t, "GET", "/live/seg_11.ts"); r.status != http.StatusServiceUnavailable {
+		t.Errorf("a miss during the hold: %d, want 503 (the held fill has the only slot)", r.status)
+	}
+	if r := <-held; r.status != 200 {
+		t.Fatalf("held segment: %d %v", r.status, r.err)
+	}
+	waitIdle(t, e.h, time.Second)
+	if r := e.get(t, "GET", "/live/seg_11.ts"); r.status != 200 {
+		t.Errorf("after the hold: %d", r.status)
+	}
 }
 
 // TestNotYetGaveUpNotStored: a listed segment that stays 404 is held for

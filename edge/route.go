@@ -58,6 +58,9 @@ type Route struct {
 	// Compress serves compressible responses compressed (CloudFront's
 	// Compress; fill_compress.go). False leaves bodies as the origin sent them.
 	Compress bool
+	// NoHoldNotYet turns playlist-aware misses off (notyet.go): a segment
+	// 404 is cached for the negative TTL whatever the live manifests name.
+	NoHoldNotYet bool
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool
