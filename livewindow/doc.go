@@ -23,6 +23,7 @@
 // time is at most MaxHold away; a key the index does not know (older than
 // the window, never listed, or named by a manifest not refreshed for three
 // target durations / update periods) not at all. The index is bounded in
-// renditions (MaxRenditions) and bytes (MaxBytes, keys plus a fixed
-// overhead per entry), least recently recorded rendition evicted first.
+// renditions (MaxRenditions), keys per rendition (MaxKeys) and bytes
+// (MaxBytes, keys plus a fixed overhead per entry), least recently
+// recorded rendition evicted first.
 package livewindow

@@ -80,12 +80,12 @@ func New(cfg Config) *Index {
 	return &Index{cfg: cfg, lru: list.New(), byKey: map[string]*list.Element{}, segs: map[string]*slot{}}
 }
 
-// Record replaces what the index knows of the rendition name (a
-// manifest's cache key) with segs, believed until expires. At most 4×MaxListed segments are
-// kept; none forgets the rendition. The least recently recorded
-// renditions go when a bound is passed.
+// Record replaces what the index knows of the rendition name (one per
+// route and manifest path) with segs, believed until expires. The first
+// MaxKeys segments are kept; none forgets the rendition. The least
+// recently recorded renditions go when a bound is passed.
 func (ix *Index) Record(name string, expires time.Time, segs []Keyed) {
-	segs = segs[:min(len(segs), 4*MaxListed)]
+	segs = segs[:min(len(segs), MaxKeys)]
 	r := &rendition{key: name, expires: expires, bytes: int64(len(name) + entryOverhead)}
 	for _, s := range segs {
 		r.slots = append(r.slots, &slot{key: s.Key, r: r, seg: s.Segment})

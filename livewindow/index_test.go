@@ -68,7 +68,7 @@ func TestIndexLookupRules(t *testing.T) {
 }
 
 // TestIndexBounded: the index never holds more than MaxRenditions
-// renditions nor MaxBytes bytes, the least recently recorded going first;
+// renditions, MaxKeys keys of one manifest, nor MaxBytes bytes, the least recently recorded going first;
 // a rendition alone over MaxBytes is not kept; a key two renditions name
 // is answered for by the newer, and forgetting the older keeps it.
 func TestIndexBounded(t *testing.T) {
@@ -105,6 +105,11 @@ func TestIndexBounded(t *testing.T) {
 	}
 	if _, _, b := big.Len(); b > 2000 {
 		t.Errorf("%d bytes over MaxBytes 2000", b)
+	}
+	many := New(Config{})
+	many.Record("/mpd", t0.Add(time.Minute), window("/mpd", MaxKeys+100))
+	if _, k, _ := many.Len(); k != MaxKeys {
+		t.Errorf("one manifest recorded %d keys, want MaxKeys %d", k, MaxKeys)
 	}
 	shared := New(Config{})
 	shared.Record("/a.m3u8", t0.Add(time.Minute), []Keyed{seg("/s.ts", Listed, time.Second)})

@@ -48,10 +48,12 @@ type Window struct {
 
 // Bounds on a window.
 const (
-	MaxListed   = 32 // newest segments and parts taken from one manifest, per kind and rendition
-	MaxUpcoming = 2  // DASH upcoming segments per Representation
-	defaultTTL  = 6 * time.Second
-	maxTTL      = time.Minute
+	MaxListed     = 32  // HLS: newest segments, parts and hints taken from one playlist, per kind
+	MaxDASHListed = 16  // DASH: newest available segments per Representation
+	MaxUpcoming   = 2   // DASH: upcoming segments per Representation
+	MaxKeys       = 512 // segments one manifest records (Index.Record)
+	defaultTTL    = 6 * time.Second
+	maxTTL        = time.Minute
 )
 
 // FromManifest lists the window of a stored live manifest whose request
@@ -100,10 +102,20 @@ func fromHLS(info manifest.Info, body []byte, base *url.URL) Window {
 }
 
 func fromDASH(info manifest.Info, body []byte, base *url.URL, now time.Time) Window {
-	reps, _ := dashlive.Segments(body, base, now, dashlive.Options{Window: MaxListed, Next: MaxUpcoming})
+	reps, _ := dashlive.Segments(body, base, now, dashlive.Options{Window: MaxDASHListed, Next: MaxUpcoming})
 	w := Window{TTL: ttl(info.MinimumUpdatePeriod)}
+	// Upcoming ones first, then the available newest first: what a bound
+	// on the keys kept (Index.Record) cuts is the oldest.
 	for _, r := range reps {
-		for i, s := range r.Available {
+		for _, s := range r.Upcoming {
+			if t, ok := onOrigin(base, s.URL); ok {
+				w.Segments = append(w.Segments, Segment{Target: t, Kind: Upcoming, Available: s.Available})
+			}
+		}
+	}
+	for _, r := range reps {
+		for i := len(r.Available) - 1; i >= 0; i-- {
+			s := r.Available[i]
 			t, ok := onOrigin(base, s.URL)
 			if !ok {
 				continue
@@ -116,11 +128,6 @@ func fromDASH(info manifest.Info, body []byte, base *url.URL, now time.Time) Win
 				d = r.Upcoming[0].Available.Sub(s.Available)
 			}
 			w.Segments = append(w.Segments, Segment{Target: t, Kind: Listed, Hold: d})
-		}
-		for _, s := range r.Upcoming {
-			if t, ok := onOrigin(base, s.URL); ok {
-				w.Segments = append(w.Segments, Segment{Target: t, Kind: Upcoming, Available: s.Available})
-			}
 		}
 	}
 	return w

@@ -115,7 +115,7 @@ func TestFromManifestDASH(t *testing.T) {
 			}
 		}
 	}
-	if listed != 4*6 || upcoming != 4*MaxUpcoming {
+	if listed != 4*6 || upcoming != 4*MaxUpcoming || w.Segments[0].Kind != Upcoming {
 		t.Errorf("%d listed, %d upcoming; want 6 and %d for each of 4 Representations", listed, upcoming, MaxUpcoming)
 	}
 	if w.TTL != 6*time.Second {
