@@ -171,6 +171,9 @@ func TestNotYetPublishedHeldUntilItAppears(t *testing.T) {
 				if n := e.h.group.Started() - fills; n != 1 {
 					t.Errorf("%d fills for 21 viewers, want 1", n)
 				}
+				if r, k, _ := e.h.windows.Len(); r != 1 || k < 4 {
+					t.Errorf("live window: %d renditions, %d keys; want the playlist's", r, k)
+				}
 				if n := o.count(tc.path); n < 2 || n > 5 {
 					t.Errorf("origin asked %d times, want the first 404 and a few 200 ms retries", n)
 				}
