@@ -30,6 +30,8 @@ type accessRecord struct {
 	Signed     string    `json:"signed,omitempty"`   // signed-URL check on a signed route: ok or why it was refused
 	CORS       string    `json:"cors,omitempty"`     // a CORS request's grant by the route's headers policy: allowed or refused
 
+	ErrorPage int `json:"error_page,omitempty"` // the status a custom error page replaced
+
 	// Compressed: the edge compressed the body itself (encoding names how).
 	Compressed bool `json:"compressed,omitempty"`
 	Invalid    bool `json:"invalidated,omitempty"`

@@ -62,6 +62,8 @@
 //	headers.go      which origin headers are kept, refreshed, clamped for clients
 //	respond.go      writing an entry or a fill to the client: headers, 304, ranges, body
 //	conditional.go  If-None-Match / If-Modified-Since against the stored validators
+//	errorresponse.go, errorpage.go, errorcache.go   custom error responses: the page sent
+//	                instead of an error (fetched through the behaviors, cached), error caching TTLs
 //	cachestatus.go  the RFC 9211 Cache-Status value
 //	pass.go, passlist.go   pass-through (and upgrades) and the keys that must pass
 //	cmcd.go         the request's CMCD read into the session tracker (package cmcd), never into the key

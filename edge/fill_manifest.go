@@ -39,12 +39,11 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		}
 	}
 	in.Manifest = info
-	pol := decide(in, spec.route)
+	pol := decide(in, spec)
 	ll, isLL := h.llRead(spec, resp.StatusCode, body)
 	if isLL {
 		h.llPolicy(spec, resp.StatusCode, ll, &pol)
 	}
-	pol.Store = pol.Store && !spec.unstored
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return

@@ -268,10 +268,16 @@ func (h *Handler) serveCached(x *exchange) {
 }
 
 // refuse answers a request refused before any origin work: a target that
-// cannot be keyed (400, 414) or one its cache behavior does not accept (403).
+// cannot be keyed (400, 414) or one its cache behavior does not accept (403);
+// with the status's custom error page when one is configured.
 func (h *Handler) refuse(x *exchange, err error) {
 	x.result = resultError
-	h.plainError(x, failure.Classify(err))
+	c := failure.Classify(err)
+	if h.customError(x, c.Status) {
+		x.failure = c.Label
+		return
+	}
+	h.plainError(x, c)
 }
 
 // plainError answers with a failure class: a short one-line body, counted by

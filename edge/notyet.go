@@ -125,7 +125,7 @@ func (h *Handler) holdNotYet(ctx context.Context, spec *fillSpec, got fetched) (
 		drain(got.resp)
 		if err := sleepCtx(ctx, min(left, notYetRetry)); err != nil {
 			end(notYetFailed)
-			return fetched{}, err
+			return fetched{respTime: h.now()}, err
 		}
 		next, err := h.originFetch(ctx, spec)
 		if err != nil {
