@@ -390,3 +390,23 @@ func TestNotYetDASHUpcomingAppears(t *testing.T) {
 		}
 	})
 }
+
+// TestNotYetGivenUpIgnoresErrorCachingMinTTL: with a custom error response
+// keeping 404s 10 s (error_caching_min_ttl), a 404 nothing vouches for is
+// kept that long, but a held one that ran out is still not stored.
+func TestNotYetGivenUpIgnoresErrorCachingMinTTL(t *testing.T) {
+	o := newPublishingOrigin(t, "", map[string]time.Duration{"/live/seg_12.ts": -1})
+	e := notYetEdge(t, o.URL, nil)
+	rs, err := e.h.Routes().WithErrors(ErrorResponse{Status: 404, MinTTL: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h.SetRoutes(rs)
+	e.get(t, "GET", "/live/index.m3u8")
+	for path, stored := range map[string]bool{"/live/seg_12.ts": false, "/live/seg_1.ts": true} {
+		r := e.get(t, "GET", path)
+		if cs := r.header.Get("Cache-Status"); r.status != 404 || strings.Contains(cs, "stored") != stored {
+			t.Errorf("%s: %d %s; want stored %v", path, r.status, cs, stored)
+		}
+	}
+}
