@@ -179,6 +179,9 @@ func (h *Handler) recordWindow(spec fillSpec, info manifest.Info, body []byte) {
 			continue
 		}
 		keyed = append(keyed, livewindow.Keyed{Key: kr.Key, Segment: s})
+		if s.Kind != livewindow.Listed {
+			h.dropNegative(kr.Key)
+		}
 	}
 	// One rendition per route and path: a blocking (_HLS_msn) or tokenised
 	// copy of a playlist is the same rendition's newest window.
@@ -193,4 +196,20 @@ func (h *Handler) logNotYet(x *exchange, ny notYet) {
 	}
 	ls := x.w.logState()
 	ls.notYet, ls.heldMS = ny.result, ms(ny.held)
+}
+
+// dropNegative removes a stored 404/410 of a key a manifest now names as
+// next or upcoming (a player asked too early): the next request holds
+// instead of getting it. Only those few keys are looked up, so recording a
+// window costs no reads of cached segments.
+func (h *Handler) dropNegative(key string) {
+	hit, ok := h.store.Get(key)
+	if !ok {
+		return
+	}
+	gone := isNotFound(hit.Entry.Status)
+	hit.Release()
+	if gone {
+		h.store.Delete(key)
+	}
 }

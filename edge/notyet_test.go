@@ -410,3 +410,20 @@ func TestNotYetGivenUpIgnoresErrorCachingMinTTL(t *testing.T) {
 		}
 	}
 }
+
+// TestNotYetStored404DroppedWhenNamedNext: a 404 cached because a player
+// asked for a segment before any playlist named it is dropped when a stored
+// playlist names that segment as its next one, so the next request is held
+// and gets the segment instead of the cached 404.
+func TestNotYetStored404DroppedWhenNamedNext(t *testing.T) {
+	o := newPublishingOrigin(t, "", map[string]time.Duration{"/live/seg_13.ts": 300 * time.Millisecond})
+	e := notYetEdge(t, o.URL, nil)
+	if r := e.get(t, "GET", "/live/seg_13.ts"); r.status != 404 {
+		t.Fatalf("too early: %d", r.status)
+	}
+	waitIdle(t, e.h, time.Second)
+	e.get(t, "GET", "/live/index.m3u8")
+	if r := e.get(t, "GET", "/live/seg_13.ts"); r.status != 200 {
+		t.Errorf("after the playlist named it next: %d %s, want the held 200", r.status, r.header.Get("Cache-Status"))
+	}
+}
