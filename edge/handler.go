@@ -134,11 +134,11 @@ func New(cfg Config) (*Handler, error) {
 		group: coalesce.NewGroup[fillMeta](func(key string, err error, stack []byte) {
 			cfg.Logger.Error("fill panicked", "key", key, "err", err, "stack", string(stack))
 		}),
-		passes:  newPassList(cfg.MaxPassKeys, cfg.PassTTL, cfg.Now),
-		limits:  newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
-		windows: livewindow.New(livewindow.Config{}),
-		log:     cfg.Logger, now: cfg.Now,
+		passes: newPassList(cfg.MaxPassKeys, cfg.PassTTL, cfg.Now),
+		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
+		log:    cfg.Logger, now: cfg.Now,
 	}
+	h.windows = livewindow.New(livewindow.Config{}) // playlist-aware misses (notyet.go)
 	comp, err := newCompressor()
 	if err != nil {
 		return nil, err
