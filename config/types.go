@@ -108,6 +108,9 @@ type Media struct {
 	// Rewrite rewrites the URIs of the manifests the behavior stores
 	// (edge.Route.Rewrite); nil or edge_relative false: off.
 	Rewrite *Rewrite `yaml:"rewrite"`
+	// HoldNotYetPublished: a segment 404 the newest live manifest vouches
+	// for is held and retried, not cached (playlist-aware misses); default true.
+	HoldNotYetPublished *bool `yaml:"hold_not_yet_published"`
 }
 
 // Rewrite is manifest rewriting. With EdgeRelative, absolute URIs naming the

@@ -61,6 +61,8 @@ func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSett
 		Headers:  headers[b.ResponseHeadersPolicy], // nil for none
 		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
 		Rewrite:  m.rewriter(b.Media.Rewrite),      // nil: off
+
+		NoHoldNotYet: b.Media.HoldNotYetPublished != nil && !*b.Media.HoldNotYetPublished, // playlist-aware misses: default on
 	}, nil
 }
 

@@ -19,7 +19,9 @@
 // routes with Compress); on routes with Rewrite a validated manifest's URIs
 // naming the origin are made edge-relative once, before it is stored
 // (fill_rewrite.go); a 304 refreshes the stored copy without a body transfer; an origin
-// failure serves a stale copy within stale-if-error, else 502/504. Responses that
+// failure serves a stale copy within stale-if-error, else 502/504; a segment
+// 404 the newest live manifest vouches for is held and retried by its fill
+// (notyet.go) instead of being cached. Responses that
 // must not be shared (private, no-store, Set-Cookie, other Vary) release the
 // waiting followers to fetch on their own and make the key pass-through for a
 // short while. A response a fill cannot have asked for (101, an unconditional
@@ -52,6 +54,7 @@
 //	llhls.go        LL-HLS blocking requests held at the edge (package llhls)
 //	fetch.go        join or start the key's fill; answer a failed one (stale or failure)
 //	fill.go         the fill itself: origin fetch, protocol checks, streaming body
+//	notyet.go       playlist-aware misses: a segment 404 a live manifest vouches for is held and retried (package livewindow)
 //	fill_manifest.go, fill_decode.go   manifests read whole, decoded, validated
 //	fill_compress.go   compression at the edge: what is compressed, every class stored at once
 //	fill_rewrite.go    manifest rewriting (Route.Rewrite): URIs naming the origin made edge-relative before the store

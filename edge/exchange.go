@@ -106,6 +106,7 @@ func (h *Handler) finish(x *exchange) {
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
 			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
 			Invalid: x.invalid, KeyItems: int(x.keyItems), HeldMS: x.heldMS(), ErrorPage: x.errorPage,
+			NotYet: ls.notYetResult(), NotYetMS: ls.notYetHeld(),
 		})
 	}
 }

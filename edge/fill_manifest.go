@@ -56,6 +56,9 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		}
 	}
 	body, rewritten := h.rewriteManifest(spec, resp, format, body)
+	if pol.Store { // before any viewer has it, so their next request finds it (notyet.go)
+		h.recordWindow(spec, info, body)
+	}
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
 	h.clampDownstream(pol, hdr)
@@ -82,7 +85,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: raw}, dims)
 	}
 	h.publish(f, &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(raw)),
-		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}, raw)
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class, notYet: spec.notYet}}, raw)
 	if pol.Store && info.Live {
 		h.prefetchManifest(spec, info.Format, body) // after the viewers have their manifest
 	}

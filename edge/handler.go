@@ -18,6 +18,7 @@ import (
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/invalidation"
+	"github.com/streamedge/streamedge/livewindow"
 	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/rewrite"
@@ -74,6 +75,7 @@ type Handler struct {
 	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
 	comp       *compressor       // compression at the edge (fill_compress.go)
 	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
+	windows    *livewindow.Index // what the newest live manifests name (notyet.go)
 	metrics    *metrics
 	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
 	ids        *requestIDs   // x-edge-request-id, in the cloudfront log format
@@ -140,6 +142,7 @@ func New(cfg Config) (*Handler, error) {
 		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
 		log:    cfg.Logger, now: cfg.Now,
 	}
+	h.windows = livewindow.New(livewindow.Config{}) // playlist-aware misses (notyet.go)
 	comp, err := newCompressor()
 	if err != nil {
 		return nil, err

@@ -37,6 +37,7 @@ type metrics struct {
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
 	keyItems             keyCounters    // header and cookie items in cache keys (upstream.go)
 	prefetch             *prefetchMetrics
+	notYet               *notYetMetrics // playlist-aware misses (notyet.go)
 	signed               *signedMetrics // signed URLs and manifests (signed.go)
 	cors                 *corsCounters  // CORS requests by kind and grant (corspolicy.go)
 	compressMetrics                     // compressmetrics.go
@@ -122,6 +123,8 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	cs = append(cs, h.limits.collectors()...)
 	m.prefetch = newPrefetchMetrics()
 	cs = append(cs, m.prefetch.collectors()...)
+	m.notYet = newNotYetMetrics()
+	cs = append(cs, m.notYet.collectors(h)...)
 	cs = append(cs, m.signed.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {

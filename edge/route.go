@@ -64,6 +64,9 @@ type Route struct {
 	// for the route's origin hosts keeps players on the edge. Nil leaves
 	// manifests as the origin sent them.
 	Rewrite rewrite.Mapper
+	// NoHoldNotYet turns playlist-aware misses off (notyet.go): a segment
+	// 404 is cached for the negative TTL whatever the live manifests name.
+	NoHoldNotYet bool
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool
