@@ -21,7 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-//go:embed pop/*.yaml fleet/*.yaml
+//go:embed pop/*.yaml fleet/*.yaml router/*.yaml
 var files embed.FS
 
 // Object is one decoded manifest document.

@@ -31,8 +31,9 @@ func load(t *testing.T, dir string) []Object {
 // what a lenient one would drop.
 func TestManifestsDecodeStrictly(t *testing.T) {
 	want := map[string][]string{
-		"pop":   {"ConfigMap", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "Service", "Service"},
-		"fleet": {"ConfigMap", "PodDisruptionBudget", "Service", "Service", "StatefulSet"},
+		"pop":    {"ConfigMap", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "Service", "Service"},
+		"fleet":  {"ConfigMap", "PodDisruptionBudget", "Service", "Service", "StatefulSet"},
+		"router": {"ConfigMap", "Deployment", "PodDisruptionBudget", "Service"},
 	}
 	for dir, kinds := range want {
 		var got []string
@@ -224,5 +225,34 @@ func TestFleetStatefulSetIsAThreeNodeCluster(t *testing.T) {
 	}
 	if sc := ss.Spec.Template.Spec.Containers[0].SecurityContext; sc == nil || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem {
 		t.Error("nats container: want a read-only root filesystem")
+	}
+}
+
+// TestRouterManifestsSelectTheRouter: the router's Service (DNS over UDP
+// and TCP, HTTP) and PDB select its pods, every target port is a container
+// port of the right protocol, and the pod is locked down like the edges'.
+func TestRouterManifestsSelectTheRouter(t *testing.T) {
+	objs := load(t, "router")
+	d := Find[appsv1.Deployment](objs, "Deployment", "streamedge-router")
+	if d == nil {
+		t.Fatal("no Deployment streamedge-router")
+	}
+	pod := d.Spec.Template.Labels
+	selects(t, "Deployment", d.Spec.Selector, pod)
+	s := Find[corev1.Service](objs, "Service", "streamedge-router")
+	selects(t, "Service", &metav1.LabelSelector{MatchLabels: s.Spec.Selector}, pod)
+	c := d.Spec.Template.Spec.Containers[0]
+	for _, p := range s.Spec.Ports {
+		found := false
+		for _, cp := range c.Ports {
+			found = found || (cp.Name == p.TargetPort.String() && cp.Protocol == p.Protocol)
+		}
+		if !found {
+			t.Errorf("Service port %s: no %s container port %s", p.Name, p.Protocol, p.TargetPort.String())
+		}
+	}
+	selects(t, "PodDisruptionBudget", Find[policyv1.PodDisruptionBudget](objs, "PodDisruptionBudget", "streamedge-router").Spec.Selector, pod)
+	if sc := c.SecurityContext; sc == nil || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem || d.Spec.Template.Spec.SecurityContext.RunAsNonRoot == nil {
+		t.Error("router pod: want non-root and a read-only root filesystem")
 	}
 }
