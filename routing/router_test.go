@@ -33,18 +33,24 @@ func (f *fleet) waitAnswer(t *testing.T, want string, within time.Duration) time
 
 // TestDNSAnswersMoveWhenThePOPFails: real UDP queries answer the nearest
 // POP (fra); fra's /readyz turns 503 and the answers move to the next
-// nearest (ams) within one probe interval (plus the probe's timeout); fra
-// is back after rise (2) good probes. Decisions are counted by POP and
-// reason, and the POP's health is a gauge.
+// nearest (ams) on the first probe after it (fall 1: within one probe
+// interval plus the probe's timeout); fra is back after rise (2) good
+// probes. Decisions are counted by POP and reason, and the POP's health is
+// a gauge.
 func TestDNSAnswersMoveWhenThePOPFails(t *testing.T) {
 	f := startFleet(t)
 	in := f.query(t, "udp", dns.TypeA, "edge.example.com.", nil)
 	if got := answerA(in); got != "192.0.2.1" || !in.Authoritative || in.Answer[0].Header().Ttl != 5 {
 		t.Fatalf("A: %v, want 192.0.2.1 (fra), authoritative, ttl 5", in.Answer)
 	}
-	f.pops["fra"].ready.Store(false)
-	if took := f.waitAnswer(t, "192.0.2.2", 2*time.Second); took > testInterval+testTimeout+50*time.Millisecond {
-		t.Errorf("answers moved after %s, want within one probe interval (%s) + timeout", took, testInterval)
+	fra := f.pops["fra"]
+	probes := fra.readyzN.Load()
+	fra.ready.Store(false)
+	took := f.waitAnswer(t, "192.0.2.2", 2*time.Second)
+	// One probe after the flip moved it (a second may have started while
+	// the answer was polled); the time bound is loose for a loaded machine.
+	if n := fra.readyzN.Load() - probes; n > 2 || took > 2*testInterval+testTimeout {
+		t.Errorf("answers moved after %d probes of fra and %s, want the first probe, within %s + %s", n, took, testInterval, testTimeout)
 	}
 	if v := testutil.ToFloat64(f.router.m.decisions.WithLabelValues("ams", "dns", ReasonFailover)); v < 1 {
 		t.Errorf("decisions{ams,dns,failover} = %v", v)
@@ -52,9 +58,11 @@ func TestDNSAnswersMoveWhenThePOPFails(t *testing.T) {
 	if v := testutil.ToFloat64(f.router.m.probedUp.WithLabelValues("fra")); v != 0 {
 		t.Errorf("pop_healthy{fra} = %v, want 0", v)
 	}
-	f.pops["fra"].ready.Store(true)
-	if took := f.waitAnswer(t, "192.0.2.1", 2*time.Second); took < testInterval {
-		t.Errorf("fra back after %s: want rise=2 probes", took)
+	probes = fra.readyzN.Load()
+	fra.ready.Store(true)
+	f.waitAnswer(t, "192.0.2.1", 2*time.Second)
+	if n := fra.readyzN.Load() - probes; n < 2 {
+		t.Errorf("fra back after %d good probes, want rise = 2", n)
 	}
 	if v := testutil.ToFloat64(f.router.m.decisions.WithLabelValues("fra", "dns", ReasonNearest)); v < 2 {
 		t.Errorf("decisions{fra,dns,nearest} = %v", v)
