@@ -52,7 +52,7 @@ type popState struct {
 	oks, fails int
 }
 
-// NewProber probes c's POPs; m may be nil (no metrics).
+// newProber probes c's POPs; m may be nil (no metrics).
 func newProber(c *Config, m *metrics) *Prober {
 	p := &Prober{cfg: c.Probe, m: m, state: map[string]*popState{},
 		client: &http.Client{
