@@ -34,6 +34,9 @@ type accessRecord struct {
 	Compressed bool `json:"compressed,omitempty"`
 	Invalid    bool `json:"invalidated,omitempty"`
 	KeyItems   int  `json:"keyed,omitempty"` // header and cookie items in the cache key (cache policy)
+	// Peer is the POP member that sent the request (origin.PeerHeader):
+	// its fill went to this edge's origin (package peering).
+	Peer string `json:"peer,omitempty"`
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

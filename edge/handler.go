@@ -18,6 +18,7 @@ import (
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/invalidation"
+	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
@@ -207,6 +208,9 @@ func (h *Handler) serve(x *exchange) {
 	}
 	if kr.Target != kr.Key || kr.Header != nil {
 		x.up = &upstream{target: kr.Target, header: kr.Header}
+	}
+	if id := r.Header().Get(origin.PeerHeader); id != "" {
+		x.fromPeer(id) // peer.go
 	}
 	if kr.Headers+kr.Cookies > 0 {
 		x.keyItems = int16(kr.Headers + kr.Cookies) // at most MaxParams cookies and as many headers

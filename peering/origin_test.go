@@ -50,12 +50,12 @@ func (r *recorder) requests() []*http.Request {
 
 // pop is a pool of self (whose origin is a recorder) and two recorder peers.
 type pop struct {
-	pool          *Pool
-	org           *Origin
-	origin        *recorder
-	peers         []*recorder
-	self          Member
-	metrics       *Metrics
+	pool    *Pool
+	org     *Origin
+	origin  *recorder
+	peers   []*recorder
+	self    Member
+	metrics *Metrics
 }
 
 func newPop(t *testing.T, hot Hot, probe time.Duration) *pop {

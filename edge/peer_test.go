@@ -1,0 +1,104 @@
+package edge
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/streamedge/streamedge/cachekey"
+	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/segments"
+)
+
+// peerSeenOrigin is a route origin recording the Peer of each fill it is
+// asked for (what package peering reads).
+type peerSeenOrigin struct {
+	*origin.Client
+	mu    sync.Mutex
+	peers []string
+}
+
+func (o *peerSeenOrigin) Fetch(ctx context.Context, fr origin.FillRequest) (*http.Response, error) {
+	o.mu.Lock()
+	o.peers = append(o.peers, fr.Peer)
+	o.mu.Unlock()
+	return o.Client.Fetch(ctx, fr)
+}
+
+func (o *peerSeenOrigin) seen() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]string(nil), o.peers...)
+}
+
+// TestPeerMarkerReachesTheFillNeverTheOrigin: a request carrying
+// Streamedge-Peer starts a fill whose FillRequest.Peer names the member (so
+// the peering origin fetches it itself), a viewer's fill has none; the
+// origin never sees the marker, not even under an allViewer origin request
+// policy nor on pass-through; the access log names the peer.
+func TestPeerMarkerReachesTheFillNeverTheOrigin(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		org := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "max-age=60")
+			_, _ = w.Write([]byte("segment " + r.URL.Path))
+		})
+		u, _ := url.Parse(org.URL)
+		oc, err := origin.New(origin.Config{URL: u, DialTimeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(oc.Close)
+		rec := &peerSeenOrigin{Client: oc}
+		keys := cachekey.New(cachekey.Config{Origin: cachekey.OriginRequest{Headers: cachekey.Items{Behavior: cachekey.AllViewer}}})
+		rs, err := Single(&Route{Name: "*", Origin: rec, Keys: keys, Policy: defaultPolicy()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		log := &syncBuffer{}
+		h, err := New(Config{Store: segments.New(segments.Config{MaxBytes: 64 << 20, HotBytes: 8 << 20}), Origin: oc,
+			Keys: keys, Policy: defaultPolicy(), Routes: rs, Registry: prometheus.NewRegistry(), AccessLog: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, ln, closeSrv := serveFront(t, h, frontOf(t))
+		t.Cleanup(closeSrv)
+		e := &testEdge{URL: base, Listener: ln, h: h, client: &http.Client{Timeout: 10 * time.Second}, close: closeSrv}
+
+		if r := e.get(t, "GET", "/a.ts", origin.PeerHeader, "10.0.0.2:8080", "X-Viewer", "v"); r.status != 200 {
+			t.Fatalf("peer GET: %d %v", r.status, r.err)
+		}
+		if r := e.get(t, "GET", "/b.ts", "X-Viewer", "v"); r.status != 200 {
+			t.Fatalf("viewer GET: %d %v", r.status, r.err)
+		}
+		if got := rec.seen(); len(got) != 2 || got[0] != "10.0.0.2:8080" || got[1] != "" {
+			t.Fatalf("fills' Peer: %q, want [10.0.0.2:8080 \"\"]", got)
+		}
+		hd := org.lastHeader("/a.ts")
+		if hd.Get(origin.PeerHeader) != "" || hd.Get("X-Viewer") != "v" {
+			t.Fatalf("origin saw %s=%q, X-Viewer=%q (allViewer forwards viewer headers, never the marker)",
+				origin.PeerHeader, hd.Get(origin.PeerHeader), hd.Get("X-Viewer"))
+		}
+		e.get(t, "POST", "/api", origin.PeerHeader, "10.0.0.2:8080")
+		if v := org.lastHeader("/api").Get(origin.PeerHeader); v != "" {
+			t.Fatalf("pass-through forwarded the marker %q", v)
+		}
+		var first map[string]any
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) && first == nil {
+			if l, _, ok := strings.Cut(log.String(), "\n"); ok {
+				_ = json.Unmarshal([]byte(l), &first)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if first["peer"] != "10.0.0.2:8080" {
+			t.Fatalf("access log line %v has no peer", first)
+		}
+	})
+}
