@@ -23,6 +23,7 @@ import (
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/peering"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/tlsfront"
 )
@@ -39,6 +40,7 @@ type app struct {
 	front    *tlsfront.Metrics
 	adminLn  net.Listener   // nil when -admin off
 	oc       *origin.Client // flag mode: -origin
+	pool     *peering.Pool  // flag mode: -peers or -peer-dns (peering.go); nil without
 	dist     *dist          // -config: the file's distribution (distribution.go)
 	cdnID    string         // this edge in CDN-Loop (-cdn-id)
 	store    *segments.Store
@@ -217,6 +219,9 @@ func (a *app) close() {
 	if a.oc != nil {
 		a.oc.Close()
 	}
+	if a.pool != nil {
+		a.pool.Close()
+	}
 	if a.dist != nil {
 		a.dist.close()
 	}
@@ -336,7 +341,11 @@ func (a *app) wireOrigins() (edge.Config, error) {
 		return edge.Config{}, fmt.Errorf("-origin: %w", err)
 	}
 	a.oc = oc
-	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
+	peered, err := a.wirePeering(oc) // peering.go
+	if err != nil {
+		return edge.Config{}, err
+	}
+	return edge.Config{Origin: peered, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}, Compress: c.Compress}, nil
 }

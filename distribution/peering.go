@@ -1,0 +1,36 @@
+package distribution
+
+import (
+	"fmt"
+
+	"github.com/streamedge/streamedge/config"
+	"github.com/streamedge/streamedge/edge"
+	"github.com/streamedge/streamedge/peering"
+)
+
+// buildPeering starts the peering section's pool (package peering): every
+// route's origin is then wrapped, so a fill goes to the key's owner in the
+// POP or, on the owner, to the route's origin. The pool's probes run until
+// the distribution is closed (a reload starts the new one's).
+func (d *Distribution) buildPeering(f *config.File, opt Options) error {
+	if f.Peering == nil {
+		return nil
+	}
+	cfg, err := f.Peering.PoolConfig()
+	if err != nil {
+		return fmt.Errorf("peering: %w", err)
+	}
+	cfg.Metrics, cfg.Resolver = opt.PeerMetrics, opt.PeerResolver
+	if d.pool, err = peering.NewPool(cfg); err != nil {
+		return fmt.Errorf("peering: %w", err)
+	}
+	return nil
+}
+
+// peered is a route's origin: the real one, or it wrapped by the pool.
+func (d *Distribution) peered(o edge.Origin) edge.Origin {
+	if d.pool == nil {
+		return o
+	}
+	return d.pool.Wrap(o)
+}
