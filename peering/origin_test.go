@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -186,4 +187,10 @@ func TestDeadPeerIsSkippedWithinASecond(t *testing.T) {
 	if !q.pool.Up(q.peers[0].member(t).ID) {
 		t.Fatal("a live peer is down")
 	}
+	back, err := net.Listen("tcp", id) // the member restarts on its address
+	if err != nil {
+		t.Skipf("the dead peer's port was taken: %v", err)
+	}
+	defer back.Close()
+	waitFor(t, time.Second, "the probe marks a restarted peer up", func() bool { return q.pool.Up(id) })
 }
