@@ -73,7 +73,7 @@ func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log
 		return nil, err
 	}
 	d := &dist{path: path, log: log,
-		opt: distribution.Options{Metrics: m, PeerMetrics: pm, CDNID: cdnID, Prefetch: c.Prefetch, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
+		opt: distribution.Options{Metrics: m, PeerMetrics: pm, PeerResolver: c.peerResolver, CDNID: cdnID, Prefetch: c.Prefetch, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}},
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_config_reloads_total",
 			Help: "Configuration reloads (SIGHUP, streamedge reload) by result: ok, or error (the previous configuration kept serving)."}, []string{"result"}),

@@ -72,6 +72,9 @@ type config struct {
 	PeerSelf          string // -peer-self: this edge's URL among them
 	PeerDNS           string // -peer-dns: name:port of a headless Service listing the members
 	PeerHot           string // -peer-hot: origin or owner
+	// peerResolver resolves -peer-dns (and a peering section's dns); nil
+	// is the system's. Tests point it at a DNS server of their own.
+	peerResolver peering.Resolver
 }
 
 // defaults is the one place the flags' defaults are set: the packages'

@@ -31,6 +31,7 @@ func (c *config) peeringConfig() (cfg peering.Config, err error) {
 		return cfg, fmt.Errorf("-peer-hot: %w", err)
 	}
 	if c.PeerDNS != "" {
+		cfg.Resolver = c.peerResolver
 		if cfg.DNS, cfg.DNSPort, err = peering.ParseDNS(c.PeerDNS); err != nil {
 			return cfg, fmt.Errorf("-peer-dns: %w", err)
 		}

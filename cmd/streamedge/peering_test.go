@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/streamedge/streamedge/internal/dnstest"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/peering"
 )
@@ -281,5 +282,33 @@ func TestPOPPassiveFailoverServesAtOnce(t *testing.T) {
 	}
 	if o.count(key) != 1 {
 		t.Fatalf("origin saw %s %d times", key, o.count(key))
+	}
+}
+
+// TestPOPMembersFromDNS: three edges on 127.0.0.1-3 at one port, their
+// members from -peer-dns (a headless Service's A records, served by a real
+// DNS server on loopback): the herd makes the origin see each key once.
+func TestPOPMembersFromDNS(t *testing.T) {
+	o := newPopOrigin(t)
+	port := strings.TrimPrefix(freeAddrs(t, 1)[0], "127.0.0.1:")
+	ips := []string{"127.0.0.1", "127.0.0.2", "127.0.0.3"}
+	dns := dnstest.Start(t, ips...)
+	var edges []*running
+	for _, ip := range ips {
+		addr := net.JoinHostPort(ip, port)
+		edges = append(edges, startEdgeWith(t, func(c *config) { c.peerResolver = dns.Resolver() },
+			"-listen", addr, "-origin", o.srv.URL, "-peer-dns", "edge-peers.pop1.svc.cluster.local:"+port, "-peer-self", "http://"+addr))
+	}
+	keys := segmentKeys(20)
+	herd(t, edgeURLs(edges), 60, keys)
+	for _, k := range keys {
+		if n := o.count(k); n != 1 {
+			t.Errorf("origin saw %s %d times, want 1", k, n)
+		}
+	}
+	for _, e := range edges {
+		if m := scrape(t, e.admin); !strings.Contains(m, `streamedge_peer_members{state="up"} 3`) {
+			t.Errorf("%s does not see 3 members up", e.edge)
+		}
 	}
 }
