@@ -312,3 +312,38 @@ func TestPOPMembersFromDNS(t *testing.T) {
 		}
 	}
 }
+
+// TestPeerFlagsRefuseAnIncompletePOP: the peering flags need a self that
+// is among the members, one source of members, a known -peer-hot, and no
+// -config (whose peering section governs them).
+func TestPeerFlagsRefuseAnIncompletePOP(t *testing.T) {
+	cfgPath := filepath.Join(t.TempDir(), "edge.yaml")
+	writeFile(t, cfgPath, "default_behavior: {origin: o}\norigins: {o: {url: http://127.0.0.1:1}}\n")
+	for _, tc := range []struct {
+		args []string
+		want string // in stderr; "" for accepted
+	}{
+		{[]string{"-peers", "http://10.0.0.1:8080,http://10.0.0.2:8080", "-peer-self", "http://10.0.0.1:8080"}, ""},
+		{[]string{"-peer-dns", "edge-peers:8080", "-peer-self", "http://10.0.0.1:8080", "-peer-hot", "owner"}, ""},
+		{[]string{"-peers", "http://10.0.0.1:8080"}, "-peer-self (required"},
+		{[]string{"-peers", "http://10.0.0.1:8080", "-peer-self", "http://10.0.0.9:8080"}, "is not in -peers"},
+		{[]string{"-peers", "http://10.0.0.1:8080", "-peer-dns", "x:80", "-peer-self", "http://10.0.0.1:8080"}, "choose one"},
+		{[]string{"-peers", "http://10.0.0.1:8080/x", "-peer-self", "http://10.0.0.1:8080"}, "-peers: peering: bad member"},
+		{[]string{"-peers", "http://10.0.0.1:8080", "-peer-self", "http://10.0.0.1:8080", "-peer-hot", "all"}, "-peer-hot"},
+		{[]string{"-peer-self", "http://10.0.0.1:8080"}, "needs -peers or -peer-dns"},
+		{[]string{"-config", cfgPath, "-peers", "http://10.0.0.1:8080"}, "-peers and -config"},
+	} {
+		var stderr strings.Builder
+		args := tc.args
+		if args[0] != "-config" {
+			args = append([]string{"-origin", "http://127.0.0.1:1"}, args...)
+		}
+		_, err := parseFlags("serve", args, &stderr)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%v refused: %s", tc.args, stderr.String())
+		case tc.want != "" && (err == nil || !strings.Contains(stderr.String(), tc.want)):
+			t.Errorf("%v: err %v, stderr %q, want %q", tc.args, err, stderr.String(), tc.want)
+		}
+	}
+}

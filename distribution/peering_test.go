@@ -1,0 +1,68 @@
+package distribution
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/streamedge/streamedge/config"
+	"github.com/streamedge/streamedge/edge"
+	"github.com/streamedge/streamedge/peering"
+)
+
+// TestPeeringWrapsEveryRouteAndEndsWithTheDistribution: with a peering
+// section every route's origin is a peering origin around the route's
+// own; without one it is the origin itself; closing the distribution (as
+// a reload does for the old one) ends the pool's probe goroutines.
+func TestPeeringWrapsEveryRouteAndEndsWithTheDistribution(t *testing.T) {
+	const file = `origins:
+  a: {url: http://127.0.0.1:1}
+  b: {url: http://127.0.0.1:2}
+behaviors:
+  - {path: /b/*, origin: b}
+default_behavior: {origin: a}
+`
+	plain := build(t, file)
+	plain.Routes.Each(func(rt *edge.Route) {
+		if _, ok := rt.Origin.(*peering.Origin); ok {
+			t.Errorf("route %s is peered without a peering section", rt.Name)
+		}
+	})
+	before := runtime.NumGoroutine()
+	f, err := config.Parse("edge.yaml", []byte(file+`peering:
+  self: http://127.0.0.1:8080
+  members: [http://127.0.0.1:8080, http://127.0.0.1:8081]
+  probe_interval: 50ms
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Build(context.Background(), f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	d.Routes.Each(func(rt *edge.Route) {
+		p, ok := rt.Origin.(*peering.Origin)
+		if !ok {
+			t.Errorf("route %s is not peered", rt.Name)
+			return
+		}
+		if _, ok := p.Unwrap().(*measured); !ok {
+			t.Errorf("route %s: the peering origin does not wrap the route's measured origin", rt.Name)
+		}
+		names[rt.OriginName] = true
+	})
+	if !names["a"] || !names["b"] {
+		t.Errorf("routes' origins: %v", names)
+	}
+	d.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("goroutines: %d before the peered distribution, %d after its Close", before, n)
+	}
+}
