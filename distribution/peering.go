@@ -27,9 +27,11 @@ func (d *Distribution) buildPeering(f *config.File, opt Options) error {
 	return nil
 }
 
-// peered is a route's origin: the real one, or it wrapped by the pool.
-func (d *Distribution) peered(o edge.Origin) edge.Origin {
-	if d.pool == nil {
+// peered is a route's origin: the real one, or it wrapped by the pool. A
+// signed behavior is not peered: the owner would refuse a fill without the
+// viewer's signature, which never leaves the edge that checked it.
+func (d *Distribution) peered(o edge.Origin, signed *edge.Signing) edge.Origin {
+	if d.pool == nil || signed != nil {
 		return o
 	}
 	return d.pool.Wrap(o)

@@ -2,7 +2,13 @@ package distribution
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +48,7 @@ default_behavior: {origin: a}
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(d.Close)
 	names := map[string]bool{}
 	d.Routes.Each(func(rt *edge.Route) {
 		p, ok := rt.Origin.(*peering.Origin)
@@ -65,4 +72,51 @@ default_behavior: {origin: a}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("goroutines: %d before the peered distribution, %d after its Close", before, n)
 	}
+}
+
+// TestSignedBehaviorsAreNotPeered: a behavior with trusted_key_groups keeps
+// its own origin under peering (an owner would refuse the fill: the
+// viewer's signature never leaves the edge that checked it); the others
+// are peered.
+func TestSignedBehaviorsAreNotPeered(t *testing.T) {
+	pemText := publicKeyPEM(t)
+	f, err := config.Parse("edge.yaml", []byte(`origins:
+  o: {url: http://127.0.0.1:1}
+public_keys:
+  viewer:
+    id: KVIEWER
+    pem: |
+      `+pemText+`
+key_groups:
+  viewers: [viewer]
+behaviors:
+  - {path: /paid/*, origin: o, trusted_key_groups: [viewers]}
+default_behavior: {origin: o}
+peering:
+  self: http://127.0.0.1:8080
+  members: [http://127.0.0.1:8080, http://127.0.0.1:8081]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Build(context.Background(), f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	if _, ok := d.Routes.Select("/paid/a.ts").Origin.(*peering.Origin); ok {
+		t.Error("the signed behavior is peered")
+	}
+	if _, ok := d.Routes.Select("/free/a.ts").Origin.(*peering.Origin); !ok {
+		t.Error("the default behavior is not peered")
+	}
+}
+
+func publicKeyPEM(t *testing.T) string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	return strings.ReplaceAll(strings.TrimSpace(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))), "\n", "\n      ")
 }
