@@ -29,9 +29,12 @@ func (d *Distribution) buildPeering(f *config.File, opt Options) error {
 
 // peered is a route's origin: the real one, or it wrapped by the pool. A
 // signed behavior is not peered: the owner would refuse a fill without the
-// viewer's signature, which never leaves the edge that checked it.
-func (d *Distribution) peered(o edge.Origin, signed *edge.Signing) edge.Origin {
-	if d.pool == nil || signed != nil {
+// viewer's signature, which never leaves the edge that checked it. Nor is
+// an HTTPS-only one (https-only, redirect-to-https) while the members talk
+// plain HTTP: the owner would answer 403 or 301.
+func (d *Distribution) peered(o edge.Origin, signed *edge.Signing, viewerProtocol string) edge.Origin {
+	httpsOnly := viewerProtocol == edge.ViewerHTTPSOnly || viewerProtocol == edge.ViewerRedirectToHTTPS
+	if d.pool == nil || signed != nil || httpsOnly && d.pool.Self().URL.Scheme != "https" {
 		return o
 	}
 	return d.pool.Wrap(o)

@@ -74,11 +74,12 @@ default_behavior: {origin: a}
 	}
 }
 
-// TestSignedBehaviorsAreNotPeered: a behavior with trusted_key_groups keeps
-// its own origin under peering (an owner would refuse the fill: the
-// viewer's signature never leaves the edge that checked it); the others
-// are peered.
-func TestSignedBehaviorsAreNotPeered(t *testing.T) {
+// TestSignedAndHTTPSOnlyBehaviorsAreNotPeered: a behavior with
+// trusted_key_groups keeps its own origin under peering (an owner would
+// refuse the fill: the viewer's signature never leaves the edge that
+// checked it), so does an https-only one while members talk plain HTTP
+// (the owner would answer 403); the others are peered.
+func TestSignedAndHTTPSOnlyBehaviorsAreNotPeered(t *testing.T) {
 	pemText := publicKeyPEM(t)
 	f, err := config.Parse("edge.yaml", []byte(`origins:
   o: {url: http://127.0.0.1:1}
@@ -91,6 +92,7 @@ key_groups:
   viewers: [viewer]
 behaviors:
   - {path: /paid/*, origin: o, trusted_key_groups: [viewers]}
+  - {path: /secure/*, origin: o, viewer_protocol: https-only}
 default_behavior: {origin: o}
 peering:
   self: http://127.0.0.1:8080
@@ -106,6 +108,9 @@ peering:
 	t.Cleanup(d.Close)
 	if _, ok := d.Routes.Select("/paid/a.ts").Origin.(*peering.Origin); ok {
 		t.Error("the signed behavior is peered")
+	}
+	if _, ok := d.Routes.Select("/secure/a.ts").Origin.(*peering.Origin); ok {
+		t.Error("an https-only behavior is peered over plain HTTP")
 	}
 	if _, ok := d.Routes.Select("/free/a.ts").Origin.(*peering.Origin); !ok {
 		t.Error("the default behavior is not peered")
