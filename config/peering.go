@@ -20,6 +20,7 @@ type Peering struct {
 	ProbeInterval Duration           `yaml:"probe_interval"` // probe every member this often; default 500ms
 	DialTimeout   Duration           `yaml:"dial_timeout"`   // a peer fill's connect; default 250ms
 	Timeout       Duration           `yaml:"timeout"`        // a peer making no progress this long is cut (and marked down); default 30s
+	HoldDown      Duration           `yaml:"hold_down"`      // a member a fill found failing stays down this long whatever its probes say; default 5s
 }
 
 // Bounds of the peering section.
@@ -41,6 +42,7 @@ func (p *Peering) defaults() {
 	def(&p.ProbeInterval, peering.DefaultProbeInterval)
 	def(&p.DialTimeout, peering.DefaultDialTimeout)
 	def(&p.Timeout, 30*time.Second)
+	def(&p.HoldDown, peering.DefaultHoldDown)
 	if p.Hot == "" {
 		p.Hot = string(peering.HotOrigin)
 	}
@@ -57,7 +59,7 @@ func (p *Peering) PoolConfig() (peering.Config, error) {
 	if err != nil {
 		return peering.Config{}, err
 	}
-	cfg := peering.Config{Self: self, Hot: hot, DNSInterval: p.DNSInterval.D(), ProbeInterval: p.ProbeInterval.D()}
+	cfg := peering.Config{Self: self, Hot: hot, DNSInterval: p.DNSInterval.D(), ProbeInterval: p.ProbeInterval.D(), HoldDown: p.HoldDown.D()}
 	cfg.Peer.DialTimeout, cfg.Peer.Timeout = p.DialTimeout.D(), p.Timeout.D()
 	cfg.Peer.ResponseHeaderTimeout = p.Timeout.D()
 	if p.DNS != "" {
@@ -118,6 +120,7 @@ func (v *validator) peering() {
 	v.between(at.key("dns_interval"), p.DNSInterval.D(), minDNSInterval, maxDNSInterval)
 	v.between(at.key("dial_timeout"), p.DialTimeout.D(), time.Millisecond, maxProbeInterval)
 	v.between(at.key("timeout"), p.Timeout.D(), time.Millisecond, maxPeerTimeout)
+	v.between(at.key("hold_down"), p.HoldDown.D(), time.Millisecond, maxPeerTimeout)
 }
 
 // peeringMembers: valid, distinct, bounded, self among them, weights of

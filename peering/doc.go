@@ -33,10 +33,12 @@
 // Members come from a static list or from DNS (a Kubernetes headless
 // Service: the name's A/AAAA records, re-resolved every DNSInterval; a
 // failed lookup keeps the last set). A dead member is skipped within a
-// second: a connection error or timeout marks it down at once (passive),
-// and a probe every ProbeInterval (a TCP connect to its edge port, which
-// proves its listener accepts) marks it down or up again (active). Its
-// keys move to their next owner, whose own coalescing makes that one origin
-// fetch per key. Pass-through requests (other methods, private keys) go to
+// second: a connection error or timeout of a fill marks it down at once
+// and for HoldDown (passive), and a probe every ProbeInterval (a TCP
+// connect to its edge port, which proves its listener accepts) marks it
+// down, or up again once no hold-down remains (active: a member that
+// accepts connections but never answers passes the probe, and is kept down
+// by its failed fills). Its keys move to their next owner, whose own
+// coalescing makes that one origin fetch per key. Pass-through requests (other methods, private keys) go to
 // the real origin directly.
 package peering

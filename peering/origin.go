@@ -92,7 +92,7 @@ func (o *Origin) fromPeer(ctx context.Context, peer Member, fr origin.FillReques
 	}
 	resp, err := c.Fetch(ctx, fr)
 	if err != nil && ctx.Err() == nil {
-		o.pool.mark(peer.ID, false)
+		o.pool.markDown(peer.ID, o.pool.cfg.HoldDown)
 	}
 	o.pool.cfg.Metrics.fetch(peer.ID, err == nil)
 	if err != nil {

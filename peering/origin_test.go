@@ -194,3 +194,42 @@ func TestDeadPeerIsSkippedWithinASecond(t *testing.T) {
 	defer back.Close()
 	waitFor(t, time.Second, "the probe marks a restarted peer up", func() bool { return q.pool.Up(id) })
 }
+
+// TestHungPeerIsHeldDown: a member that accepts connections but never
+// answers costs one fill the peer timeout, then is held down for HoldDown
+// although its TCP probe passes; the fill went on to the origin.
+func TestHungPeerIsHeldDown(t *testing.T) {
+	o := newRecorder(t, "origin")
+	next, err := origin.New(origin.Config{URL: mustURL(t, o.srv.URL)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hung, err := net.Listen("tcp", "127.0.0.1:0") // accepts (the kernel does), never answers
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hung.Close()
+	self, _ := ParseMember("http://127.0.0.1:1")
+	peer, _ := ParseMember("http://" + hung.Addr().String())
+	cfg := Config{Self: self, Members: []Member{self, peer}, ProbeInterval: 50 * time.Millisecond, HoldDown: time.Second}
+	cfg.Peer.Timeout, cfg.Peer.ResponseHeaderTimeout = 300*time.Millisecond, 300*time.Millisecond
+	pool, err := NewPool(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	p := &pop{pool: pool, org: pool.Wrap(next), origin: o, self: self}
+	key := p.keyOwnedBy(t, peer.ID, ".ts")
+	t0 := time.Now()
+	if got := p.fetch(t, origin.FillRequest{Target: key}); got != "origin" {
+		t.Fatalf("a hung owner's key came from %q", got)
+	}
+	if d := time.Since(t0); d < 300*time.Millisecond || d > 2*time.Second {
+		t.Fatalf("the fill took %v, want about the peer timeout (300ms)", d)
+	}
+	time.Sleep(300 * time.Millisecond) // six probes pass
+	if pool.Up(peer.ID) {
+		t.Fatal("a passing probe took the hung member back before its hold-down")
+	}
+	waitFor(t, 2*time.Second, "the member is probed up after its hold-down", func() bool { return pool.Up(peer.ID) })
+}

@@ -18,6 +18,10 @@ const (
 	DefaultProbeTimeout  = 250 * time.Millisecond
 	DefaultDNSInterval   = 5 * time.Second
 	DefaultDialTimeout   = 250 * time.Millisecond // a peer fill's connect: a LAN peer answers fast or is down
+	// DefaultHoldDown is how long a member a fill found failing stays down
+	// whatever its probes say: a member that accepts connections but does
+	// not answer passes the TCP probe, and must not take fills back at once.
+	DefaultHoldDown = 5 * time.Second
 )
 
 // Config describes a POP's membership.
@@ -32,6 +36,7 @@ type Config struct {
 	DNSInterval   time.Duration // default DefaultDNSInterval
 	ProbeInterval time.Duration // default DefaultProbeInterval
 	ProbeTimeout  time.Duration // default DefaultProbeTimeout
+	HoldDown      time.Duration // default DefaultHoldDown
 	// Peer is the connection config of peer fills (its URL, CDNID and
 	// AddHeaders are set per member); DialTimeout defaults to
 	// DefaultDialTimeout, the rest to package origin's defaults.
@@ -54,7 +59,7 @@ type Pool struct {
 
 	mu      sync.Mutex
 	members []Member
-	down    map[string]bool           // by ID; self is never down
+	down    map[string]time.Time      // members down by ID, each until a probe may mark it up; self is never down
 	clients map[string]*origin.Client // by ID, for members but self
 }
 
@@ -71,6 +76,7 @@ func NewPool(cfg Config) (*Pool, error) {
 	def(&cfg.DNSInterval, DefaultDNSInterval)
 	def(&cfg.ProbeInterval, DefaultProbeInterval)
 	def(&cfg.ProbeTimeout, DefaultProbeTimeout)
+	def(&cfg.HoldDown, DefaultHoldDown)
 	def(&cfg.Peer.DialTimeout, DefaultDialTimeout)
 	if cfg.Resolver == nil {
 		cfg.Resolver = net.DefaultResolver
@@ -79,7 +85,7 @@ func NewPool(cfg Config) (*Pool, error) {
 		return nil, fmt.Errorf("%w: %d members, at most %d", ErrMember, len(cfg.Members), MaxMembers)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Pool{cfg: cfg, cancel: cancel, down: map[string]bool{}, clients: map[string]*origin.Client{}}
+	p := &Pool{cfg: cfg, cancel: cancel, down: map[string]time.Time{}, clients: map[string]*origin.Client{}}
 	if err := p.setMembers(cfg.Members); err != nil {
 		cancel()
 		return nil, err
@@ -117,7 +123,8 @@ func (p *Pool) Members() []Member {
 func (p *Pool) Up(id string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return !p.down[id]
+	_, down := p.down[id]
+	return !down
 }
 
 func (p *Pool) every(ctx context.Context, d time.Duration, fn func(context.Context)) {
@@ -182,27 +189,39 @@ func (p *Pool) newClient(m Member) (*origin.Client, error) {
 	return origin.New(cc)
 }
 
-// mark records a member's state; it reports whether it changed.
-func (p *Pool) mark(id string, up bool) bool {
+// markDown records a member down; a probe may mark it up again after hold.
+func (p *Pool) markDown(id string, hold time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if id == p.cfg.Self.ID || p.clients[id] == nil || p.down[id] == !up {
-		return false
+	if id == p.cfg.Self.ID || p.clients[id] == nil {
+		return
 	}
-	if up {
-		delete(p.down, id)
-	} else {
-		p.down[id] = true
+	until := time.Now().Add(hold)
+	if prev, down := p.down[id]; down && prev.After(until) {
+		until = prev
 	}
+	p.down[id] = until
 	p.countMembers()
-	return true
+}
+
+// markUp records a member's probe answering: up, unless a failed fill
+// holds it down still.
+func (p *Pool) markUp(id string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	until, down := p.down[id]
+	if !down || time.Now().Before(until) {
+		return
+	}
+	delete(p.down, id)
+	p.countMembers()
 }
 
 // countMembers sets streamedge_peer_members; p.mu is held.
 func (p *Pool) countMembers() {
 	down := 0
 	for _, m := range p.members {
-		if p.down[m.ID] {
+		if _, d := p.down[m.ID]; d {
 			down++
 		}
 	}
@@ -225,8 +244,12 @@ func (p *Pool) probe(ctx context.Context) {
 			if err == nil {
 				conn.Close()
 			}
-			if ctx.Err() == nil {
-				p.mark(m.ID, err == nil)
+			switch {
+			case ctx.Err() != nil:
+			case err == nil:
+				p.markUp(m.ID)
+			default:
+				p.markDown(m.ID, 0)
 			}
 		}()
 	}
@@ -251,7 +274,7 @@ func (p *Pool) candidates(key string) []Member {
 		if m.ID == p.cfg.Self.ID {
 			break
 		}
-		if !p.down[m.ID] {
+		if _, down := p.down[m.ID]; !down {
 			out = append(out, m)
 		}
 	}
