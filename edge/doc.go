@@ -47,6 +47,7 @@
 //	exchange.go     one request's state; cache results; access log and metrics at the end
 //	lookup.go       store lookup (variants), freshness checks, Age
 //	variant.go      which variant a request and a fill's response are (package variant)
+//	llhls.go        LL-HLS blocking requests held at the edge (package llhls)
 //	fetch.go        join or start the key's fill; answer a failed one (stale or failure)
 //	fill.go         the fill itself: origin fetch, protocol checks, streaming body
 //	fill_manifest.go, fill_decode.go   manifests read whole, decoded, validated
@@ -58,6 +59,8 @@
 //	headers.go      which origin headers are kept, refreshed, clamped for clients
 //	respond.go      writing an entry or a fill to the client: headers, 304, ranges, body
 //	conditional.go  If-None-Match / If-Modified-Since against the stored validators
+//	errorresponse.go, errorpage.go, errorcache.go   custom error responses: the page sent
+//	                instead of an error (fetched through the behaviors, cached), error caching TTLs
 //	cachestatus.go  the RFC 9211 Cache-Status value
 //	pass.go, passlist.go   pass-through (and upgrades) and the keys that must pass
 //	cmcd.go         the request's CMCD read into the session tracker (package cmcd), never into the key

@@ -39,7 +39,11 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		}
 	}
 	in.Manifest = info
-	pol := decide(in, spec.route)
+	pol := decide(in, spec)
+	ll, isLL := h.llRead(spec, resp.StatusCode, body)
+	if isLL {
+		h.llPolicy(spec, resp.StatusCode, ll, &pol)
+	}
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -53,6 +57,9 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
 	h.clampDownstream(pol, hdr)
+	if isLL {
+		h.llOffer(spec, ll, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
+	}
 	dims, vk := fillVariant(spec, resp.Header, hdr)
 	if compressibleHead(spec, resp) && h.compressSize(int64(len(body))) &&
 		h.fillCompressed(f, spec, resp.StatusCode, pol.Store, hdr, body, meta, dims) {

@@ -18,6 +18,7 @@ import (
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/invalidation"
+	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/segments"
@@ -42,6 +43,8 @@ type Config struct {
 	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
+	LLHLS              llhls.Config  // bounds of the LL-HLS hold registry (package llhls)
+	NoLLHLS            bool          // treat LL-HLS delivery directives as ordinary query parameters
 	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
 	// is refused (508). Its origins add it (origin.Config.CDNID).
 	CDNID           string
@@ -73,6 +76,9 @@ type Handler struct {
 	ids        *requestIDs   // x-edge-request-id, in the cloudfront log format
 	log        *slog.Logger
 	now        func() time.Time
+
+	ll  *llhls.Registry // LL-HLS holds (llhls.go); nil when NoLLHLS
+	llm *llMetrics
 }
 
 // New builds a Handler; it registers its metrics on cfg.Registry.
@@ -141,6 +147,15 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.metrics = m
+	if !cfg.NoLLHLS {
+		if cfg.LLHLS.Now == nil {
+			cfg.LLHLS.Now = cfg.Now
+		}
+		h.ll = llhls.New(cfg.LLHLS)
+	}
+	if h.llm, err = newLLMetrics(cfg.Registry, h); err != nil {
+		return nil, err
+	}
 	h.prefetched = prefetch.NewTracker(prefetchTrackMax, prefetchTrackTTL, func(n int64) { m.prefetch.wasted.Add(float64(n)) })
 	cm, err := cmcd.NewMetrics(cfg.Registry)
 	if err != nil {
@@ -220,6 +235,9 @@ func (h *Handler) serve(x *exchange) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
 		return
 	}
+	if h.serveLL(x) { // an LL-HLS blocking playlist request (llhls.go)
+		return
+	}
 	h.serveCached(x)
 }
 
@@ -251,10 +269,16 @@ func (h *Handler) serveCached(x *exchange) {
 }
 
 // refuse answers a request refused before any origin work: a target that
-// cannot be keyed (400, 414) or one its cache behavior does not accept (403).
+// cannot be keyed (400, 414) or one its cache behavior does not accept (403);
+// with the status's custom error page when one is configured.
 func (h *Handler) refuse(x *exchange, err error) {
 	x.result = resultError
-	h.plainError(x, failure.Classify(err))
+	c := failure.Classify(err)
+	if h.customError(x, c.Status) {
+		x.failure = c.Label
+		return
+	}
+	h.plainError(x, c)
 }
 
 // plainError answers with a failure class: a short one-line body, counted by

@@ -30,7 +30,7 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill[fillMeta], spec fillSpec, in 
 	if e.Flags&segments.FlagManifest != 0 {
 		in.Manifest = h.storedManifestInfo(hdr, spec.path, e.Body)
 	}
-	pol := decide(in, spec.route)
+	pol := decide(in, spec)
 	for _, f := range pol.StripFields {
 		hdr.Del(f)
 	}

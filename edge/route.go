@@ -69,6 +69,7 @@ type Routes struct {
 	table  *behavior.Table
 	routes []*Route // one per pattern, in order
 	def    *Route
+	errors errorResponses // the distribution's custom error responses (errorresponse.go)
 }
 
 // PathRoute is one ordered behavior: a CloudFront path pattern and its route.

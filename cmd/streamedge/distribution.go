@@ -60,6 +60,9 @@ type dist struct {
 	mu      sync.Mutex // one reload at a time
 	reloads *prometheus.CounterVec
 	loaded  prometheus.Gauge
+	// onReload is told of each reloaded file before its routes serve (the
+	// invalidation API's keys); an error refuses the reload.
+	onReload func(*edgeconf.File) error
 }
 
 // newDist loads and builds the file at start: any problem stops the start.
@@ -85,7 +88,7 @@ func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log
 			return nil, err
 		}
 	}
-	built, err := d.build()
+	built, _, err := d.build()
 	if err != nil {
 		return nil, err
 	}
@@ -95,16 +98,16 @@ func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log
 }
 
 // build loads the file and builds its distribution.
-func (d *dist) build() (*distribution.Distribution, error) {
+func (d *dist) build() (*distribution.Distribution, *edgeconf.File, error) {
 	f, err := edgeconf.Load(d.path)
 	if err != nil {
-		return nil, fmt.Errorf("-config: %w", err)
+		return nil, nil, fmt.Errorf("-config: %w", err)
 	}
 	built, err := distribution.Build(context.Background(), f, d.opt)
 	if err != nil {
-		return nil, fmt.Errorf("-config %s: %w", d.path, err)
+		return nil, nil, fmt.Errorf("-config %s: %w", d.path, err)
 	}
-	return built, nil
+	return built, f, nil
 }
 
 // reload swaps in the file's new distribution, or keeps the current one and
@@ -112,7 +115,12 @@ func (d *dist) build() (*distribution.Distribution, error) {
 func (d *dist) reload() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	built, err := d.build()
+	built, f, err := d.build()
+	if err == nil && d.onReload != nil {
+		if err = d.onReload(f); err != nil {
+			built.Close()
+		}
+	}
 	if err != nil {
 		d.reloads.WithLabelValues("error").Inc()
 		d.log.Error("configuration reload refused: the previous configuration keeps serving", "err", err)

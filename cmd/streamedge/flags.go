@@ -15,6 +15,7 @@ import (
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
+	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/peering"
 	"github.com/streamedge/streamedge/prefetch"
@@ -44,6 +45,8 @@ type config struct {
 	OriginMaxFills    int
 	MaxFillBytes      byteSize
 	FillWait          time.Duration
+	LLMaxHolders      int // LL-HLS blocking requests held at the edge, in all
+	LLMaxPerPlaylist  int // and per playlist
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
 	ClientWriteTime   time.Duration
@@ -89,6 +92,7 @@ func defaults() config {
 		StaleWhileReval: freshness.DefaultStaleWhileRevalidate, StaleIfError: freshness.DefaultStaleIfError,
 		OriginTimeout: origin.DefaultTimeout, OriginDialTimeout: origin.DefaultDialTimeout, OriginHeaderTime: origin.DefaultResponseHeaderTimeout,
 		MaxFills: edge.DefaultMaxFills, FillWait: edge.DefaultFillWait,
+		LLMaxHolders: llhls.DefaultMaxHolders, LLMaxPerPlaylist: llhls.DefaultMaxHoldersPerPlaylist,
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
 		AccessLog: "-", AccessLogFormat: edge.LogJSON, LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
@@ -164,6 +168,8 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.IntVar(&c.OriginMaxFills, "origin-max-fills", c.OriginMaxFills, "concurrent fills from the origin (0: -max-fills)")
 	fs.Var(&c.MaxFillBytes, "max-fill-bytes", "memory the body buffers of fills in flight may hold in all (default 1/4 of -cache-size; at least -max-object-size)")
 	fs.DurationVar(&c.FillWait, "fill-wait", c.FillWait, "how long a miss waits for a fill limit (-max-fills, -origin-max-fills, -max-fill-bytes) before 503 with Retry-After")
+	fs.IntVar(&c.LLMaxHolders, "llhls-max-holders", c.LLMaxHolders, "LL-HLS blocking playlist requests (_HLS_msn) held at the edge in all; beyond, 503 with Retry-After")
+	fs.IntVar(&c.LLMaxPerPlaylist, "llhls-max-holders-per-playlist", c.LLMaxPerPlaylist, "LL-HLS blocking requests held per playlist (rendition and _HLS_skip mode); beyond, 503 with Retry-After")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "bound on a client sending its request headers")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "idle keep-alive client connections are closed after this")
 	fs.DurationVar(&c.ClientWriteTime, "client-write-timeout", c.ClientWriteTime, "a client that accepts no bytes for this long is cut")
@@ -234,6 +240,9 @@ func (c *config) validate() error {
 	}
 	if c.MaxFills < 1 {
 		return fmt.Errorf("-max-fills %d: at least 1", c.MaxFills)
+	}
+	if c.LLMaxHolders < 1 || c.LLMaxPerPlaylist < 1 {
+		return fmt.Errorf("-llhls-max-holders %d, -llhls-max-holders-per-playlist %d: at least 1", c.LLMaxHolders, c.LLMaxPerPlaylist)
 	}
 	for name, n := range map[string]int{"origin-max-fills": c.OriginMaxFills, "max-conns": c.MaxConns, "max-conns-per-ip": c.MaxConnsPerIP, "rate-burst": c.RateBurst} {
 		if n < 0 {

@@ -22,6 +22,7 @@ import (
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
+	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/peering"
 	"github.com/streamedge/streamedge/segments"
@@ -116,6 +117,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	ecfg.Store, ecfg.Invalidations = store, invalidations
 	ecfg.MaxObjectSize, ecfg.PassTTL, ecfg.ClientWriteTimeout = int64(c.MaxObjectSize), c.PassTTL, c.ClientWriteTime
 	ecfg.MaxFills, ecfg.MaxFillBytes, ecfg.FillWait = c.MaxFills, c.maxFillBytes(), c.FillWait
+	ecfg.LLHLS = llhls.Config{MaxHolders: c.LLMaxHolders, MaxHoldersPerPlaylist: c.LLMaxPerPlaylist}
 	ecfg.Registry, ecfg.AccessLog, ecfg.Logger, ecfg.CDNID = a.reg, accessLog, a.log, a.cdnID
 	ecfg.AccessLogFormat, ecfg.EdgeLocation = c.AccessLogFormat, edgeLocation() // accesslog.go
 	h, err := edge.New(ecfg)
