@@ -102,3 +102,22 @@ func TestPeerMarkerReachesTheFillNeverTheOrigin(t *testing.T) {
 		}
 	})
 }
+
+// TestPeerGetsTheErrorNotTheCustomPage: a POP member's request for a
+// 404 gets the 404 itself (the member answers its viewers with the page as
+// its own fill's error, and never stores the page as the object); a
+// viewer's gets the page.
+func TestPeerGetsTheErrorNotTheCustomPage(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		o := slateOrigin(t, nil)
+		rs := withErrors(t, mustRoutes(t, testRoute(t, "*", o.URL)),
+			ErrorResponse{Status: 404, PagePath: "/errors/slate.ts", ResponseStatus: 200, MinTTL: 10 * time.Second})
+		e := routesEdge(t, rs, nil, nil)
+		if r := e.get(t, "GET", "/live/seg_9.ts", origin.PeerHeader, "10.0.0.2:8080"); r.status != http.StatusNotFound || r.body == slate {
+			t.Fatalf("a peer's 404: %d %q, want the 404 itself", r.status, r.body)
+		}
+		if r := e.get(t, "GET", "/live/seg_9.ts"); r.status != http.StatusOK || r.body != slate {
+			t.Fatalf("a viewer's 404: %d %q, want the slate", r.status, r.body)
+		}
+	})
+}
