@@ -121,3 +121,26 @@ func TestPeerGetsTheErrorNotTheCustomPage(t *testing.T) {
 		}
 	})
 }
+
+// TestPeerGetsTheObjectWithoutThisEdgesHeadersPolicy: the owner answers a
+// POP member's request as the origin sent it (X-Powered-By kept, no CORS,
+// security or custom headers): the member applies the policy to its own
+// viewers, never a second copy stored from the owner; a viewer of the
+// owner gets the policy.
+func TestPeerGetsTheObjectWithoutThisEdgesHeadersPolicy(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		o := mediaOrigin(t, nil)
+		e := newTestEdge(t, o.URL, edgeOpts{})
+		withPolicies(t, e, playerPolicy(), nil)
+		peer := e.get(t, "GET", "/vod/seg1.ts", origin.PeerHeader, "10.0.0.2:8080", "Origin", playerOrigin)
+		if peer.status != http.StatusOK || peer.header.Get("X-Powered-By") == "" || peer.header.Get("Access-Control-Allow-Origin") != "" ||
+			peer.header.Get("X-Served-By") != "" || peer.header.Get("Strict-Transport-Security") != "" {
+			t.Fatalf("a peer's answer: %d %v", peer.status, peer.header)
+		}
+		viewer := e.get(t, "GET", "/vod/seg1.ts", "Origin", playerOrigin)
+		if viewer.header.Get("X-Powered-By") != "" || viewer.header.Get("Access-Control-Allow-Origin") != playerOrigin ||
+			viewer.header.Get("X-Served-By") != "streamedge" {
+			t.Fatalf("a viewer's answer lacks the policy: %v", viewer.header)
+		}
+	})
+}
