@@ -30,7 +30,7 @@ type Config struct {
 	Members []Member // a static list (may include Self)
 	// DNS, when set, is a name whose A/AAAA records are the members (a
 	// Kubernetes headless Service), each at DNSPort with Self's scheme;
-	// Members are then ignored.
+	// Members are then only the set until a lookup answers.
 	DNS, DNSPort  string
 	Resolver      Resolver      // default net.DefaultResolver
 	DNSInterval   time.Duration // default DefaultDNSInterval
