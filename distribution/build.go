@@ -45,8 +45,9 @@ type member struct {
 	ping   func(context.Context) error
 }
 
-// Build makes the origins and routes of f. It contacts no origin (S3
-// credentials from the standard chain are resolved lazily by the SDK).
+// Build makes the origins and routes of f. It contacts no origin; an S3
+// origin without keys in the file resolves the standard AWS chain here, so
+// a start or reload without credentials fails with the reason.
 func Build(ctx context.Context, f *config.File, opt Options) (*Distribution, error) {
 	d := &Distribution{origins: map[string]*member{}}
 	if err := d.buildOrigins(ctx, f, opt); err != nil {

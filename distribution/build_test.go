@@ -97,3 +97,22 @@ default_behavior: {origin: up}
 		t.Errorf("Ping: %v, want only standby named", err)
 	}
 }
+
+// TestDeployEdgeYAMLBuilds: the shipped example distributions load and
+// build as `serve -config` would (deploy/edge.yaml's S3 origin takes its
+// keys from the standard AWS chain: here the environment).
+func TestDeployEdgeYAMLBuilds(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE") // the standard chain: the environment first
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "example-secret-example-secret")
+	for _, path := range []string{"../deploy/edge.yaml", "../deploy/demo.yaml"} {
+		f, err := config.Load(path)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		d, err := Build(context.Background(), f, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		d.Close()
+	}
+}
