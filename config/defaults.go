@@ -68,6 +68,9 @@ func applyDefaults(f *File) {
 	if f.Invalidation != nil {
 		f.Invalidation.defaults()
 	}
+	if f.Peering != nil {
+		f.Peering.defaults()
+	}
 	for _, p := range f.ResponseHeadersPolicies {
 		if p != nil && p.CORS != nil && p.CORS.AllowMethods == nil {
 			p.CORS.AllowMethods = []string{"GET", "HEAD"}

@@ -14,6 +14,8 @@ type File struct {
 	KeyGroups               map[string][]string       `yaml:"key_groups"`  // key group → names in public_keys
 	// Invalidation is the invalidation API's keys and bounds (invalidation.go).
 	Invalidation *Invalidation `yaml:"invalidation"`
+	// Peering is the POP this edge shares its misses with (peering.go).
+	Peering *Peering `yaml:"peering"`
 }
 
 // Connection is what every origin kind has: timeouts and limits.

@@ -10,6 +10,7 @@ import (
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/peering"
 	"github.com/streamedge/streamedge/rewrite"
 )
 
@@ -23,6 +24,10 @@ type Options struct {
 	CDNID   string   // this edge's id, added to CDN-Loop by every origin
 	// Prefetch is -prefetch: a behavior's media.prefetch when it sets none.
 	Prefetch int
+	// PeerMetrics count the peering section's fills and members (may be
+	// nil); PeerResolver resolves its dns (nil: net.DefaultResolver).
+	PeerMetrics  *peering.Metrics
+	PeerResolver peering.Resolver
 }
 
 // Distribution is a built configuration: its routes and the origins they use.
@@ -30,6 +35,7 @@ type Distribution struct {
 	Routes  *edge.Routes
 	origins map[string]*member // every origin and group by name
 	clients []*origin.Client
+	pool    *peering.Pool // the peering section's POP, nil without one (peering.go)
 }
 
 // member is one named origin: a client, or a group of two.
@@ -47,6 +53,10 @@ type member struct {
 func Build(ctx context.Context, f *config.File, opt Options) (*Distribution, error) {
 	d := &Distribution{origins: map[string]*member{}}
 	if err := d.buildOrigins(ctx, f, opt); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.buildPeering(f, opt); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -130,6 +140,9 @@ func (d *Distribution) addGroup(name string, g *config.OriginGroup, opt Options)
 func (d *Distribution) Close() {
 	for _, c := range d.clients {
 		c.Close()
+	}
+	if d.pool != nil {
+		d.pool.Close()
 	}
 }
 

@@ -42,6 +42,10 @@ type accessRecord struct {
 	// names (appeared, gave_up, unstored, failed, other); NotYetMS for how long.
 	NotYet   string  `json:"not_yet,omitempty"`
 	NotYetMS float64 `json:"not_yet_ms,omitempty"`
+
+	// Peer is the POP member that sent the request (origin.PeerHeader):
+	// its fill went to this edge's origin (package peering).
+	Peer string `json:"peer,omitempty"`
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

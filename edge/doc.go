@@ -72,6 +72,7 @@
 //	cmcd.go         the request's CMCD read into the session tracker (package cmcd), never into the key
 //	signed.go       a route's signed-URL / signed-cookie check (behavior stage, package signedurl)
 //	signed_manifest.go   a signed viewer's copy of a manifest: its children carry its signature (package rewrite)
+//	peer.go         a POP member's request (Streamedge-Peer): its fill carries the marker (package peering)
 //	metrics.go, storemetrics.go, frontmetrics.go, stats.go   observability
 //	accesslog.go, logstate.go   the access log (JSON lines) and its bounded, non-blocking writer
 //	accesslog_cloudfront.go, accesslog_cfresult.go   the cloudfront format: CloudFront's standard log

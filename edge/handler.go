@@ -20,6 +20,7 @@ import (
 	"github.com/streamedge/streamedge/invalidation"
 	"github.com/streamedge/streamedge/livewindow"
 	"github.com/streamedge/streamedge/llhls"
+	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/prefetch"
 	"github.com/streamedge/streamedge/rewrite"
 	"github.com/streamedge/streamedge/segments"
@@ -229,6 +230,9 @@ func (h *Handler) serve(x *exchange) {
 	}
 	if kr.Target != kr.Key || kr.Header != nil {
 		x.up = &upstream{target: kr.Target, header: kr.Header}
+	}
+	if id := r.Header().Get(origin.PeerHeader); id != "" {
+		x.fromPeer(id) // peer.go
 	}
 	if kr.Headers+kr.Cookies > 0 {
 		x.keyItems = int16(kr.Headers + kr.Cookies) // at most MaxParams cookies and as many headers
