@@ -45,6 +45,9 @@
 //
 //	front*.go       the front ends: request and response views, adapters
 //	handler.go      New, serve: method, key, pass-through or the cached path
+//	loop.go         tiers: a request whose CDN-Loop names this edge is refused (508)
+//	route.go        the behavior stage: the route a normalised path selects (origin, key,
+//	                TTLs, methods, viewer protocol), swapped at once on a reload
 //	upstream.go     what a request's fill sends the origin (its behavior's cache key and origin request policies)
 //	corspolicy.go   the route's response headers policy (package headerspolicy): CORS
 //	                preflights answered before the key; applied to every response head
@@ -60,6 +63,7 @@
 //	fill_rewrite.go    manifest rewriting (Route.Rewrite): URIs naming the origin made edge-relative before the store
 //	revalidate.go   a 304 refreshing the stored copy
 //	fill_limits.go  fill slots and buffer bytes
+//	prefetch.go     live prefetch: the newest segments a stored live manifest names, origin hints
 //	continue.go     viewers of a fill that outgrew its buffer continue on their own
 //	store.go        policy → stored metadata; put under the right variant
 //	headers.go      which origin headers are kept, refreshed, clamped for clients
@@ -73,7 +77,7 @@
 //	signed.go       a route's signed-URL / signed-cookie check (behavior stage, package signedurl)
 //	signed_manifest.go   a signed viewer's copy of a manifest: its children carry its signature (package rewrite)
 //	peer.go         a POP member's request (Streamedge-Peer): its fill carries the marker (package peering)
-//	metrics.go, storemetrics.go, frontmetrics.go, stats.go   observability
+//	metrics.go, storemetrics.go, frontmetrics.go, compressmetrics.go, llhls_metrics.go, stats.go   observability
 //	accesslog.go, logstate.go   the access log (JSON lines) and its bounded, non-blocking writer
 //	accesslog_cloudfront.go, accesslog_cfresult.go   the cloudfront format: CloudFront's standard log
 package edge
