@@ -11,6 +11,7 @@ all: build
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/streamedge ./cmd/streamedge
+	$(GO) build -o bin/streamedge-router ./cmd/streamedge-router
 	$(GO) build -o bin/player-test ./player-test
 
 # hls.js + shaka-player for the demo page (/demo/) and playwright-core for

@@ -55,11 +55,14 @@ func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSett
 		return nil, fmt.Errorf("behavior %s: trusted_key_groups: %w", name, err)
 	}
 	return &edge.Route{
-		Name: name, OriginName: b.Origin, Origin: m.origin,
+		Name: name, OriginName: b.Origin, Origin: d.peered(m.origin, signed, b.ViewerProtocol),
 		Keys: cachekey.New(keys), Policy: pol,
 		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch, Signed: signed,
 		Headers:  headers[b.ResponseHeadersPolicy], // nil for none
 		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
+		Rewrite:  m.rewriter(b.Media.Rewrite),      // nil: off
+
+		NoHoldNotYet: b.Media.HoldNotYetPublished != nil && !*b.Media.HoldNotYetPublished, // playlist-aware misses: default on
 	}, nil
 }
 

@@ -38,6 +38,14 @@ type accessRecord struct {
 	KeyItems   int  `json:"keyed,omitempty"` // header and cookie items in the cache key (cache policy)
 
 	HeldMS float64 `json:"held_ms,omitempty"` // how long an LL-HLS blocking request was held at the edge
+	// NotYet: the fill held a 404 for a segment the newest live manifest
+	// names (appeared, gave_up, unstored, failed, other); NotYetMS for how long.
+	NotYet   string  `json:"not_yet,omitempty"`
+	NotYetMS float64 `json:"not_yet_ms,omitempty"`
+
+	// Peer is the POP member that sent the request (origin.PeerHeader):
+	// its fill went to this edge's origin (package peering).
+	Peer string `json:"peer,omitempty"`
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

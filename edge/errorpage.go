@@ -15,10 +15,12 @@ import (
 // did. The page comes through the behavior its path selects, under its own
 // key (one origin fetch however many viewers get it), and is never itself
 // replaced by a page: a page that fails sends the original error instead.
+// A POP member's request (peer.go) gets the error itself: the member
+// answers its viewers with the page, as its own fill's error.
 func (h *Handler) customError(x *exchange, status int) bool {
 	rs := h.routes.Load()
 	er, ok := rs.errors[status]
-	if !ok || er.PagePath == "" || x.r.Context().Err() != nil {
+	if !ok || er.PagePath == "" || x.r.Context().Err() != nil || x.upstream().peer != "" {
 		return false
 	}
 	label := strconv.Itoa(status)

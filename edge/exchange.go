@@ -105,7 +105,8 @@ func (h *Handler) finish(x *exchange) {
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
 			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
-			Invalid: x.invalid, KeyItems: int(x.keyItems), HeldMS: x.heldMS(), ErrorPage: x.errorPage,
+			Invalid: x.invalid, KeyItems: int(x.keyItems), HeldMS: x.heldMS(), ErrorPage: x.errorPage, Peer: x.upstream().peer,
+			NotYet: ls.notYetResult(), NotYetMS: ls.notYetHeld(),
 		})
 	}
 }

@@ -37,6 +37,7 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		}
 		return
 	}
+	h.logNotYet(x, head.Value.notYet)
 	if head.Pass || !leader && h.joinedInvalidated(x, head) {
 		h.pass(x)
 		return

@@ -49,6 +49,8 @@ type fillSpec struct {
 	prefetch      bool           // started by a prefetch (prefetch.go), not by a viewer
 	errors        errorResponses // the distribution's custom error responses (their minimum TTLs)
 	staleGood     bool           // the stale copy is not an error (status < 400)
+	unstored      bool           // a not-yet-published hold ran out: share the 404, never store it (notyet.go)
+	notYet        notYet         // what that hold did, for the viewers' access log
 
 	llBlocking bool          // an LL-HLS blocking playlist request (llhls.go)
 	llHold     time.Duration // how long the origin may hold it (FillRequest.Hold)
@@ -62,6 +64,8 @@ type fillMeta struct {
 	// class is the encoding class the fill fetched: a viewer continuing an
 	// outgrown fill (continue.go) asks the origin for the same bytes.
 	class string
+	// notYet: the fill held a not-yet-published 404 (notyet.go).
+	notYet notYet
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
@@ -69,7 +73,9 @@ func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(
 		errors: h.routes.Load().errors}
 	if stale != nil {
 		e := &stale.Entry
-		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
+		if rewriteCurrent(&e.Meta, x.route) { // else fetched whole: a 304 would keep the other setting's body
+			spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
+		}
 		spec.hasStale, spec.staleGood = true, e.Status < 400
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
@@ -105,18 +111,16 @@ func (h *Handler) runFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	reqTime := h.now()
-	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
-		Target: spec.up.target, Header: spec.up.header, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop, Hold: spec.llHold,
-	})
-	respTime := h.now()
-	h.metrics.origin(resp, err, respTime.Sub(reqTime))
+	got, err := h.originFetch(ctx, &spec)
+	if err == nil && isNotFound(got.resp.StatusCode) {
+		got, err = h.holdNotYet(ctx, &spec, got) // not yet published? (notyet.go)
+	}
 	if err != nil {
-		h.storeOriginFailure(spec, err, respTime)
+		h.storeOriginFailure(spec, err, got.respTime)
 		f.Finish(err)
 		return
 	}
+	resp, reqTime, respTime := got.resp, got.reqTime, got.respTime
 	defer resp.Body.Close()
 	if err := protocolError(resp.StatusCode, spec); err != nil {
 		h.fillFailed(f, spec, err)
@@ -175,7 +179,9 @@ func decide(in freshness.Input, spec fillSpec) freshness.Policy {
 	if !pol.Shareable && (in.Status >= 500 || custom && pol.Reason == "no-store") {
 		pol.Shareable, pol.Store, pol.Reason = true, false, "status"
 	}
-	return errorCaching(pol, in, spec)
+	pol = errorCaching(pol, in, spec)
+	pol.Store = pol.Store && !spec.unstored // a not-yet-published hold ran out (notyet.go)
+	return pol
 }
 
 // release tells the followers to fetch on their own and remembers the key as
@@ -203,7 +209,7 @@ func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *ht
 	hdr := keptHeader(resp.Header, pol)
 	dims, vk := fillVariant(spec, resp.Header, hdr)
 	head := &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
-		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class, notYet: spec.notYet}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
 	h.prefetchHints(spec, resp.Header)
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)

@@ -37,9 +37,12 @@ type metrics struct {
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
 	keyItems             keyCounters    // header and cookie items in cache keys (upstream.go)
 	prefetch             *prefetchMetrics
+	notYet               *notYetMetrics // playlist-aware misses (notyet.go)
 	signed               *signedMetrics // signed URLs and manifests (signed.go)
 	cors                 *corsCounters  // CORS requests by kind and grant (corspolicy.go)
 	compressMetrics                     // compressmetrics.go
+	// rewrites are manifest rewrites at fills, by result (fill_rewrite.go).
+	rewrites *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -89,6 +92,7 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		fronts:          newFrontCounters(),
 		signed:          newSignedMetrics(),
 		compressMetrics: newCompressMetrics(),
+		rewrites:        newRewriteCounter(),
 		cors:            newCORSCounters(),
 		keyItems:        newKeyCounters(),
 	}
@@ -114,10 +118,13 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			func() float64 { return float64(lw.Dropped()) }))
 	}
 	cs = append(cs, m.compressMetrics.collectors()...)
+	cs = append(cs, m.rewrites)
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
 	m.prefetch = newPrefetchMetrics()
 	cs = append(cs, m.prefetch.collectors()...)
+	m.notYet = newNotYetMetrics()
+	cs = append(cs, m.notYet.collectors(h)...)
 	cs = append(cs, m.signed.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {

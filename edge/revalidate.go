@@ -36,7 +36,7 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill[fillMeta], spec fillSpec, in 
 	}
 	h.clampDownstream(pol, hdr) // the 304 may repeat the origin's max-age=3600
 	meta := h.metaFor(in, pol, in.Manifest)
-	meta.Flags |= e.Flags & segments.FlagCompressed
+	meta.Flags |= e.Flags & (segments.FlagCompressed | segments.FlagRewritten)
 	dims, vk := fillVariant(spec, hdr, hdr)
 	if pol.Store {
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, dims)

@@ -21,6 +21,7 @@ import (
 	"github.com/streamedge/streamedge/distribution"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/peering"
 )
 
 // Serving from a configuration file (-config): the file's origins, groups
@@ -33,7 +34,8 @@ import (
 // configFlags are the flags a configuration file governs: set together with
 // -config they would disagree with it, so that is refused.
 var configFlags = []string{"origin", "origin-timeout", "origin-dial-timeout", "origin-header-timeout",
-	"origin-insecure", "origin-max-fills", "default-ttl", "ignore-query", "compress"}
+	"origin-insecure", "origin-max-fills", "default-ttl", "ignore-query", "compress", "rewrite-origin-urls",
+	"peers", "peer-self", "peer-dns", "peer-hot"}
 
 // checkConfigFlags refuses a flag the file also sets.
 func (c *config) checkConfigFlags() error {
@@ -69,8 +71,12 @@ func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log
 	if err != nil {
 		return nil, err
 	}
+	pm, err := peering.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
 	d := &dist{path: path, log: log,
-		opt: distribution.Options{Metrics: m, CDNID: cdnID, Prefetch: c.Prefetch, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
+		opt: distribution.Options{Metrics: m, PeerMetrics: pm, PeerResolver: c.peerResolver, CDNID: cdnID, Prefetch: c.Prefetch, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}},
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_config_reloads_total",
 			Help: "Configuration reloads (SIGHUP, streamedge reload) by result: ok, or error (the previous configuration kept serving)."}, []string{"result"}),
