@@ -100,17 +100,34 @@ func (f *fleet) start(ctx context.Context) error {
 	if err := f.startShield(ctx); err != nil {
 		return err
 	}
-	cfg := filepath.Join(f.logDir, "edge.yaml")
-	body := fmt.Sprintf(edgeConfig, f.shield.IP, edgePort, f.origin.IP, originPort)
-	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
-		return err
-	}
 	for _, e := range f.edges {
+		cfg := filepath.Join(f.logDir, e.Name+".yaml")
+		body := fmt.Sprintf(edgeConfig, f.shield.IP, edgePort, f.origin.IP, originPort) + f.peeringConfig(e)
+		if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+			return err
+		}
 		if err := f.startOne(ctx, e, edgeHost(e), append(f.edgeArgs(e), "-config", cfg)...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// peeringConfig is edge e's peering section (-peer-hot off: none): the
+// members are the edges of its POP, so a POP fetches each key from the
+// shield once, through the key's owner.
+func (f *fleet) peeringConfig(e node) string {
+	if f.o.PeerHot == "off" {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "peering:\n  self: http://%s\n  hot: %s\n  members:\n", edgeHost(e), f.o.PeerHot)
+	for _, m := range f.edges {
+		if m.POP == e.POP {
+			fmt.Fprintf(&b, "    - http://%s\n", edgeHost(m))
+		}
+	}
+	return b.String()
 }
 
 func (f *fleet) startOne(ctx context.Context, n node, addr string, argv ...string) error {

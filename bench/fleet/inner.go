@@ -24,6 +24,7 @@ type result struct {
 	Invalidated  string        `json:"invalidated"`
 	LoadAvg      [2]string     `json:"loadavg_start_end"` // /proc/loadavg: the machine is shared
 	Shield       string        `json:"shield"`
+	PeerHot      string        `json:"peering_hot"` // off: the edges do not peer
 	SegmentS     float64       `json:"segment_duration_s"`
 	KilledEdge   string        `json:"killed_edge"`
 	Phases       []phase       `json:"phases"`
@@ -87,7 +88,7 @@ func (f *fleet) run(ctx context.Context) (*result, error) {
 	if err := f.start(ctx); err != nil {
 		return nil, err
 	}
-	res := &result{Players: f.o.Players, DurationS: f.o.Duration.Seconds(), Latency: f.o.latencyIs, Shield: f.o.Shield,
+	res := &result{Players: f.o.Players, DurationS: f.o.Duration.Seconds(), Latency: f.o.latencyIs, Shield: f.o.Shield, PeerHot: f.o.PeerHot,
 		OriginLatMS: ms(f.o.OriginLat)}
 	segDur, err := f.segmentDuration(ctx)
 	if err != nil {

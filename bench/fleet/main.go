@@ -39,6 +39,7 @@ type options struct {
 	Edges     int
 	Shield    string // streamedge or a ../shared/peers peer (nginx, varnish)
 	Peers     string
+	PeerHot   string // the edges' peering.hot inside a POP, or off
 	inner     bool
 	latencyIs string // what addLatency applied (outer → inner)
 }
@@ -59,6 +60,7 @@ func parseOptions(args []string) (options, error) {
 	fs.IntVar(&o.Edges, "edges", 3, "edges per POP")
 	fs.StringVar(&o.Shield, "shield", "streamedge", "what the shield tier is: streamedge, or nginx / varnish started by ../shared/peers/start")
 	fs.StringVar(&o.Peers, "peers", "../shared/peers", "the shared peers directory (start, stop)")
+	fs.StringVar(&o.PeerHot, "peer-hot", "owner", "peering inside each POP (the config's peering.hot: owner or origin), or off: no peering")
 	fs.BoolVar(&o.inner, "inner", false, "internal: run the fleet (inside the controller namespace)")
 	fs.StringVar(&o.latencyIs, "latency-applied", "", "internal: what latency the outer process applied")
 	if err := fs.Parse(args); err != nil {
@@ -66,6 +68,9 @@ func parseOptions(args []string) (options, error) {
 	}
 	if o.Shield != "streamedge" && o.Shield != "nginx" && o.Shield != "varnish" {
 		return o, fmt.Errorf("-shield %q: want streamedge, nginx or varnish", o.Shield)
+	}
+	if o.PeerHot != "owner" && o.PeerHot != "origin" && o.PeerHot != "off" {
+		return o, fmt.Errorf("-peer-hot %q: want owner, origin or off", o.PeerHot)
 	}
 	if o.Players < o.POPs*o.Edges || o.Duration < 20*time.Second || o.POPs < 1 || o.Edges < 2 {
 		return o, errors.New("need -players >= pops*edges, -duration >= 20s, -pops >= 1, -edges >= 2")

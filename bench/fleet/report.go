@@ -41,9 +41,17 @@ func check(res *result, ps *players, f *fleet) []string {
 	if live := float64(len(f.edges) - 1); last.SegPerObj > live {
 		bad = append(bad, fmt.Sprintf("%s: origin requests per segment %.2f, more than one per live edge (%v)", last.Name, last.SegPerObj, live))
 	}
-	for name, n := range res.EdgeFailovers {
-		if n == 0 {
-			bad = append(bad, fmt.Sprintf("edge %s: streamedge_origin_failovers_total off the shield is 0 after the shield's kill", name))
+	// With peering an edge may own no key fetched after the kill; every
+	// POP's owners must have failed over.
+	perPOP := map[int]float64{}
+	for _, e := range f.edges {
+		if n, ok := res.EdgeFailovers[e.Name]; ok {
+			perPOP[e.POP] += n
+		}
+	}
+	for pop := 1; pop <= f.o.POPs; pop++ {
+		if perPOP[pop] == 0 {
+			bad = append(bad, fmt.Sprintf("POP %d: no edge's streamedge_origin_failovers_total off the shield grew after the shield's kill", pop))
 		}
 	}
 	for _, r := range res.Invalidation {
@@ -56,8 +64,8 @@ func check(res *result, ps *players, f *fleet) []string {
 
 func printResult(w io.Writer, res *result) {
 	rep := res.Report.(sim.Report)
-	fmt.Fprintf(w, "\nfleet: %d players on %d s of live HLS (%.0f s segments), %s shield; link latency: %s; origin latency %.0f ms before headers\n",
-		res.Players, int(res.DurationS), res.SegmentS, res.Shield, res.Latency, res.OriginLatMS)
+	fmt.Fprintf(w, "\nfleet: %d players on %d s of live HLS (%.0f s segments), %s shield, peering in each POP: %s; link latency: %s; origin latency %.0f ms before headers\n",
+		res.Players, int(res.DurationS), res.SegmentS, res.Shield, res.PeerHot, res.Latency, res.OriginLatMS)
 	fmt.Fprintf(w, "load average (1, 5, 15 min) at the start: %s, at the end: %s (2 cores, shared)\n", res.LoadAvg[0], res.LoadAvg[1])
 	fmt.Fprintf(w, "players: started %d, errors %d, stalls %d (stall ratio %.4f), requests %d, segment p99 %.0f ms\n\n",
 		rep.PlayersStarted, rep.Errors, rep.Stalls, rep.StallRatio, rep.Requests, rep.SegmentP99MS)
