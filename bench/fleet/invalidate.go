@@ -18,6 +18,7 @@ import (
 // moment every invalidation was started.
 type invalResult struct {
 	Node      string  `json:"node"`
+	Object    string  `json:"object"` // the segment probed (one per edge)
 	Before    string  `json:"x_cache_before"`
 	After     string  `json:"x_cache_after"`
 	AppliedMS float64 `json:"invalidate_returned_ms"`
@@ -49,44 +50,71 @@ func (f *fleet) get(ctx context.Context, u string) (string, []byte, error) {
 
 // firstURI is the first non-comment line of a playlist, resolved against base.
 func firstURI(base string, playlist []byte) (string, error) {
+	us, err := uris(base, playlist, 1)
+	if err != nil {
+		return "", err
+	}
+	return us[0], nil
+}
+
+// uris are the first n (at most) URI lines of a playlist, as paths
+// resolved against base; none is an error.
+func uris(base string, playlist []byte, n int) ([]string, error) {
+	b, err := url.Parse(base)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
 	sc := bufio.NewScanner(bytes.NewReader(playlist))
-	for sc.Scan() {
+	for sc.Scan() && len(out) < n {
 		l := strings.TrimSpace(sc.Text())
 		if l == "" || strings.HasPrefix(l, "#") {
 			continue
 		}
-		b, err := url.Parse(base)
-		if err != nil {
-			return "", err
-		}
 		r, err := b.Parse(l)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		return r.Path, nil
+		out = append(out, r.Path)
 	}
-	return "", fmt.Errorf("%s: no URI in the playlist", base)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no URI in the playlist", base)
+	}
+	return out, nil
 }
 
-// probePath is an object players no longer ask for (the oldest segment of
-// the first rendition's window), so only the probe's own requests touch
-// it: a player's refill cannot turn the probe's miss into a hit.
-func (f *fleet) probePath(ctx context.Context, e node) (string, error) {
+// probePaths are n objects players no longer ask for (the two oldest
+// segments of each rendition's window), one per edge probed. Only the
+// probes touch them, and no two edges probe the same key: with peering an
+// owner refilling a key for a member's probe would otherwise answer its own
+// probe of that key coalesced ("Hit") although it did miss.
+func (f *fleet) probePaths(ctx context.Context, e node, n int) ([]string, error) {
 	master := "http://" + edgeHost(e) + f.o.Stream
 	_, body, err := f.get(ctx, master)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	media, err := firstURI(master, body)
+	media, err := uris(master, body, 16)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	mediaURL := "http://" + edgeHost(e) + media
-	_, body, err = f.get(ctx, mediaURL)
-	if err != nil {
-		return "", err
+	var out []string
+	for _, m := range media {
+		mediaURL := "http://" + edgeHost(e) + m
+		_, body, err = f.get(ctx, mediaURL)
+		if err != nil {
+			return nil, err
+		}
+		segs, err := uris(mediaURL, body, 2)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, segs...)
 	}
-	return firstURI(mediaURL, body)
+	if len(out) < n {
+		return nil, fmt.Errorf("%d old segments for %d edges to probe", len(out), n)
+	}
+	return out[:n], nil
 }
 
 // invalidateAll invalidates /live/* on the shield (when it is a
@@ -96,21 +124,21 @@ func (f *fleet) invalidateAll(ctx context.Context, edges []node) ([]invalResult,
 	if len(edges) == 0 {
 		return nil, fmt.Errorf("no live edge to invalidate")
 	}
-	seg, err := f.probePath(ctx, edges[0])
+	segs, err := f.probePaths(ctx, edges[0], len(edges))
 	if err != nil {
-		return nil, fmt.Errorf("probe object: %w", err)
+		return nil, fmt.Errorf("probe objects: %w", err)
 	}
 	res := make([]invalResult, len(edges))
 	for i, e := range edges {
-		res[i].Node = e.Name
-		u := "http://" + edgeHost(e) + seg
+		res[i].Node, res[i].Object = e.Name, segs[i]
+		u := "http://" + edgeHost(e) + segs[i]
 		for range 2 { // fill, then the hit
 			if res[i].Before, _, err = f.get(ctx, u); err != nil {
 				return nil, fmt.Errorf("probe %s before: %w", e.Name, err)
 			}
 		}
 		if !isHit(res[i].Before) {
-			return nil, fmt.Errorf("probe %s: %s twice is %q, not a hit", e.Name, seg, res[i].Before)
+			return nil, fmt.Errorf("probe %s: %s twice is %q, not a hit", e.Name, segs[i], res[i].Before)
 		}
 	}
 	start := time.Now()
@@ -130,7 +158,7 @@ func (f *fleet) invalidateAll(ctx context.Context, edges []node) ([]invalResult,
 			}
 		})
 		wg.Go(func() {
-			res[i].After, res[i].SentMS, res[i].MissMS = f.probeUntilMiss(ctx, "http://"+edgeHost(e)+seg, start)
+			res[i].After, res[i].SentMS, res[i].MissMS = f.probeUntilMiss(ctx, "http://"+edgeHost(e)+segs[i], start)
 		})
 	}
 	wg.Wait()
