@@ -347,3 +347,45 @@ func TestPeerFlagsRefuseAnIncompletePOP(t *testing.T) {
 		}
 	}
 }
+
+// TestPOPInvalidatedEverywhereStillAnswers: every member of a POP
+// invalidates at once (as `streamedge invalidate` on each), then all of them
+// ask for the same object at once: each answers within a second, the
+// origin is asked again once, not once per member.
+func TestPOPInvalidatedEverywhereStillAnswers(t *testing.T) {
+	o := newPopOrigin(t)
+	edges, _ := startPOP(t, o, 3, false)
+	key := "/vod/title/seg000.ts"
+	herd(t, edgeURLs(edges), 3, []string{key})
+	for _, e := range edges {
+		resp, err := http.Post(e.admin+"/invalidations", "application/json", strings.NewReader(`{"paths":["/*"]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode/100 != 2 {
+			t.Fatalf("invalidate on %s: %d", e.admin, resp.StatusCode)
+		}
+	}
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 5 * time.Second}
+	for _, e := range edges {
+		wg.Go(func() {
+			t0 := time.Now()
+			resp, err := client.Get(e.edge + key)
+			if err != nil {
+				t.Errorf("%s after the invalidation: %v", e.edge, err)
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if d := time.Since(t0); resp.StatusCode != 200 || string(b) != segmentBody(key) || d > time.Second {
+				t.Errorf("%s after the invalidation: %d, %d bytes, in %v (X-Cache %q)", e.edge, resp.StatusCode, len(b), d, resp.Header.Get("X-Cache"))
+			}
+		})
+	}
+	wg.Wait()
+	if n := o.count(key); n != 2 {
+		t.Errorf("origin asked %d times for the invalidated object, want 2 (the first fill and one refill)", n)
+	}
+}
