@@ -54,7 +54,9 @@ func run(ctx context.Context, cfg config) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		res.Ceilings = append(res.Ceilings, benchCeiling(ctx, cfg, lib, res.Cert))
+		if cfg.mainPhases() {
+			res.Ceilings = append(res.Ceilings, benchCeiling(ctx, cfg, lib, res.Cert))
+		}
 	}
 	for _, name := range cfg.Peers {
 		if ctx.Err() != nil {
@@ -68,14 +70,23 @@ func run(ctx context.Context, cfg config) error {
 	res.Finished = time.Now().UTC()
 	res.Machine.LoadAvg = append(res.Machine.LoadAvg, loadAvg())
 	logf("load average at start %s, at end %s", res.Machine.LoadAvg[0], res.Machine.LoadAvg[1])
-	res.Table = buildTable(cfg, &res)
-	res.Targets = evalTargets(cfg, res.Table)
-	fmt.Println()
-	fmt.Print(res.Table.markdown())
-	fmt.Println()
-	fmt.Print(res.Table.footnotes())
-	fmt.Println()
-	fmt.Print(targetsMarkdown(res.Targets))
+	if cfg.mainPhases() {
+		res.Table = buildTable(cfg, &res)
+		res.Targets = evalTargets(cfg, res.Table)
+		fmt.Println()
+		fmt.Print(res.Table.markdown())
+		fmt.Println()
+		fmt.Print(res.Table.footnotes())
+		fmt.Println()
+		fmt.Print(targetsMarkdown(res.Targets))
+	}
+	if cfg.phase("llhls") {
+		res.LLTable, res.LLTargets = llReport(cfg, &res)
+		fmt.Println()
+		fmt.Print(res.LLTable)
+		fmt.Println()
+		fmt.Print(llTargetsMarkdown(res.LLTargets))
+	}
 	if err := writeJSON(cfg.Out, &res); err != nil {
 		return err
 	}
@@ -84,10 +95,18 @@ func run(ctx context.Context, cfg config) error {
 		logf("BENCHMARKS.md not touched (BENCH_APPEND=0 or BENCH_QUICK=1)")
 		return nil
 	}
-	if err := appendBenchmarks(cfg.BenchmarksMD, &res); err != nil {
-		return err
+	if cfg.mainPhases() {
+		if err := appendBenchmarks(cfg.BenchmarksMD, &res); err != nil {
+			return err
+		}
+		logf("table appended to %s", cfg.BenchmarksMD)
 	}
-	logf("table appended to %s", cfg.BenchmarksMD)
+	if cfg.phase("llhls") {
+		if err := appendLL(cfg.BenchmarksMD, &res); err != nil {
+			return err
+		}
+		logf("LL-HLS table appended to %s", cfg.BenchmarksMD)
+	}
 	return nil
 }
 
