@@ -4,7 +4,8 @@
 // throughput (wrk), HTTPS hit throughput (wrk and h2load; nginx and
 // streamedge), a cold herd (bench/herd: first body byte and last byte), and
 // a live fan-out of simulated players with the origin's default max-age=1
-// playlists and with max-age=3600 ones (player-test run), beside two Go
+// playlists and with max-age=3600 ones (player-test run), and an LL-HLS
+// fan-out with holder timings (llhls.go; BENCH_PHASES picks phases), beside two Go
 // ceilings (bench/ceiling: net/http and fasthttp). It prints one table and
 // the targets, writes every figure as JSON to BENCH_OUT and appends
 // both to BENCHMARKS.md.
