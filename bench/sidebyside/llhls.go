@@ -15,6 +15,10 @@ import (
 
 const llPath = "/live/llhls/master.m3u8"
 
+// llDirect is the column of players on the origin itself, no cache: the
+// floor the client, the origin and the machine set for every holder time.
+const llDirect = "direct"
+
 // llResult is phase (f), LL-HLS: FanoutPlayers LL-HLS players (player-test
 // run -ll: preload hints, blocking reloads, delta updates) on the test
 // origin's /live/llhls/ through the cache for FanoutSeconds, then as many
@@ -69,12 +73,14 @@ func llPhase(ctx context.Context, cfg config, peer string) *llResult {
 		return res
 	}
 	defer origin.stop()
-	p, err := startPeer(ctx, cfg, peer, "llhls")
-	if err != nil {
-		res.Error = errString(err)
-		return res
+	if peer != llDirect {
+		p, err := startPeer(ctx, cfg, peer, "llhls")
+		if err != nil {
+			res.Error = errString(err)
+			return res
+		}
+		defer p.stop()
 	}
-	defer p.stop()
 	logf("%s: LL-HLS: %d players for %ds, then %d segment players for %ds", peer, cfg.FanoutPlayers,
 		cfg.FanoutSeconds, cfg.FanoutPlayers, llSegSeconds(cfg))
 	if res.Player, err = runSim(ctx, cfg, peer, "llhls", cfg.FanoutSeconds, "-ll"); err != nil {
@@ -147,8 +153,12 @@ func runSim(ctx context.Context, cfg config, peer, tag string, seconds int, mode
 	}
 	defer logFile.Close()
 	ramp := (time.Duration(seconds) * time.Second / 6).Round(time.Second)
+	port := cfg.peerPort()
+	if peer == llDirect {
+		port = cfg.originPort()
+	}
 	cmd := command(ctx, filepath.Join(cfg.Bin, "player-test"), "run", mode,
-		"-url", fmt.Sprintf("http://127.0.0.1:%d%s", cfg.peerPort(), llPath),
+		"-url", fmt.Sprintf("http://127.0.0.1:%d%s", port, llPath),
 		"-players", strconv.Itoa(cfg.FanoutPlayers), "-duration", fmt.Sprintf("%ds", seconds),
 		"-ramp", ramp.String(), "-json", jsonPath, "-quiet",
 		"-origin-stats", fmt.Sprintf("http://127.0.0.1:%d/_stats", cfg.originPort()), "-reset-origin")

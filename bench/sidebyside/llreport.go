@@ -24,13 +24,17 @@ Client, caches and origin share the machine's CPUs; compare within one run.
 
 // llReport is phase (f)'s table and targets.
 func llReport(cfg config, res *results) (string, []target) {
-	by := map[string]*llResult{}
+	by := map[string]*llResult{llDirect: res.LLDirect}
 	for _, name := range cfg.Peers {
 		if p := res.Peers[name]; p != nil && p.LL != nil {
 			by[name] = p.LL
 		}
 	}
-	return llTable(cfg.Peers, by), llTargets(by["streamedge"])
+	cols := cfg.Peers
+	if res.LLDirect != nil {
+		cols = append([]string{llDirect}, cfg.Peers...)
+	}
+	return llTable(cols, by), llTargets(by["streamedge"])
 }
 
 func llTargetsMarkdown(ts []target) string {

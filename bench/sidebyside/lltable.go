@@ -96,8 +96,9 @@ var llRows = []llRow{
 	{"segment players: errors", "%.0f", -1, llPlayer(true, func(r *sim.Report) float64 { return float64(r.Errors) })},
 }
 
-// llTable is phase (f) as markdown: one column per peer, then streamedge ÷
-// the best other peer with a verdict.
+// llTable is phase (f) as markdown: one column per peer (llDirect: the
+// players on the origin, no cache), then streamedge ÷ the best other cache
+// with a verdict.
 func llTable(peers []string, res map[string]*llResult) string {
 	var b strings.Builder
 	b.WriteString("| LL-HLS measure | " + strings.Join(peers, " | ") + " | streamedge ÷ best other |\n")
@@ -135,7 +136,7 @@ func llRatio(row llRow, peers []string, res map[string]*llResult) string {
 	}
 	best, found := 0.0, false
 	for _, p := range peers {
-		if v, ok := figOf(row, res[p]); ok && p != "streamedge" {
+		if v, ok := figOf(row, res[p]); ok && p != "streamedge" && p != llDirect {
 			if !found || (row.better < 0 && v < best) || (row.better > 0 && v > best) {
 				best, found = v, true
 			}

@@ -33,7 +33,8 @@ func TestLLOriginCountsSplitBlockingReloadsAndParts(t *testing.T) {
 }
 
 // TestLLTargetsJudgeStreamedge: the table divides streamedge's figure by the
-// best other peer's; the targets are met or missed on streamedge's figures.
+// best other cache's (never the direct column's); the targets are met or
+// missed on streamedge's figures.
 func TestLLTargetsJudgeStreamedge(t *testing.T) {
 	mk := func(per float64, p99 float64, segHit float64) *llResult {
 		return &llResult{
@@ -43,12 +44,13 @@ func TestLLTargetsJudgeStreamedge(t *testing.T) {
 			Segment:  &sim.Report{FirstRequest: map[string]sim.FirstHits{"segment": {Objects: 100, FirstHit: int64(segHit), Share: segHit / 100}}},
 		}
 	}
-	res := map[string]*llResult{"nginx": mk(1.5, 500, 0), "varnish": mk(1.2, 40, 0), "streamedge": mk(1, 10, 97)}
-	tab := llTable([]string{"nginx", "varnish", "streamedge"}, res)
+	res := map[string]*llResult{"nginx": mk(1.5, 500, 0), "varnish": mk(1.2, 40, 0), "streamedge": mk(1, 10, 97),
+		llDirect: mk(1, 1, 0)}
+	tab := llTable([]string{llDirect, "nginx", "varnish", "streamedge"}, res)
 	for _, want := range []string{
-		"| origin requests per (playlist, msn, part, skip) | 1.50 | 1.20 | 1.00 | 0.83 (better) |",
-		"| part available → first body byte p99 (ms) | 500.0 | 40.0 | 10.0 | 0.25 (better) |",
-		"| segment players: segments whose first request hit (%) | 0.0 | 0.0 | 97.0 | better (best other 0) |",
+		"| origin requests per (playlist, msn, part, skip) | 1.00 | 1.50 | 1.20 | 1.00 | 0.83 (better) |",
+		"| part available → first body byte p99 (ms) | 1.0 | 500.0 | 40.0 | 10.0 | 0.25 (better) |",
+		"| segment players: segments whose first request hit (%) | 0.0 | 0.0 | 0.0 | 97.0 | better (best other 0) |",
 	} {
 		if !strings.Contains(tab, want) {
 			t.Errorf("table lacks %q:\n%s", want, tab)

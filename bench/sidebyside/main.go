@@ -59,6 +59,11 @@ func run(ctx context.Context, cfg config) error {
 			res.Ceilings = append(res.Ceilings, benchCeiling(ctx, cfg, lib, res.Cert))
 		}
 	}
+	if cfg.phase("llhls") {
+		logf("== %s (players on the origin, no cache)", llDirect)
+		waitQuiet(ctx, cfg, llDirect)
+		res.LLDirect = llPhase(ctx, cfg, llDirect)
+	}
 	for _, name := range cfg.Peers {
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -22,8 +22,9 @@ type results struct {
 	Table    table                  `json:"table"`
 	Targets  []target               `json:"targets"`
 	// Phase (f), LL-HLS: its own table and issue 12's targets.
-	LLTable   string   `json:"llhls_table,omitempty"`
-	LLTargets []target `json:"llhls_targets,omitempty"`
+	LLDirect  *llResult `json:"llhls_direct,omitempty"` // the same players on the origin, no cache
+	LLTable   string    `json:"llhls_table,omitempty"`
+	LLTargets []target  `json:"llhls_targets,omitempty"`
 }
 
 // peerResult holds one cache's phases; each starts it cold.
