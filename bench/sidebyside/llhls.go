@@ -51,7 +51,15 @@ type originSpread struct {
 	Distinct int            `json:"distinct"`
 	Per      float64        `json:"per_object"`
 	Max      int64          `json:"max_per_object"`
-	Spread   map[string]int `json:"objects_by_request_count"` // "2": objects asked twice
+	Spread   map[string]int `json:"objects_by_request_count"`       // "2": objects asked twice
+	Repeated []string       `json:"asked_more_than_once,omitempty"` // at most 20, for the analysis
+}
+
+func (s *originSpread) addNamed(name string, n int64) {
+	if n > 1 && len(s.Repeated) < 20 {
+		s.Repeated = append(s.Repeated, fmt.Sprintf("%s ×%d", name, n))
+	}
+	s.add(n)
 }
 
 func (s *originSpread) add(n int64) {
@@ -126,14 +134,14 @@ func isLLSegment(path string) bool {
 func (r *llResult) addLL(st originStats) {
 	r.OriginRequests = st.Requests
 	var blocking int64
-	for _, n := range st.Blocking {
-		r.Blocking.add(n)
+	for key, n := range st.Blocking {
+		r.Blocking.addNamed(key, n)
 		blocking += n
 	}
 	for path, ps := range st.Paths {
 		switch {
 		case strings.Contains(path, ".part_"):
-			r.Parts.add(ps.Requests)
+			r.Parts.addNamed(path, ps.Requests)
 		case strings.HasSuffix(path, "/index.m3u8"):
 			r.PlainPlaylists += ps.Requests
 		}

@@ -24,7 +24,8 @@ func TestLLOriginCountsSplitBlockingReloadsAndParts(t *testing.T) {
 	}
 	var r llResult
 	r.addLL(st)
-	if r.Blocking.Per != 2 || r.Blocking.Max != 3 || r.Blocking.Spread["3"] != 1 {
+	if r.Blocking.Per != 2 || r.Blocking.Max != 3 || r.Blocking.Spread["3"] != 1 ||
+		len(r.Blocking.Repeated) != 1 || r.Blocking.Repeated[0] != "/live/llhls/240p/index.m3u8?_HLS_msn=5&_HLS_part=2 ×3" {
 		t.Errorf("blocking %+v: want 2 per key, max 3", r.Blocking)
 	}
 	if r.Parts.Per != 1 || r.Parts.Distinct != 2 || r.PlainPlaylists != 2 {
