@@ -18,8 +18,11 @@ import (
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/invalidation"
+	"github.com/streamedge/streamedge/livewindow"
 	"github.com/streamedge/streamedge/llhls"
+	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/prefetch"
+	"github.com/streamedge/streamedge/rewrite"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
 )
@@ -57,6 +60,9 @@ type Config struct {
 	// Invalidations, when set, make every entry stored before a matching
 	// invalidation a miss (lookup.go); nil: none.
 	Invalidations *invalidation.Set
+	// Rewrite is the default route's manifest rewriting (Route.Rewrite);
+	// nil: off.
+	Rewrite rewrite.Mapper
 }
 
 // Handler is the edge's http.Handler.
@@ -70,6 +76,7 @@ type Handler struct {
 	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
 	comp       *compressor       // compression at the edge (fill_compress.go)
 	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
+	windows    *livewindow.Index // what the newest live manifests name (notyet.go)
 	metrics    *metrics
 	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
 	ids        *requestIDs   // x-edge-request-id, in the cloudfront log format
@@ -90,7 +97,7 @@ func New(cfg Config) (*Handler, error) {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
 		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch,
-			Compress: cfg.Compress})
+			Compress: cfg.Compress, Rewrite: cfg.Rewrite})
 		if err != nil {
 			return nil, err
 		}
@@ -136,6 +143,7 @@ func New(cfg Config) (*Handler, error) {
 		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
 		log:    cfg.Logger, now: cfg.Now,
 	}
+	h.windows = livewindow.New(livewindow.Config{}) // playlist-aware misses (notyet.go)
 	comp, err := newCompressor()
 	if err != nil {
 		return nil, err
@@ -223,6 +231,9 @@ func (h *Handler) serve(x *exchange) {
 	if kr.Target != kr.Key || kr.Header != nil {
 		x.up = &upstream{target: kr.Target, header: kr.Header}
 	}
+	if id := r.Header().Get(origin.PeerHeader); id != "" {
+		x.fromPeer(id) // peer.go
+	}
 	if kr.Headers+kr.Cookies > 0 {
 		x.keyItems = int16(kr.Headers + kr.Cookies) // at most MaxParams cookies and as many headers
 		h.metrics.keyItems.add(kr.Headers, kr.Cookies)
@@ -265,10 +276,16 @@ func (h *Handler) serveCached(x *exchange) {
 }
 
 // refuse answers a request refused before any origin work: a target that
-// cannot be keyed (400, 414) or one its cache behavior does not accept (403).
+// cannot be keyed (400, 414) or one its cache behavior does not accept (403);
+// with the status's custom error page when one is configured.
 func (h *Handler) refuse(x *exchange, err error) {
 	x.result = resultError
-	h.plainError(x, failure.Classify(err))
+	c := failure.Classify(err)
+	if h.customError(x, c.Status) {
+		x.failure = c.Label
+		return
+	}
+	h.plainError(x, c)
 }
 
 // plainError answers with a failure class: a short one-line body, counted by

@@ -104,7 +104,8 @@ func (h *Handler) prefetchTargets(from fillSpec, targets []string, source string
 			h.metrics.prefetch.skipped.WithLabelValues("busy").Inc()
 			continue
 		}
-		spec := fillSpec{key: key, fillKey: key, up: upstream{target: kr.Target, header: kr.Header}, path: decodedPath(kr.Target), route: from.route, cdnLoop: from.cdnLoop, prefetch: true, lease: lease}
+		spec := fillSpec{key: key, fillKey: key, up: upstream{target: kr.Target, header: kr.Header}, path: decodedPath(kr.Target), route: from.route, cdnLoop: from.cdnLoop, prefetch: true, lease: lease,
+			errors: from.errors} // an error is kept as long whoever fetched it
 		run := func(f *coalesce.Fill[fillMeta]) {
 			defer lease.release()
 			h.fetchFill(f, spec)

@@ -36,7 +36,16 @@ type FillRequest struct {
 	// CDNLoop is the CDN-Loop the request that started the fill arrived
 	// with (tiers before this one); the client's CDNID is added to it.
 	CDNLoop string
+	// Peer is the PeerHeader of the request that started the fill: the
+	// member of the POP that asked this edge as the key's owner (package
+	// peering), "" for a viewer's. A Client never sends it.
+	Peer string
 }
+
+// PeerHeader marks a fill one member of a POP sends another (package
+// peering): its value is the sender's member id. The receiver fetches from
+// its origin itself and never forwards it again; no origin ever sees it.
+const PeerHeader = "Streamedge-Peer"
 
 // Fetch sends a GET for a fill. The caller owns the context (a fill's is
 // detached from every viewer) and must close the body. The body is bounded by

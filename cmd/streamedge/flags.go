@@ -17,6 +17,7 @@ import (
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/peering"
 	"github.com/streamedge/streamedge/prefetch"
 )
 
@@ -68,8 +69,16 @@ type config struct {
 	TLSKeys           fileList
 	HTTP3             bool
 	Compress          bool
+	RewriteOriginURLs bool   // -rewrite-origin-urls: manifests' -origin URIs made edge-relative
 	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
 	Prefetch          int    // -prefetch: newest live segments per rendition fetched ahead
+	Peers             string // -peers: the POP's member URLs (peering.go)
+	PeerSelf          string // -peer-self: this edge's URL among them
+	PeerDNS           string // -peer-dns: name:port of a headless Service listing the members
+	PeerHot           string // -peer-hot: origin or owner
+	// peerResolver resolves -peer-dns (and a peering section's dns); nil
+	// is the system's. Tests point it at a DNS server of their own.
+	peerResolver peering.Resolver
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -88,7 +97,7 @@ func defaults() config {
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
 		AccessLog: "-", AccessLogFormat: edge.LogJSON, LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
-		Prefetch: edge.DefaultPrefetch,
+		Prefetch: edge.DefaultPrefetch, PeerHot: string(peering.HotOrigin),
 		Compress: true,
 	}
 }
@@ -137,6 +146,10 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.Var(&c.TLSKeys, "tls-key", "PEM private key of each -tls-cert, in the same order")
 	fs.BoolVar(&c.HTTP3, "http3", c.HTTP3, "also serve HTTP/3 (QUIC) on the -tls-listen port over UDP, advertised by Alt-Svc")
 	fs.StringVar(&c.CDNID, "cdn-id", c.CDNID, "this edge's id in CDN-Loop (RFC 8586), added to every origin request; a request already naming it is a loop of tiers and is refused with 508 (default: hostname:port of -listen)")
+	fs.StringVar(&c.Peers, "peers", c.Peers, "peering inside a POP: the members' edge URLs, comma-separated, each optionally =weight (self included); a miss of a key another member owns is fetched from it")
+	fs.StringVar(&c.PeerSelf, "peer-self", c.PeerSelf, "this edge's URL as the other members reach it (required with -peers or -peer-dns)")
+	fs.StringVar(&c.PeerDNS, "peer-dns", c.PeerDNS, "peering members from DNS: name:port of a headless Service, its A/AAAA records re-resolved every 5s (instead of -peers)")
+	fs.StringVar(&c.PeerHot, "peer-hot", c.PeerHot, "manifests under peering: origin (every member fetches them from the origin) or owner (through their owner, replicated)")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
@@ -145,6 +158,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
 	fs.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "newest segments per rendition a refreshed live playlist or MPD gets fetched ahead, so the first viewer hits (0: off; a behavior's media.prefetch wins)")
+	fs.BoolVar(&c.RewriteOriginURLs, "rewrite-origin-urls", c.RewriteOriginURLs, "rewrite absolute URIs in manifests that name -origin's host (under its base path, which is removed) to path-absolute ones, so players stay on the edge (per behavior: media.rewrite)")
 	fs.BoolVar(&c.Compress, "compress", c.Compress, "serve manifests and text types (1,000 bytes to 10 MB, sent uncompressed by the origin) compressed to clients accepting br, zstd or gzip; never media segments (CloudFront's Compress)")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
@@ -193,6 +207,9 @@ func (c *config) validate() error {
 		return err
 	}
 	if err := c.validateHTTP1(); err != nil {
+		return err
+	}
+	if _, err := c.peeringConfig(); err != nil { // peering.go
 		return err
 	}
 	switch {

@@ -24,6 +24,8 @@ import (
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/peering"
+	"github.com/streamedge/streamedge/rewrite"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/tlsfront"
 )
@@ -40,6 +42,7 @@ type app struct {
 	front    *tlsfront.Metrics
 	adminLn  net.Listener   // nil when -admin off
 	oc       *origin.Client // flag mode: -origin
+	pool     *peering.Pool  // flag mode: -peers or -peer-dns (peering.go); nil without
 	dist     *dist          // -config: the file's distribution (distribution.go)
 	cdnID    string         // this edge in CDN-Loop (-cdn-id)
 	store    *segments.Store
@@ -219,6 +222,9 @@ func (a *app) close() {
 	if a.oc != nil {
 		a.oc.Close()
 	}
+	if a.pool != nil {
+		a.pool.Close()
+	}
 	if a.dist != nil {
 		a.dist.close()
 	}
@@ -338,7 +344,15 @@ func (a *app) wireOrigins() (edge.Config, error) {
 		return edge.Config{}, fmt.Errorf("-origin: %w", err)
 	}
 	a.oc = oc
-	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
+	var rw rewrite.Mapper
+	if c.RewriteOriginURLs {
+		rw = rewrite.OriginRelative(rewrite.OriginAt(u))
+	}
+	peered, err := a.wirePeering(oc) // peering.go
+	if err != nil {
+		return edge.Config{}, err
+	}
+	return edge.Config{Origin: peered, Prefetch: c.Prefetch, Rewrite: rw, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}, Compress: c.Compress}, nil
 }

@@ -54,6 +54,7 @@ func (o *Origin) routes() *http.ServeMux {
 	}
 	m.HandleFunc("GET /time", o.serveTime)
 	m.HandleFunc("GET /synthetic/{size}/{name...}", o.synthetic)
+	m.HandleFunc("GET /slates/offline.m3u8", o.slate)
 	return m
 }
 
