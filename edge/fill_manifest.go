@@ -73,6 +73,8 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		h.llOffer(spec, ll, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
 	}
 	dims, vk := fillVariant(spec, resp.Header, hdr)
+	// Prefetch after the viewers have their manifest, whichever way it went.
+	defer h.prefetchFromManifest(spec, pol.Store && info.Live, info.Format, body, resp.Header)
 	if (compressibleHead(spec, resp) || rewritten == rewriteChanged && spec.route.Compress) && h.compressSize(int64(len(body))) &&
 		h.fillCompressed(f, spec, resp.StatusCode, pol.Store, hdr, body, meta, dims) {
 		return
@@ -86,10 +88,6 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 	}
 	h.publish(f, &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(raw)),
 		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class, notYet: spec.notYet}}, raw)
-	if pol.Store && info.Live {
-		h.prefetchManifest(spec, info.Format, body) // after the viewers have their manifest
-	}
-	h.prefetchHints(spec, resp.Header)
 }
 
 // readBody reads a whole body, bounded, and checks it against Content-Length.

@@ -20,6 +20,9 @@ func (o *Origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o.stats.request(r.URL.Path)
+	if key, ok := blockingKey(r); ok {
+		o.stats.blocking(key)
+	}
 	cw := &countingWriter{ResponseWriter: w, stats: o.stats, path: r.URL.Path}
 	if !sleep(r.Context(), o.opts.Latency+o.rng.upTo(o.opts.Jitter)) {
 		return // client went away
