@@ -1,0 +1,244 @@
+package fleet
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// The JetStream names the fleet uses.
+const (
+	MembersBucket      = "streamedge_members"
+	AcksBucket         = "streamedge_acks"
+	ConfigBucket       = "streamedge_config"
+	ConfigStatusBucket = "streamedge_config_status"
+	ConfigKey          = "edge.yaml"
+	InvalidationStream = "STREAMEDGE_INVALIDATIONS"
+	invalidationSubj   = "streamedge.invalidations"
+)
+
+// Defaults of Config's zero fields.
+const (
+	DefaultHeartbeat   = time.Second
+	DefaultTTL         = 3 * time.Second
+	DefaultTimeout     = 2 * time.Second
+	DefaultRetention   = 24 * time.Hour
+	DefaultMaxMessages = 10000
+	DefaultMaxBytes    = 64 << 20
+	DefaultMaxMembers  = 4096
+	DefaultMaxPending  = 1000
+	DefaultMaxConfig   = 1 << 20
+)
+
+// Applier applies a fleet invalidation's paths to this edge (an
+// *invalidation.Set: its Add).
+type Applier interface {
+	Add(paths []string, at time.Time) error
+}
+
+// Config configures a Node. Zero durations and bounds take the defaults.
+type Config struct {
+	URL  string // nats://host:port[,nats://...]
+	Self Member // this edge; Self.ID is required
+
+	Heartbeat   time.Duration // membership put interval; default 1s
+	TTL         time.Duration // a member not heard from for TTL is gone; default 3s
+	Timeout     time.Duration // every NATS call; default 2s
+	Retention   time.Duration // invalidation stream max age (and acks' TTL); default 24h
+	MaxMessages int64         // invalidation stream messages; default 10,000
+	MaxBytes    int64         // invalidation stream bytes; default 64 MiB
+	MaxMembers  int           // members kept; default 4096
+	MaxPending  int           // unpublished invalidations kept for retry; default 1000
+	MaxConfig   int           // configuration bytes; default 1 MiB
+	Replicas    int           // JetStream replicas of every bucket and stream; default 1
+
+	// Invalidations receives every fleet invalidation (nil: not followed).
+	Invalidations Applier
+	// Reload loads a fleet configuration version; an error rejects it and
+	// the edge keeps the configuration it runs (nil: not followed).
+	Reload func(version uint64, yaml []byte) error
+
+	Metrics *Metrics     // nil: not counted
+	Logger  *slog.Logger // nil: discarded
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.Heartbeat, DefaultHeartbeat)
+	def(&c.TTL, DefaultTTL)
+	def(&c.Timeout, DefaultTimeout)
+	def(&c.Retention, DefaultRetention)
+	if c.MaxMessages <= 0 {
+		c.MaxMessages = DefaultMaxMessages
+	}
+	if c.MaxBytes <= 0 {
+		c.MaxBytes = DefaultMaxBytes
+	}
+	if c.MaxMembers <= 0 {
+		c.MaxMembers = DefaultMaxMembers
+	}
+	if c.MaxPending <= 0 {
+		c.MaxPending = DefaultMaxPending
+	}
+	if c.MaxConfig <= 0 {
+		c.MaxConfig = DefaultMaxConfig
+	}
+	if c.Replicas <= 0 {
+		c.Replicas = 1
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Node is this edge's link to the fleet. Its methods are safe for concurrent use.
+type Node struct {
+	cfg    Config
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	kv     struct{ members, acks, config, status jetstream.KeyValue }
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	members members
+	inv     invState
+	conf    confState
+}
+
+// Open connects to NATS, makes the buckets and the stream if they are
+// missing, and starts the heartbeat and the followers. It fails when NATS
+// cannot be reached within Timeout; later losses are survived.
+func Open(ctx context.Context, cfg Config) (*Node, error) {
+	cfg = cfg.withDefaults()
+	if cfg.Self.ID == "" || cfg.URL == "" {
+		return nil, errors.New("fleet: a NATS URL and this edge's ID are required")
+	}
+	log := cfg.Logger
+	nc, err := nats.Connect(cfg.URL, nats.Name("streamedge "+cfg.Self.ID), nats.Timeout(cfg.Timeout),
+		nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("fleet: NATS disconnected", "err", err) }),
+		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("fleet: NATS reconnected", "url", c.ConnectedUrlRedacted()) }))
+	if err != nil {
+		return nil, fmt.Errorf("fleet: connect %s: %w", cfg.URL, err)
+	}
+	n := &Node{cfg: cfg, nc: nc}
+	n.members.init(cfg.MaxMembers)
+	n.inv.init(cfg.MaxPending)
+	if err := n.setup(ctx); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	n.ctx, n.cancel = context.WithCancel(context.Background())
+	if err := n.start(ctx); err != nil {
+		n.Close()
+		return nil, err
+	}
+	return n, nil
+}
+
+// setup makes (or updates to these bounds) the buckets and the stream.
+func (n *Node) setup(ctx context.Context) error {
+	js, err := jetstream.New(n.nc, jetstream.WithDefaultTimeout(n.cfg.Timeout))
+	if err != nil {
+		return fmt.Errorf("fleet: jetstream: %w", err)
+	}
+	n.js = js
+	c := n.cfg
+	ctx, cancel := context.WithTimeout(ctx, 4*c.Timeout)
+	defer cancel()
+	buckets := []struct {
+		kv  *jetstream.KeyValue
+		cfg jetstream.KeyValueConfig
+	}{
+		{&n.kv.members, jetstream.KeyValueConfig{Bucket: MembersBucket, TTL: c.TTL, MaxBytes: 16 << 20}},
+		{&n.kv.acks, jetstream.KeyValueConfig{Bucket: AcksBucket, TTL: c.Retention, MaxBytes: 64 << 20}},
+		{&n.kv.config, jetstream.KeyValueConfig{Bucket: ConfigBucket, History: 8, MaxValueSize: int32(c.MaxConfig), MaxBytes: 16 * int64(c.MaxConfig)}},
+		{&n.kv.status, jetstream.KeyValueConfig{Bucket: ConfigStatusBucket, MaxBytes: 16 << 20}},
+	}
+	for _, b := range buckets {
+		b.cfg.Replicas, b.cfg.Storage = c.Replicas, jetstream.FileStorage
+		kv, err := js.CreateOrUpdateKeyValue(ctx, b.cfg)
+		if err != nil {
+			return fmt.Errorf("fleet: bucket %s: %w", b.cfg.Bucket, err)
+		}
+		*b.kv = kv
+	}
+	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: InvalidationStream, Subjects: []string{invalidationSubj},
+		MaxAge: c.Retention, MaxMsgs: c.MaxMessages, MaxBytes: c.MaxBytes, Discard: jetstream.DiscardOld,
+		Storage: jetstream.FileStorage, Replicas: c.Replicas})
+	if err != nil {
+		return fmt.Errorf("fleet: stream %s: %w", InvalidationStream, err)
+	}
+	return nil
+}
+
+// start runs the loops: heartbeat and member watch, invalidations, config.
+func (n *Node) start(ctx context.Context) error {
+	if err := n.heartbeat(ctx); err != nil {
+		return err
+	}
+	if err := n.watchMembers(); err != nil {
+		return err
+	}
+	n.goLoop(n.heartbeats)
+	n.goLoop(n.retryPublishes)
+	if n.cfg.Invalidations != nil {
+		if err := n.followInvalidations(ctx); err != nil {
+			return err
+		}
+	} else {
+		n.inv.ready.Store(true)
+	}
+	if n.cfg.Reload != nil {
+		return n.followConfig()
+	}
+	return nil
+}
+
+func (n *Node) goLoop(f func()) {
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		f()
+	}()
+}
+
+// call is a context for one NATS call.
+func (n *Node) call() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(n.ctx, n.cfg.Timeout)
+}
+
+// Close withdraws this edge from the membership, stops every loop and
+// closes the connection. Every goroutine has ended when it returns.
+func (n *Node) Close() {
+	if n.cancel == nil {
+		n.nc.Close()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), n.cfg.Timeout)
+	_ = n.kv.members.Delete(ctx, memberKey(n.cfg.Self.ID))
+	cancel()
+	n.cancel()
+	n.wg.Wait()
+	n.nc.Close()
+}
+
+// ID is this edge's ID.
+func (n *Node) ID() string { return n.cfg.Self.ID }
+
+// memberKey is an edge ID as a KV key: base64url, since an ID such as
+// host:port holds characters keys may not.
+func memberKey(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
