@@ -67,6 +67,9 @@ type config struct {
 	Compress          bool
 	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
 	Prefetch          int    // -prefetch: newest live segments per rendition fetched ahead
+	Fleet             string // -fleet: NATS URL of the fleet state (fleet.go); "" = off
+	FleetEmbedded     string // -fleet-embedded: run a nats-server with JetStream on this address
+	FleetPOP          string // -fleet-pop: this edge's POP in the membership
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -133,6 +136,9 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.Var(&c.TLSKeys, "tls-key", "PEM private key of each -tls-cert, in the same order")
 	fs.BoolVar(&c.HTTP3, "http3", c.HTTP3, "also serve HTTP/3 (QUIC) on the -tls-listen port over UDP, advertised by Alt-Svc")
 	fs.StringVar(&c.CDNID, "cdn-id", c.CDNID, "this edge's id in CDN-Loop (RFC 8586), added to every origin request; a request already naming it is a loop of tiers and is refused with 508 (default: hostname:port of -listen)")
+	fs.StringVar(&c.Fleet, "fleet", c.Fleet, "NATS URL (nats://host:4222[,nats://...]) of the fleet state: membership, fleet-wide invalidations, configuration versions (empty: off)")
+	fs.StringVar(&c.FleetEmbedded, "fleet-embedded", c.FleetEmbedded, "run an embedded nats-server with JetStream on this address for a single node or a dev fleet (joined unless -fleet names another)")
+	fs.StringVar(&c.FleetPOP, "fleet-pop", c.FleetPOP, "this edge's POP name in the fleet membership")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")

@@ -30,6 +30,7 @@ type invalWiring struct {
 	log    *slog.Logger
 	mu     sync.Mutex // one write of the file at a time
 	saves  *prometheus.CounterVec
+	fleet  invalidation.Progress // hands created invalidations to the fleet (fleet.go); nil: no fleet
 }
 
 // invalidationsFile is where the Set is kept: beside the snapshot directory
@@ -62,10 +63,11 @@ func (a *app) wireInvalidation(warm bool) (*invalidation.Set, error) {
 		}
 	}
 	w.set = w.load(m, warm)
+	w.fleet = a.progress() // fleet.go
 	if keys := sec.Keys(); keys != nil {
 		api, err := invalidation.NewAPI(invalidation.APIConfig{
 			Distributions: map[string]*invalidation.Set{sec.DistributionID: w.set},
-			AccessKeys:    keys, Region: sec.Region, Metrics: m,
+			AccessKeys:    keys, Region: sec.Region, Metrics: m, Progress: w.fleet,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("invalidation: %w", err)

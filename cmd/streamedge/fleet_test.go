@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/streamedge/streamedge/fleet"
+)
+
+// fleetYAML is an edge.yaml on origin url with the invalidation API on.
+func fleetYAML(url string) string {
+	return fmt.Sprintf(`origins:
+  packager:
+    url: %s
+default_behavior:
+  origin: packager
+invalidation:
+  distribution_id: EDGE1
+  access_keys:
+    - id: %s
+      secret: %s
+`, url, cliKeyID, cliSecret)
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// sigv4 sends one call to an admin listener's CloudFront API, signed with
+// aws-sdk-go-v2's signer.
+func sigv4(t *testing.T, method, url, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(body))
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: cliKeyID, SecretAccessKey: cliSecret},
+		req, hex.EncodeToString(sum[:]), "cloudfront", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func fleetView(t *testing.T, admin string) fleet.View {
+	t.Helper()
+	_, body, _ := get(t, admin+"/fleet")
+	var v fleet.View
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatalf("/fleet: %v: %s", err, body)
+	}
+	return v
+}
+
+func putFleetConfig(t *testing.T, admin, yaml string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, admin+"/fleet", strings.NewReader(yaml))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("PUT /fleet: %d %s", resp.StatusCode, b)
+	}
+}
+
+func within(t *testing.T, within time.Duration, what string, ok func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !ok() {
+		if time.Since(start) > within {
+			t.Fatalf("%s: not within %v", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// TestServeFleetOfThreeEdges: three `serve -config` edges, the first
+// running the embedded nats-server (-fleet-embedded), the others joining it
+// (-fleet). /fleet lists all three; an invalidation created on one edge
+// through its CloudFront API (SigV4) reaches Completed within a second and
+// every edge's next request misses; a configuration version that does not
+// load is rejected by every edge, which keeps serving the old origin; a good
+// version is applied by all and its origin serves.
+func TestServeFleetOfThreeEdges(t *testing.T) {
+	o1, o2 := newCountingOrigin(t, 0), newNamedOrigin(t, "v2")
+	path := filepath.Join(t.TempDir(), "edge.yaml")
+	writeFile(t, path, fleetYAML(o1.URL))
+	nats := freeAddr(t)
+	edges := []*running{startEdge(t, "-config", path, "-fleet-embedded", nats, "-cdn-id", "edge-a", "-fleet-pop", "test")}
+	for _, id := range []string{"edge-b", "edge-c"} {
+		edges = append(edges, startEdge(t, "-config", path, "-fleet", "nats://"+nats, "-cdn-id", id))
+	}
+	within(t, 5*time.Second, "three members", func() bool { return len(fleetView(t, edges[0].admin).Members) == 3 })
+	for _, e := range edges {
+		wantXCache(t, e.edge+"/live/seg1.ts", "Miss")
+		wantXCache(t, e.edge+"/live/seg1.ts", "Hit")
+		if code, body, _ := get(t, e.admin+"/readyz"); code != http.StatusOK {
+			t.Fatalf("/readyz: %d %s", code, body)
+		}
+	}
+
+	api := edges[1].admin + "/2020-05-31/distribution/EDGE1/invalidation"
+	code, body := sigv4(t, "POST", api, `<InvalidationBatch><CallerReference>fleet-1</CallerReference><Paths><Quantity>1</Quantity><Items><Path>/live/*</Path></Items></Paths></InvalidationBatch>`)
+	var inv struct {
+		ID string `xml:"Id"`
+	}
+	if err := xml.Unmarshal([]byte(body), &inv); err != nil || code != http.StatusCreated {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	took := within(t, time.Second, "Completed", func() bool {
+		_, b := sigv4(t, "GET", api+"/"+inv.ID, "")
+		return strings.Contains(b, "<Status>Completed</Status>")
+	})
+	t.Logf("Completed on three edges after %v", took)
+	for _, e := range edges {
+		wantXCache(t, e.edge+"/live/seg1.ts", "Miss")
+	}
+	if o1.count("/live/seg1.ts") != 6 {
+		t.Fatalf("origin asked %d times for the invalidated path, want 6", o1.count("/live/seg1.ts"))
+	}
+
+	putFleetConfig(t, edges[2].admin, "origins:\n  packager: {url: ftp://127.0.0.1/}\ndefault_behavior: {origin: packager}\n")
+	within(t, 3*time.Second, "every edge rejected the bad version", func() bool {
+		n := 0
+		for _, st := range fleetView(t, edges[0].admin).Config {
+			if st.Rejected != 0 && st.Version == 0 {
+				n++
+			}
+		}
+		return n == 3
+	})
+	for _, e := range edges {
+		wantXCache(t, e.edge+"/live/seg1.ts", "Hit") // the old configuration serves
+		if m := scrape(t, e.admin); !strings.Contains(m, "streamedge_fleet_config_rejections_total 1") {
+			t.Errorf("%s: no rejection counted", e.admin)
+		}
+	}
+	putFleetConfig(t, edges[0].admin, fleetYAML(o2.srv.URL))
+	for _, e := range edges {
+		within(t, 3*time.Second, "the good version serves", func() bool {
+			_, b, _ := get(t, e.edge+"/vod/new.ts")
+			return b == "v2 /vod/new.ts"
+		})
+		if v := fleetView(t, e.admin).ConfigVersion; v == 0 {
+			t.Errorf("%s runs fleet version %d", e.admin, v)
+		}
+		if m := scrape(t, e.admin); !strings.Contains(m, "streamedge_fleet_members 3") {
+			t.Errorf("%s: streamedge_fleet_members is not 3", e.admin)
+		}
+	}
+}
+
+// TestServeWithoutFleetHasNoFleetView: with no -fleet flag nothing of the
+// fleet runs: no /fleet, no fleet metrics, invalidations Completed at once.
+func TestServeWithoutFleetHasNoFleetView(t *testing.T) {
+	o := newCountingOrigin(t, 0)
+	e := startEdge(t, "-origin", o.URL)
+	if code, _, _ := get(t, e.admin+"/fleet"); code != http.StatusNotFound {
+		t.Fatalf("/fleet without -fleet: %d", code)
+	}
+	if m := scrape(t, e.admin); strings.Contains(m, "streamedge_fleet_") {
+		t.Fatal("fleet metrics without -fleet")
+	}
+}
