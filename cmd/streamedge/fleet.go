@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"time"
 
+	edgeconf "github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/fleet"
 	"github.com/streamedge/streamedge/invalidation"
 )
@@ -21,18 +23,25 @@ import (
 type fleetWiring struct {
 	emb  *fleet.Embedded // -fleet-embedded; nil otherwise
 	dir  string          // the embedded server's temporary JetStream store
+	sec  edgeconf.Fleet  // the -config file's fleet section (zero without one)
 	node *fleet.Node
 }
 
-func (c *config) fleetOn() bool { return c.Fleet != "" || c.FleetEmbedded != "" }
-
 // newFleetWiring starts the embedded server if asked; the node opens in
-// openFleet, once the Set and the handler exist.
+// openFleet, once the Set and the handler exist. Without -fleet,
+// -fleet-embedded or a fleet section nothing happens.
 func (a *app) newFleetWiring() error {
-	if !a.cfg.fleetOn() {
+	sec, err := a.fleetSection()
+	if err != nil {
+		return err
+	}
+	if a.cfg.Fleet == "" && a.cfg.FleetEmbedded == "" && sec == nil {
 		return nil
 	}
 	w := &fleetWiring{}
+	if sec != nil {
+		w.sec = *sec
+	}
 	if a.cfg.FleetEmbedded != "" {
 		dir, err := os.MkdirTemp("", "streamedge-fleet-")
 		if err != nil {
@@ -56,7 +65,7 @@ func (a *app) openFleet(set *invalidation.Set) error {
 	if w == nil {
 		return nil
 	}
-	url := a.cfg.Fleet
+	url, pop := cmp.Or(a.cfg.Fleet, w.sec.URL), cmp.Or(a.cfg.FleetPOP, w.sec.POP) // the flags win
 	if url == "" {
 		url = w.emb.URL()
 	}
@@ -65,8 +74,10 @@ func (a *app) openFleet(set *invalidation.Set) error {
 		return err
 	}
 	cfg := fleet.Config{URL: url, Invalidations: set, Metrics: m, Logger: a.log,
-		Self: fleet.Member{ID: a.cdnID, Edge: httpURL(a.edgeAddr()), Admin: httpURL(a.adminAddr()), POP: a.cfg.FleetPOP,
-			Version: version, Started: time.Now().UTC()}}
+		Self: fleet.Member{ID: a.cdnID, Edge: httpURL(a.edgeAddr()), Admin: httpURL(a.adminAddr()), POP: pop,
+			Version: version, Started: time.Now().UTC()},
+		Heartbeat: w.sec.Heartbeat.D(), TTL: w.sec.TTL.D(), Timeout: w.sec.Timeout.D(), Retention: w.sec.Retention.D(),
+		MaxMessages: int64(w.sec.MaxInvalidations), Replicas: int(w.sec.Replicas)}
 	if a.dist != nil {
 		cfg.Reload = func(v uint64, yaml []byte) error {
 			return a.dist.reloadFrom(fmt.Sprintf("fleet configuration version %d", v), yaml)
@@ -78,6 +89,19 @@ func (a *app) openFleet(set *invalidation.Set) error {
 		return fmt.Errorf("-fleet %s: %w", url, err)
 	}
 	return nil
+}
+
+// fleetSection is the -config file's fleet section (nil in flag mode or
+// without one); read at start only, like the invalidation section.
+func (a *app) fleetSection() (*edgeconf.Fleet, error) {
+	if a.cfg.ConfigFile == "" {
+		return nil, nil
+	}
+	f, err := edgeconf.Load(a.cfg.ConfigFile)
+	if err != nil {
+		return nil, fmt.Errorf("-config: %w", err)
+	}
+	return f.Fleet, nil
 }
 
 func httpURL(addr string) string {

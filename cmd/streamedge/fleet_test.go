@@ -21,9 +21,14 @@ import (
 	"github.com/streamedge/streamedge/fleet"
 )
 
-// fleetYAML is an edge.yaml on origin url with the invalidation API on.
-func fleetYAML(url string) string {
-	return fmt.Sprintf(`origins:
+// fleetYAML is an edge.yaml on origin url with the invalidation API on and
+// a fleet section naming the NATS server at nats.
+func fleetYAML(url, nats string) string {
+	return fmt.Sprintf(`fleet:
+  url: nats://%s
+  heartbeat: 200ms
+  ttl: 1s
+origins:
   packager:
     url: %s
 default_behavior:
@@ -33,7 +38,7 @@ invalidation:
   access_keys:
     - id: %s
       secret: %s
-`, url, cliKeyID, cliSecret)
+`, nats, url, cliKeyID, cliSecret)
 }
 
 func freeAddr(t *testing.T) string {
@@ -106,7 +111,7 @@ func within(t *testing.T, within time.Duration, what string, ok func() bool) tim
 
 // TestServeFleetOfThreeEdges: three `serve -config` edges, the first
 // running the embedded nats-server (-fleet-embedded), the others joining it
-// (-fleet). /fleet lists all three; an invalidation created on one edge
+// (the file's fleet section; -fleet on the third). /fleet lists all three; an invalidation created on one edge
 // through its CloudFront API (SigV4) reaches Completed within a second and
 // every edge's next request misses; a configuration version that does not
 // load is rejected by every edge, which keeps serving the old origin; a good
@@ -114,12 +119,11 @@ func within(t *testing.T, within time.Duration, what string, ok func() bool) tim
 func TestServeFleetOfThreeEdges(t *testing.T) {
 	o1, o2 := newCountingOrigin(t, 0), newNamedOrigin(t, "v2")
 	path := filepath.Join(t.TempDir(), "edge.yaml")
-	writeFile(t, path, fleetYAML(o1.URL))
 	nats := freeAddr(t)
-	edges := []*running{startEdge(t, "-config", path, "-fleet-embedded", nats, "-cdn-id", "edge-a", "-fleet-pop", "test")}
-	for _, id := range []string{"edge-b", "edge-c"} {
-		edges = append(edges, startEdge(t, "-config", path, "-fleet", "nats://"+nats, "-cdn-id", id))
-	}
+	writeFile(t, path, fleetYAML(o1.URL, nats))
+	edges := []*running{startEdge(t, "-config", path, "-fleet-embedded", nats, "-cdn-id", "edge-a", "-fleet-pop", "test"),
+		startEdge(t, "-config", path, "-cdn-id", "edge-b"),
+		startEdge(t, "-config", path, "-fleet", "nats://"+nats, "-cdn-id", "edge-c")}
 	within(t, 5*time.Second, "three members", func() bool { return len(fleetView(t, edges[0].admin).Members) == 3 })
 	for _, e := range edges {
 		wantXCache(t, e.edge+"/live/seg1.ts", "Miss")
@@ -160,19 +164,19 @@ func TestServeFleetOfThreeEdges(t *testing.T) {
 		return n == 3
 	})
 	for _, e := range edges {
-		wantXCache(t, e.edge+"/live/seg1.ts", "Hit") // the old configuration serves
+		wantXCache(t, e.edge+"/live/seg1.ts", "Hit")
+		if _, b, _ := get(t, e.edge+"/after-bad.ts"); b != "segment /after-bad.ts" { // a miss: the old origin fills it
+			t.Errorf("%s after the bad version: %q, want the old origin's", e.edge, b)
+		}
 		if m := scrape(t, e.admin); !strings.Contains(m, "streamedge_fleet_config_rejections_total 1") {
 			t.Errorf("%s: no rejection counted", e.admin)
 		}
 	}
-	putFleetConfig(t, edges[0].admin, fleetYAML(o2.srv.URL))
+	putFleetConfig(t, edges[0].admin, fleetYAML(o2.srv.URL, nats))
 	for _, e := range edges {
-		within(t, 3*time.Second, "the good version serves", func() bool {
-			_, b, _ := get(t, e.edge+"/vod/new.ts")
-			return b == "v2 /vod/new.ts"
-		})
-		if v := fleetView(t, e.admin).ConfigVersion; v == 0 {
-			t.Errorf("%s runs fleet version %d", e.admin, v)
+		within(t, 3*time.Second, "the good version is applied", func() bool { return fleetView(t, e.admin).ConfigVersion > 1 })
+		if _, b, _ := get(t, e.edge+"/vod/new.ts"); b != "v2 /vod/new.ts" {
+			t.Errorf("%s after the good version: %q, want the new origin's", e.edge, b)
 		}
 		if m := scrape(t, e.admin); !strings.Contains(m, "streamedge_fleet_members 3") {
 			t.Errorf("%s: streamedge_fleet_members is not 3", e.admin)
