@@ -58,31 +58,15 @@ func (n *Node) ConfigVersion() uint64 {
 
 // followConfig loads each new version of edge.yaml through Reload.
 func (n *Node) followConfig() error {
-	w, err := n.kv.config.Watch(n.ctx, ConfigKey)
+	err := n.follow(func() (jetstream.KeyWatcher, error) { return n.kv.config.Watch(n.ctx, ConfigKey) }, func(e jetstream.KeyValueEntry) {
+		if e != nil && e.Operation() == jetstream.KeyValuePut {
+			n.load(e.Revision(), e.Value())
+		}
+		n.conf.seen.Store(true)
+	})
 	if err != nil {
 		return fmt.Errorf("fleet: watch configuration: %w", err)
 	}
-	n.goLoop(func() {
-		defer func() { _ = w.Stop() }()
-		for {
-			select {
-			case <-n.ctx.Done():
-				return
-			case e, ok := <-w.Updates():
-				if !ok {
-					return
-				}
-				if e == nil {
-					n.conf.seen.Store(true)
-					continue
-				}
-				if e.Operation() == jetstream.KeyValuePut {
-					n.load(e.Revision(), e.Value())
-				}
-				n.conf.seen.Store(true)
-			}
-		}
-	})
 	return nil
 }
 

@@ -116,6 +116,7 @@ type Node struct {
 	members members
 	inv     invState
 	conf    confState
+	reconn  *reconnects
 }
 
 // Open connects to NATS, makes the buckets and the stream if they are
@@ -127,14 +128,18 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, errors.New("fleet: a NATS URL and this edge's ID are required")
 	}
 	log := cfg.Logger
+	reconn := newReconnects()
 	nc, err := nats.Connect(cfg.URL, nats.Name("streamedge "+cfg.Self.ID), nats.Timeout(cfg.Timeout),
 		nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("fleet: NATS disconnected", "err", err) }),
-		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("fleet: NATS reconnected", "url", c.ConnectedUrlRedacted()) }))
+		nats.ReconnectHandler(func(c *nats.Conn) {
+			log.Info("fleet: NATS reconnected", "url", c.ConnectedUrlRedacted())
+			reconn.fire()
+		}))
 	if err != nil {
 		return nil, fmt.Errorf("fleet: connect %s: %w", cfg.URL, err)
 	}
-	n := &Node{cfg: cfg, nc: nc}
+	n := &Node{cfg: cfg, nc: nc, reconn: reconn}
 	n.members.init(cfg.MaxMembers)
 	n.inv.init(cfg.MaxPending)
 	if err := n.setup(ctx); err != nil {
@@ -228,9 +233,11 @@ func (n *Node) Close() {
 		n.nc.Close()
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), n.cfg.Timeout)
-	_ = n.kv.members.Delete(ctx, memberKey(n.cfg.Self.ID))
-	cancel()
+	if n.nc.IsConnected() { // gone at once rather than after TTL
+		ctx, cancel := context.WithTimeout(context.Background(), n.cfg.Timeout)
+		_ = n.kv.members.Delete(ctx, memberKey(n.cfg.Self.ID))
+		cancel()
+	}
 	n.cancel()
 	n.wg.Wait()
 	n.nc.Close()
@@ -242,3 +249,75 @@ func (n *Node) ID() string { return n.cfg.Self.ID }
 // memberKey is an edge ID as a KV key: base64url, since an ID such as
 // host:port holds characters keys may not.
 func memberKey(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
+
+// reconnects tells the watch loops that the client reconnected: the server
+// may have lost their consumers, so they watch again.
+type reconnects struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func newReconnects() *reconnects { return &reconnects{ch: make(chan struct{})} }
+
+func (r *reconnects) next() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ch
+}
+
+func (r *reconnects) fire() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	close(r.ch)
+	r.ch = make(chan struct{})
+}
+
+// follow runs a KV watch until Close: each entry (nil once the initial
+// values are in) goes to each; after a reconnect, or when the watch ends,
+// it watches again (every Heartbeat until that works).
+func (n *Node) follow(start func() (jetstream.KeyWatcher, error), each func(jetstream.KeyValueEntry)) error {
+	w, err := start()
+	if err != nil {
+		return err
+	}
+	n.goLoop(func() {
+		for {
+			n.drain(w, each)
+			if n.nc.IsConnected() { // else Stop waits out its timeout; Close's nc.Close ends the subscription
+				_ = w.Stop()
+			}
+			for w = nil; w == nil; {
+				if n.ctx.Err() != nil {
+					return
+				}
+				if w, err = start(); err != nil {
+					w = nil
+					n.cfg.Logger.Warn("fleet: watch not restarted; retried", "err", err)
+					select {
+					case <-n.ctx.Done():
+					case <-time.After(n.cfg.Heartbeat):
+					}
+				}
+			}
+		}
+	})
+	return nil
+}
+
+// drain hands w's entries to each until Close, a reconnect or w's end.
+func (n *Node) drain(w jetstream.KeyWatcher, each func(jetstream.KeyValueEntry)) {
+	again := n.reconn.next()
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-again:
+			return
+		case e, ok := <-w.Updates():
+			if !ok {
+				return
+			}
+			each(e)
+		}
+	}
+}

@@ -142,6 +142,10 @@ func (n *Node) putAck(key string) error {
 
 func ackKey(id, edgeID string) string { return "inv." + id + "." + memberKey(edgeID) }
 
+// consumerIdle is how long the server keeps the consumer of an edge that
+// went away without closing.
+const consumerIdle = 30 * time.Second
+
 // followInvalidations reads the stream from its first retained message,
 // applying each; Ready turns true once what the stream held at the start
 // has been applied.
@@ -160,7 +164,8 @@ func (n *Node) followInvalidations(ctx context.Context) error {
 	if info.State.Msgs == 0 {
 		n.inv.ready.Store(true)
 	}
-	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy,
+		InactiveThreshold: consumerIdle})
 	if err != nil {
 		return fmt.Errorf("fleet: consumer: %w", err)
 	}

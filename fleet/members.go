@@ -93,27 +93,15 @@ func (n *Node) heartbeats() {
 
 // watchMembers follows the bucket: puts add or refresh, deletes remove.
 func (n *Node) watchMembers() error {
-	w, err := n.kv.members.WatchAll(n.ctx) // lives as long as n.ctx
+	err := n.follow(func() (jetstream.KeyWatcher, error) { return n.kv.members.WatchAll(n.ctx) }, func(e jetstream.KeyValueEntry) {
+		if e != nil {
+			n.members.update(e)
+		}
+		n.notify()
+	})
 	if err != nil {
 		return fmt.Errorf("fleet: watch members: %w", err)
 	}
-	n.goLoop(func() {
-		defer func() { _ = w.Stop() }()
-		for {
-			select {
-			case <-n.ctx.Done():
-				return
-			case e, ok := <-w.Updates():
-				if !ok {
-					return
-				}
-				if e != nil {
-					n.members.update(e)
-				}
-				n.notify()
-			}
-		}
-	})
 	return nil
 }
 
