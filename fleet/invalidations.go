@@ -196,8 +196,8 @@ func (n *Node) followInvalidations(ctx context.Context) error {
 // arrives: an edge whose clock lags the creator's still drops every copy
 // stored before) and acks it.
 func (n *Node) apply(data []byte) {
-	var m invMsg
-	if err := json.Unmarshal(data, &m); err != nil || !validID(m.ID) {
+	m, err := decodeInvalidation(data)
+	if err != nil {
 		n.cfg.Logger.Warn("fleet: malformed invalidation on the stream, skipped", "err", err)
 		return
 	}
@@ -216,6 +216,27 @@ func (n *Node) apply(data []byte) {
 		n.inv.mu.Unlock()
 		n.inv.poke()
 	}
+}
+
+// errMalformed is wrapped by every refused stream message.
+var errMalformed = errors.New("fleet: malformed invalidation message")
+
+// decodeInvalidation reads one stream message: a valid ID, and one to
+// MaxBatchPaths paths that invalidation accepts.
+func decodeInvalidation(data []byte) (invMsg, error) {
+	var m invMsg
+	if err := json.Unmarshal(data, &m); err != nil {
+		return invMsg{}, fmt.Errorf("%w: %w", errMalformed, err)
+	}
+	if !validID(m.ID) || len(m.Paths) == 0 || len(m.Paths) > invalidation.MaxBatchPaths {
+		return invMsg{}, fmt.Errorf("%w: id %q, %d paths", errMalformed, m.ID, len(m.Paths))
+	}
+	for _, p := range m.Paths {
+		if err := invalidation.CheckPath(p); err != nil {
+			return invMsg{}, fmt.Errorf("%w: %w", errMalformed, err)
+		}
+	}
+	return m, nil
 }
 
 // validID accepts the IDs invalidation makes ('I' and [A-Z2-7]): safe in a KV key.

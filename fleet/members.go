@@ -112,8 +112,8 @@ func (s *members) update(e jetstream.KeyValueEntry) {
 		delete(s.byKey, e.Key())
 		return
 	}
-	var m Member
-	if json.Unmarshal(e.Value(), &m) != nil || m.ID == "" {
+	m, ok := decodeMember(e.Value())
+	if !ok {
 		return
 	}
 	if _, ok := s.byKey[e.Key()]; !ok && len(s.byKey) >= s.max {
@@ -182,4 +182,17 @@ func (n *Node) notify() {
 	for _, f := range fs {
 		f(slices.Clone(live))
 	}
+}
+
+// maxMemberBytes bounds one membership value.
+const maxMemberBytes = 4 << 10
+
+// decodeMember reads one membership value: JSON with an ID, at most
+// maxMemberBytes.
+func decodeMember(b []byte) (Member, bool) {
+	var m Member
+	if len(b) > maxMemberBytes || json.Unmarshal(b, &m) != nil || m.ID == "" {
+		return Member{}, false
+	}
+	return m, true
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
@@ -134,6 +135,22 @@ func (a *app) progress() invalidation.Progress {
 		return nil
 	}
 	return a.fleet
+}
+
+// mount serves /fleet on the admin mux: GET the view (members, versions),
+// PUT a configuration version for the whole fleet, from loopback peers only
+// (like /invalidations: it needs no keys).
+func (w *fleetWiring) mount(mux *http.ServeMux) {
+	if w == nil {
+		return
+	}
+	mux.HandleFunc("/fleet", func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && !loopbackPeer(r.RemoteAddr) {
+			http.Error(rw, "only loopback clients may publish a fleet configuration", http.StatusForbidden)
+			return
+		}
+		w.node.ServeHTTP(rw, r)
+	})
 }
 
 func (w *fleetWiring) close() {

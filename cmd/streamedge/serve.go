@@ -251,9 +251,7 @@ func (a *app) adminMux() http.Handler {
 		mux.HandleFunc("/-/reload", a.dist.reloadHandler)
 	}
 	a.inval.mount(mux) // the invalidation API and streamedge invalidate's endpoint
-	if a.fleet != nil {
-		mux.Handle("/fleet", a.fleet.node) // GET the view, PUT a configuration version
-	}
+	a.fleet.mount(mux) // /fleet (fleet.go)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !a.ready.Load() {
