@@ -196,3 +196,21 @@ func TestServeWithoutFleetHasNoFleetView(t *testing.T) {
 		t.Fatal("fleet metrics without -fleet")
 	}
 }
+
+// TestServeRefusesToStartWhenNATSIsUnreachable: -fleet naming a server that
+// does not answer stops the start with one error naming the URL.
+func TestServeRefusesToStartWhenNATSIsUnreachable(t *testing.T) {
+	o := newCountingOrigin(t, 0)
+	url := "nats://" + freeAddr(t) // nothing listens there
+	c, err := parseFlags("serve", []string{"-origin", o.URL, "-listen", "127.0.0.1:0", "-admin", "127.0.0.1:0", "-access-log", "off",
+		"-cache-size", "256MiB", "-max-object-size", "8MiB", "-fleet", url}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err = serve(ctx, c, io.Discard, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "-fleet "+url) {
+		t.Fatalf("serve: %v, want an error naming -fleet %s", err, url)
+	}
+}
