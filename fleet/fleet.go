@@ -226,6 +226,9 @@ func (n *Node) call() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(n.ctx, n.cfg.Timeout)
 }
 
+// closeTimeout bounds Close's goodbye: without it the member expires after TTL.
+const closeTimeout = 300 * time.Millisecond
+
 // Close withdraws this edge from the membership, stops every loop and
 // closes the connection. Every goroutine has ended when it returns.
 func (n *Node) Close() {
@@ -233,8 +236,8 @@ func (n *Node) Close() {
 		n.nc.Close()
 		return
 	}
-	if n.nc.IsConnected() { // gone at once rather than after TTL
-		ctx, cancel := context.WithTimeout(context.Background(), n.cfg.Timeout)
+	if n.nc.IsConnected() { // gone at once rather than after TTL; best effort, briefly
+		ctx, cancel := context.WithTimeout(context.Background(), min(n.cfg.Timeout, closeTimeout))
 		_ = n.kv.members.Delete(ctx, memberKey(n.cfg.Self.ID))
 		cancel()
 	}
@@ -283,9 +286,10 @@ func (n *Node) follow(start func() (jetstream.KeyWatcher, error), each func(jets
 	n.goLoop(func() {
 		for {
 			n.drain(w, each)
-			if n.nc.IsConnected() { // else Stop waits out its timeout; Close's nc.Close ends the subscription
-				_ = w.Stop()
+			if n.ctx.Err() != nil {
+				return // Close's nc.Close ends the subscription (Stop could wait out a timeout with NATS down)
 			}
+			_ = w.Stop()
 			for w = nil; w == nil; {
 				if n.ctx.Err() != nil {
 					return
