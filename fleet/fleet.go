@@ -11,6 +11,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/streamedge/streamedge/invalidation"
 )
 
 // The JetStream names the fleet uses.
@@ -35,12 +37,13 @@ const (
 	DefaultMaxMembers  = 4096
 	DefaultMaxPending  = 1000
 	DefaultMaxConfig   = 1 << 20
+	DefaultClockSkew   = 5 * time.Second
 )
 
-// Applier applies a fleet invalidation's paths to this edge (an
-// *invalidation.Set: its Add).
+// Applier takes a fleet invalidation into this edge (an
+// *invalidation.Set: its Adopt, a no-op for one it has).
 type Applier interface {
-	Add(paths []string, at time.Time) error
+	Adopt(inv invalidation.Invalidation, at time.Time) error
 }
 
 // Config configures a Node. Zero durations and bounds take the defaults.
@@ -57,6 +60,7 @@ type Config struct {
 	MaxMembers  int           // members kept; default 4096
 	MaxPending  int           // unpublished invalidations kept for retry; default 1000
 	MaxConfig   int           // configuration bytes; default 1 MiB
+	ClockSkew   time.Duration // allowed between edges' clocks when a retained invalidation is replayed; default 5s
 	Replicas    int           // JetStream replicas of every bucket and stream; default 1
 
 	// Invalidations receives every fleet invalidation (nil: not followed).
@@ -79,6 +83,7 @@ func (c Config) withDefaults() Config {
 	def(&c.TTL, DefaultTTL)
 	def(&c.Timeout, DefaultTimeout)
 	def(&c.Retention, DefaultRetention)
+	def(&c.ClockSkew, DefaultClockSkew)
 	if c.MaxMessages <= 0 {
 		c.MaxMessages = DefaultMaxMessages
 	}

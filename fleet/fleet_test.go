@@ -48,7 +48,7 @@ func TestMembershipAppearsAndAKilledMemberExpires(t *testing.T) {
 // TestInvalidationCompletedOnEveryEdgeWithinOneSecond: an invalidation
 // created on one edge through its CloudFront API (SigV4) is InProgress at
 // creation, applied by all five Sets, and GetInvalidation says Completed in
-// under a second.
+// under a second, on the creating edge and (by the same ID) on every other.
 func TestInvalidationCompletedOnEveryEdgeWithinOneSecond(t *testing.T) {
 	ns := startNATS(t)
 	ms := fleetOf(t, ns.URL(), 5, nil)
@@ -63,6 +63,9 @@ func TestInvalidationCompletedOnEveryEdgeWithinOneSecond(t *testing.T) {
 	for _, m := range ms {
 		if !m.set.Invalidated("/vod/a.ts", stored) || !m.set.Invalidated("/live/index.m3u8", stored) || m.set.Invalidated("/other.ts", stored) {
 			t.Errorf("%s: the paths are not applied as the batch says", m.node.ID())
+		}
+		if got := getInvalidation(t, m, inv.ID); got.Status != "Completed" { // every edge's API knows it
+			t.Errorf("%s: GetInvalidation %s says %q", m.node.ID(), inv.ID, got.Status)
 		}
 	}
 	if took > time.Second {
@@ -153,5 +156,26 @@ func TestConfigVersionRejectedEverywhereThenAGoodOneApplied(t *testing.T) {
 	}
 	for _, m := range ms {
 		eventually(t, 2*time.Second, m.node.ID()+" applies the good version", func() bool { return m.node.ConfigVersion() == good })
+	}
+}
+
+// TestRetainedInvalidationAppliesAtItsCreationTime: an invalidation
+// replayed from the stream (a late joiner, a restart) takes effect at its
+// creation time plus ClockSkew, not at replay: copies stored before it are
+// invalid, copies fetched well after it stay.
+func TestRetainedInvalidationAppliesAtItsCreationTime(t *testing.T) {
+	ns := startNATS(t)
+	first := join(t, ns.URL(), "first", nil)
+	made := time.Now().Add(-time.Minute)
+	if err := first.node.publish(invMsg{ID: "IOLDINVALIDATE", From: "gone", Paths: []string{"/old/*"}, Created: made}); err != nil {
+		t.Fatal(err)
+	}
+	late := join(t, ns.URL(), "late", nil)
+	eventually(t, 2*time.Second, "ready", late.node.Ready)
+	if !late.set.Invalidated("/old/a.ts", made.Add(-time.Second)) {
+		t.Error("a copy stored before the invalidation is still valid")
+	}
+	if late.set.Invalidated("/old/a.ts", made.Add(DefaultClockSkew+time.Second)) {
+		t.Error("a copy fetched after the invalidation (and the skew) counts as invalidated")
 	}
 }

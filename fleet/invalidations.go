@@ -18,7 +18,8 @@ import (
 // invMsg is one invalidation on the fleet stream.
 type invMsg struct {
 	ID      string    `json:"id"`
-	From    string    `json:"from"` // the edge that created it (it applied it already)
+	Ref     string    `json:"caller_reference"`
+	From    string    `json:"from"` // the edge that created it
 	Paths   []string  `json:"paths"`
 	Created time.Time `json:"created"`
 }
@@ -51,7 +52,7 @@ func (n *Node) Created(inv invalidation.Invalidation) {
 		n.cfg.Metrics.droppedInc()
 		n.cfg.Logger.Error("fleet: retry queue full; the oldest unpublished invalidation was dropped (applied on this edge only)")
 	}
-	s.pubs = append(s.pubs, invMsg{ID: inv.ID, From: n.cfg.Self.ID, Paths: inv.Paths, Created: inv.CreateTime})
+	s.pubs = append(s.pubs, invMsg{ID: inv.ID, Ref: inv.CallerReference, From: n.cfg.Self.ID, Paths: inv.Paths, Created: inv.CreateTime})
 	s.mu.Unlock()
 	s.poke()
 }
@@ -192,20 +193,26 @@ func (n *Node) followInvalidations(ctx context.Context) error {
 	return nil
 }
 
-// apply adds one fleet invalidation to this edge's Set (at the time it
-// arrives: an edge whose clock lags the creator's still drops every copy
-// stored before) and acks it.
+// apply adopts one fleet invalidation into this edge's Set and acks it. It
+// takes effect at its creation time plus ClockSkew, or now if that is
+// later than now: live, that is the moment it arrives (an edge whose clock
+// lags the creator's still drops every copy stored before); replayed from
+// the stream after a restart, copies fetched well after it was made stay.
+// The creator (and an edge that has it already) changes nothing.
 func (n *Node) apply(data []byte) {
 	m, err := decodeInvalidation(data)
 	if err != nil {
 		n.cfg.Logger.Warn("fleet: malformed invalidation on the stream, skipped", "err", err)
 		return
 	}
-	if m.From != n.cfg.Self.ID {
-		if err := n.cfg.Invalidations.Add(m.Paths, time.Now()); err != nil {
-			n.cfg.Logger.Warn("fleet: invalidation not applied", "id", m.ID, "err", err)
-			return
-		}
+	at := time.Now()
+	if t := m.Created.Add(n.cfg.ClockSkew); t.Before(at) {
+		at = t
+	}
+	inv := invalidation.Invalidation{ID: m.ID, CallerReference: m.Ref, Paths: m.Paths, CreateTime: m.Created}
+	if err := n.cfg.Invalidations.Adopt(inv, at); err != nil {
+		n.cfg.Logger.Warn("fleet: invalidation not applied", "id", m.ID, "err", err)
+		return
 	}
 	n.cfg.Metrics.appliedInc()
 	if err := n.putAck(ackKey(m.ID, n.cfg.Self.ID)); err != nil {
