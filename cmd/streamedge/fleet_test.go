@@ -115,7 +115,8 @@ func within(t *testing.T, within time.Duration, what string, ok func() bool) tim
 // through its CloudFront API (SigV4) reaches Completed within a second and
 // every edge's next request misses; a configuration version that does not
 // load is rejected by every edge, which keeps serving the old origin; a good
-// version is applied by all and its origin serves.
+// version is applied by all and its origin serves; a fourth edge started
+// later runs that version and knows the invalidation once ready.
 func TestServeFleetOfThreeEdges(t *testing.T) {
 	o1, o2 := newCountingOrigin(t, 0), newNamedOrigin(t, "v2")
 	path := filepath.Join(t.TempDir(), "edge.yaml")
@@ -181,6 +182,20 @@ func TestServeFleetOfThreeEdges(t *testing.T) {
 		if m := scrape(t, e.admin); !strings.Contains(m, "streamedge_fleet_members 3") {
 			t.Errorf("%s: streamedge_fleet_members is not 3", e.admin)
 		}
+	}
+	// A fourth edge started from the old file runs the fleet's version and
+	// knows the invalidation before it reports ready.
+	late := startEdge(t, "-config", path, "-cdn-id", "edge-d")
+	within(t, 3*time.Second, "the late edge is ready", func() bool { code, _, _ := get(t, late.admin+"/readyz"); return code == http.StatusOK })
+	if v := fleetView(t, late.admin).ConfigVersion; v <= 1 {
+		t.Errorf("the late edge runs fleet version %d", v)
+	}
+	if _, b, _ := get(t, late.edge+"/vod/late.ts"); b != "v2 /vod/late.ts" {
+		t.Errorf("the late edge: %q, want the fleet version's origin", b)
+	}
+	if code, b := sigv4(t, "GET", late.admin+"/2020-05-31/distribution/EDGE1/invalidation/"+inv.ID, ""); code != http.StatusOK ||
+		!strings.Contains(b, "<Status>Completed</Status>") {
+		t.Errorf("the late edge's GetInvalidation: %d %s", code, b)
 	}
 }
 
