@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,11 +25,12 @@ type ConfigStatus struct {
 
 // confState is the configuration side of a Node.
 type confState struct {
-	seen    atomic.Bool // the bucket's current version was looked at
-	mu      sync.Mutex
-	version uint64
-	tried   uint64
-	status  ConfigStatus
+	seen     atomic.Bool // the bucket's current version was looked at
+	mu       sync.Mutex
+	version  uint64
+	tried    uint64
+	triedSum [32]byte
+	status   ConfigStatus
 }
 
 // ErrConfigTooLarge is returned by PutConfig for a file over MaxConfig.
@@ -73,12 +75,16 @@ func (n *Node) followConfig() error {
 // load runs one version through Reload and reports the result.
 func (n *Node) load(version uint64, yaml []byte) {
 	c := &n.conf
+	sum := sha256.Sum256(yaml)
 	c.mu.Lock()
-	if version <= c.tried {
+	// The same revision and bytes again (a watch started over) is nothing
+	// new; a lower revision, or other bytes under the same one, is a bucket
+	// made again on a NATS that lost its state: loaded.
+	if version == c.tried && sum == c.triedSum {
 		c.mu.Unlock()
 		return
 	}
-	c.tried = version
+	c.tried, c.triedSum = version, sum
 	c.mu.Unlock()
 	err := n.cfg.Reload(version, yaml)
 	c.mu.Lock()

@@ -159,40 +159,60 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	return n, nil
 }
 
-// setup makes (or updates to these bounds) the buckets and the stream.
+// setup opens JetStream and makes the buckets and the stream.
 func (n *Node) setup(ctx context.Context) error {
 	js, err := jetstream.New(n.nc, jetstream.WithDefaultTimeout(n.cfg.Timeout))
 	if err != nil {
 		return fmt.Errorf("fleet: jetstream: %w", err)
 	}
 	n.js = js
+	kvs, err := n.ensure(ctx)
+	if err != nil {
+		return err
+	}
+	n.kv.members, n.kv.acks, n.kv.config, n.kv.status = kvs[0], kvs[1], kvs[2], kvs[3]
+	return nil
+}
+
+// ensure makes (or updates to these bounds) the buckets and the stream:
+// at start, and again when NATS came back without them.
+func (n *Node) ensure(ctx context.Context) ([]jetstream.KeyValue, error) {
 	c := n.cfg
 	ctx, cancel := context.WithTimeout(ctx, 4*c.Timeout)
 	defer cancel()
-	buckets := []struct {
-		kv  *jetstream.KeyValue
-		cfg jetstream.KeyValueConfig
-	}{
-		{&n.kv.members, jetstream.KeyValueConfig{Bucket: MembersBucket, TTL: c.TTL, MaxBytes: 16 << 20}},
-		{&n.kv.acks, jetstream.KeyValueConfig{Bucket: AcksBucket, TTL: c.Retention, MaxBytes: 64 << 20}},
-		{&n.kv.config, jetstream.KeyValueConfig{Bucket: ConfigBucket, History: 8, MaxValueSize: int32(c.MaxConfig), MaxBytes: 16 * int64(c.MaxConfig)}},
-		{&n.kv.status, jetstream.KeyValueConfig{Bucket: ConfigStatusBucket, MaxBytes: 16 << 20}},
-	}
-	for _, b := range buckets {
-		b.cfg.Replicas, b.cfg.Storage = c.Replicas, jetstream.FileStorage
-		kv, err := js.CreateOrUpdateKeyValue(ctx, b.cfg)
+	var kvs []jetstream.KeyValue
+	for _, b := range []jetstream.KeyValueConfig{
+		{Bucket: MembersBucket, TTL: c.TTL, MaxBytes: 16 << 20},
+		{Bucket: AcksBucket, TTL: c.Retention, MaxBytes: 64 << 20},
+		{Bucket: ConfigBucket, History: 8, MaxValueSize: int32(c.MaxConfig), MaxBytes: 16 * int64(c.MaxConfig)},
+		{Bucket: ConfigStatusBucket, MaxBytes: 16 << 20},
+	} {
+		b.Replicas, b.Storage = c.Replicas, jetstream.FileStorage
+		kv, err := n.js.CreateOrUpdateKeyValue(ctx, b)
 		if err != nil {
-			return fmt.Errorf("fleet: bucket %s: %w", b.cfg.Bucket, err)
+			return nil, fmt.Errorf("fleet: bucket %s: %w", b.Bucket, err)
 		}
-		*b.kv = kv
+		kvs = append(kvs, kv)
 	}
-	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: InvalidationStream, Subjects: []string{invalidationSubj},
+	_, err := n.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: InvalidationStream, Subjects: []string{invalidationSubj},
 		MaxAge: c.Retention, MaxMsgs: c.MaxMessages, MaxBytes: c.MaxBytes, Discard: jetstream.DiscardOld,
 		Storage: jetstream.FileStorage, Replicas: c.Replicas})
 	if err != nil {
-		return fmt.Errorf("fleet: stream %s: %w", InvalidationStream, err)
+		return nil, fmt.Errorf("fleet: stream %s: %w", InvalidationStream, err)
 	}
-	return nil
+	return kvs, nil
+}
+
+// remake runs after a heartbeat failed while connected: NATS may have come
+// back without the fleet's state. It makes it again and restarts the
+// watches and the consumer.
+func (n *Node) remake() {
+	if _, err := n.ensure(n.ctx); err != nil {
+		n.cfg.Logger.Warn("fleet: buckets and stream not made again; retried next beat", "err", err)
+		return
+	}
+	n.cfg.Logger.Info("fleet: buckets and stream checked after a failed heartbeat; watches start again")
+	n.reconn.fire()
 }
 
 // start runs the loops: heartbeat and member watch, invalidations, config.

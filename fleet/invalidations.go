@@ -149,48 +149,102 @@ const consumerIdle = 30 * time.Second
 
 // followInvalidations reads the stream from its first retained message,
 // applying each; Ready turns true once what the stream held at the start
-// has been applied.
+// has been applied. After a reconnect it reads on from where it was (from
+// the start again when the stream is new).
 func (n *Node) followInvalidations(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
-	defer cancel()
-	st, err := n.js.Stream(ctx, InvalidationStream)
+	it, target, err := n.consume(ctx, 0)
 	if err != nil {
-		return fmt.Errorf("fleet: stream: %w", err)
+		return err
 	}
-	info, err := st.Info(ctx)
-	if err != nil {
-		return fmt.Errorf("fleet: stream info: %w", err)
-	}
-	target := info.State.LastSeq
-	if info.State.Msgs == 0 {
+	if target == 0 {
 		n.inv.ready.Store(true)
 	}
-	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy,
-		InactiveThreshold: consumerIdle})
-	if err != nil {
-		return fmt.Errorf("fleet: consumer: %w", err)
-	}
-	it, err := cons.Messages()
-	if err != nil {
-		return fmt.Errorf("fleet: consume: %w", err)
-	}
-	context.AfterFunc(n.ctx, it.Stop)
 	n.goLoop(func() {
+		var last uint64
 		for {
-			msg, err := it.Next()
-			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || n.ctx.Err() != nil {
-				return
-			}
-			if err != nil {
-				continue // the ordered consumer recreates itself
-			}
-			n.apply(msg.Data())
-			if md, err := msg.Metadata(); err == nil && (md.Sequence.Stream >= target || md.NumPending == 0) {
-				n.inv.ready.Store(true)
+			last = n.readInvalidations(it, target, last)
+			it.Stop()
+			for it = nil; it == nil; {
+				if n.ctx.Err() != nil {
+					return
+				}
+				if it, _, err = n.consume(n.ctx, last); err != nil {
+					it = nil
+					n.cfg.Logger.Warn("fleet: invalidation consumer not restarted; retried", "err", err)
+					select {
+					case <-n.ctx.Done():
+					case <-time.After(n.cfg.Heartbeat):
+					}
+				}
 			}
 		}
 	})
 	return nil
+}
+
+// consume starts an ordered consumer after sequence last (from the first
+// retained message when last is 0 or past the stream's end: a new stream);
+// target is the stream's last sequence (0: empty).
+func (n *Node) consume(ctx context.Context, last uint64) (jetstream.MessagesContext, uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
+	defer cancel()
+	st, err := n.js.Stream(ctx, InvalidationStream)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fleet: stream: %w", err)
+	}
+	state := st.CachedInfo().State
+	cc := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy, InactiveThreshold: consumerIdle}
+	if last > 0 && last <= state.LastSeq {
+		cc.DeliverPolicy, cc.OptStartSeq = jetstream.DeliverByStartSequencePolicy, last+1
+	}
+	cons, err := st.OrderedConsumer(ctx, cc)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fleet: consumer: %w", err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return nil, 0, fmt.Errorf("fleet: consume: %w", err)
+	}
+	target := state.LastSeq
+	if state.Msgs == 0 {
+		target = 0
+	}
+	return it, target, nil
+}
+
+// readInvalidations applies messages until Close or a reconnect; it
+// returns the last stream sequence applied.
+func (n *Node) readInvalidations(it jetstream.MessagesContext, target, last uint64) uint64 {
+	again := n.reconn.next()
+	stop := context.AfterFunc(n.ctx, it.Stop)
+	defer stop()
+	n.goLoop(func() { // a reconnect ends this read: Next then returns
+		select {
+		case <-again:
+			it.Stop()
+		case <-n.ctx.Done():
+		}
+	})
+	for {
+		msg, err := it.Next()
+		if errors.Is(err, jetstream.ErrMsgIteratorClosed) || n.ctx.Err() != nil {
+			return last
+		}
+		if err != nil { // the ordered consumer recreates itself
+			select {
+			case <-n.ctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
+			continue
+		}
+		n.apply(msg.Data())
+		if md, err := msg.Metadata(); err == nil {
+			last = md.Sequence.Stream
+			if last >= target || md.NumPending == 0 {
+				n.inv.ready.Store(true)
+			}
+		}
+	}
 }
 
 // apply adopts one fleet invalidation into this edge's Set and acks it. It

@@ -86,6 +86,9 @@ func (n *Node) heartbeats() {
 		}
 		if err := n.heartbeat(n.ctx); err != nil && n.ctx.Err() == nil {
 			n.cfg.Logger.Warn("fleet: heartbeat failed; retried next beat", "err", err)
+			if n.nc.IsConnected() {
+				n.remake()
+			}
 		}
 		n.notify()
 	}
