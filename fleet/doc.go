@@ -32,5 +32,13 @@
 // dropped and counted), every NATS call has Timeout, and every goroutine
 // ends on Close. The nats.go client reconnects without end; while it is
 // away heartbeats and publishes fail (counted), and the retry queue
-// publishes what was created meanwhile once NATS is back.
+// publishes what was created meanwhile once NATS is back. After a
+// reconnect the watches start again and the consumer reads on from its last
+// sequence; a heartbeat failing while connected (NATS back without the
+// fleet's state) makes the buckets and the stream again.
+//
+// An invalidation takes effect on an edge when it arrives, or, replayed
+// from the stream, at its creation time plus ClockSkew; each edge adopts it
+// under the creator's ID (invalidation.Set.Adopt), so GetInvalidation
+// answers on any edge.
 package fleet
