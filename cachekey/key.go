@@ -22,6 +22,12 @@ var (
 // on purpose.
 var DefaultExcluded = []string{"CMCD"}
 
+// llDirectives are LL-HLS's delivery directives (rfc8216bis §6.2.5): each
+// selects another representation of a playlist, so they stay in the key
+// whatever -ignore-query names, "*" included (a blocking reload keyed as
+// the bare playlist would answer every player with whatever came first).
+var llDirectives = map[string]bool{"_HLS_msn": true, "_HLS_part": true, "_HLS_skip": true}
+
 // SignedURLParams are CloudFront's signed-URL parameters, for -ignore-query
 // and for the routes that verify signatures (Excluding).
 var SignedURLParams = []string{"Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"}
@@ -150,7 +156,8 @@ func (b *Builder) FromTarget(escapedPath, rawQuery string) (string, error) {
 // request policy names).
 func (b *Builder) target(path, rawQuery string, forward bool) (key, fwd string, err error) {
 	kq, fq := "", ""
-	keyed := !b.ignoreAll && b.query.behavior != None // a query the key may hold
+	// a query the key may hold (LL-HLS directives always may)
+	keyed := !b.ignoreAll && b.query.behavior != None || strings.Contains(rawQuery, "_HLS_")
 	if rawQuery != "" && (keyed || forward && b.origin.query.any()) {
 		if kq, fq, err = b.normalizeQuery(rawQuery, forward); err != nil {
 			return "", "", err
@@ -216,12 +223,15 @@ func (b *Builder) normalizeQuery(raw string, forward bool) (key, fwd string, err
 
 // keyedParam reports whether a query parameter (by decoded name) enters the key.
 func (b *Builder) keyedParam(name string) bool {
-	return !b.dropped(name) && (b.query.behavior == "" || b.query.has(name))
+	return llDirectives[name] || !b.dropped(name) && (b.query.behavior == "" || b.query.has(name))
 }
 
 // dropped reports a query parameter that neither enters the key nor reaches
 // the origin, whatever the policies say: CMCD, IgnoreQuery, Excluding.
-func (b *Builder) dropped(name string) bool { return b.ignoreAll || b.exclude[name] }
+// LL-HLS's directives never are: they select what a blocking request waits for.
+func (b *Builder) dropped(name string) bool {
+	return !llDirectives[name] && (b.ignoreAll || b.exclude[name])
+}
 
 // sortParams sorts by name only, and stably: a=1&a=2 and a=2&a=1 are
 // different objects to most origins (repeated parameters are read in order).

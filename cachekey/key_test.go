@@ -65,6 +65,20 @@ func TestIgnoreAllQuery(t *testing.T) {
 	}
 }
 
+func TestLLHLSDirectivesStayInTheKey(t *testing.T) {
+	for _, ignore := range [][]string{nil, {"*"}, {"_HLS_msn", "_HLS_part", "_HLS_skip", "v"}} {
+		b := New(Config{IgnoreQuery: ignore})
+		k, err := b.FromTarget("/a/index.m3u8", "v=1&_HLS_skip=YES&_HLS_part=2&_HLS_msn=10")
+		want := "/a/index.m3u8?_HLS_msn=10&_HLS_part=2&_HLS_skip=YES"
+		if ignore == nil {
+			want = "/a/index.m3u8?_HLS_msn=10&_HLS_part=2&_HLS_skip=YES&v=1"
+		}
+		if err != nil || k != want {
+			t.Errorf("-ignore-query %q: key %q, %v; want %q", ignore, k, err, want)
+		}
+	}
+}
+
 func FuzzKey(f *testing.F) {
 	f.Add("/a/../b.ts", "b=1&a=2&CMCD=x")
 	f.Add("/%2e%2e/x", "")

@@ -89,6 +89,7 @@ var edgeHeaders = map[string]bool{
 	"content-length": true, "expect": true, "http2-settings": true, "range": true, "if-range": true, "if-none-match": true,
 	"if-modified-since": true, "if-match": true, "if-unmodified-since": true,
 	"cache-control": true, "pragma": true, // CloudFront ignores a viewer's: it cannot force a refetch
+	"streamedge-peer": true, // origin.PeerHeader: one POP member's fill to another, never an origin's
 }
 
 // EdgeHeader reports a header name a policy may not select: the edge sets it

@@ -15,6 +15,7 @@ const (
 	DefaultURLStyle           = "virtual-hosted"
 	DefaultViewerProtocol     = "allow-all"
 	MaxPrefetch               = 8
+	MaxRewriteHosts           = 16 // media.rewrite.hosts
 )
 
 // DefaultFailoverStatuses are the origin statuses an origin group fails
@@ -66,6 +67,9 @@ func applyDefaults(f *File) {
 	}
 	if f.Invalidation != nil {
 		f.Invalidation.defaults()
+	}
+	if f.Peering != nil {
+		f.Peering.defaults()
 	}
 	for _, p := range f.ResponseHeadersPolicies {
 		if p != nil && p.CORS != nil && p.CORS.AllowMethods == nil {

@@ -91,8 +91,8 @@ func TestExampleEdgeYAMLLoads(t *testing.T) {
 	if e := f.CustomErrorResponses[0]; e.Status != 503 || e.ResponseStatus != 200 || e.ErrorCachingMinTTL.D() != time.Second {
 		t.Errorf("slate error response: %+v", e)
 	}
-	if e := f.CustomErrorResponses[1]; e.ErrorCachingMinTTL.D() != DefaultErrorCachingMinTTL {
-		t.Errorf("404 error caching min TTL %v, want the default", e.ErrorCachingMinTTL.D())
+	if e := f.CustomErrorResponses[1]; e.Status != 404 || e.ErrorCachingMinTTL.D() != time.Second {
+		t.Errorf("404 error caching min TTL %v, want 1s (a live segment's 404 asked again soon)", e.ErrorCachingMinTTL.D())
 	}
 }
 

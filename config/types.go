@@ -15,6 +15,8 @@ type File struct {
 	// Invalidation is the invalidation API's keys and bounds (invalidation.go).
 	Invalidation *Invalidation `yaml:"invalidation"`
 	Fleet        *Fleet        `yaml:"fleet"` // the fleet's state on NATS (fleet.go)
+	// Peering is the POP this edge shares its misses with (peering.go).
+	Peering *Peering `yaml:"peering"`
 }
 
 // Connection is what every origin kind has: timeouts and limits.
@@ -106,7 +108,27 @@ type OriginRequest struct {
 type Media struct {
 	LiveClamp *bool  `yaml:"live_clamp"` // live playlist freshness clamped to the segment duration; default true
 	Prefetch  *Count `yaml:"prefetch"`   // newest segments per rendition fetched ahead, 0 to MaxPrefetch; default -prefetch
+	// Rewrite rewrites the URIs of the manifests the behavior stores
+	// (edge.Route.Rewrite); nil or edge_relative false: off.
+	Rewrite *Rewrite `yaml:"rewrite"`
+	// HoldNotYetPublished: a segment 404 the newest live manifest vouches
+	// for is held and retried, not cached (playlist-aware misses); default true.
+	HoldNotYetPublished *bool `yaml:"hold_not_yet_published"`
 }
+
+// Rewrite is manifest rewriting. With EdgeRelative, absolute URIs naming the
+// behavior's origin become path-absolute, so players stay on the edge: the
+// origin's own host (for a group both members', for an S3 origin the bucket
+// endpoint's host) and every host of Hosts, each under the origin's base
+// path (an HTTP origin URL's path, a path-style bucket's /bucket), which is
+// removed.
+type Rewrite struct {
+	EdgeRelative *bool    `yaml:"edge_relative"` // default false; hosts without it is refused (false keeps a host list off)
+	Hosts        []string `yaml:"hosts"`         // more host or host:port names the origin's manifests use for it; at most MaxRewriteHosts
+}
+
+// On reports whether the behavior rewrites (edge_relative: true).
+func (r *Rewrite) On() bool { return r != nil && r.EdgeRelative != nil && *r.EdgeRelative }
 
 // ErrorResponse is a CloudFront custom error response.
 type ErrorResponse struct {

@@ -64,6 +64,7 @@ func (v *validator) settings(at path, s *BehaviorSettings) {
 	if p := s.Media.Prefetch; p != nil && *p > MaxPrefetch {
 		v.add(at.key("media").key("prefetch"), "%d: at most %d segments", *p, MaxPrefetch)
 	}
+	v.rewrite(at.key("media").key("rewrite"), s.Media.Rewrite)
 	if !slices.Contains(viewerProtocols, s.ViewerProtocol) {
 		v.add(at.key("viewer_protocol"), "%q: want allow-all, redirect-to-https or https-only", s.ViewerProtocol)
 	}

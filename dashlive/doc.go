@@ -7,8 +7,8 @@
 // Representation the URLs that are available now (the newest Window of
 // them) and the next ones to appear with the time each becomes available —
 // what live prefetch fetches ahead and what a playlist-aware miss checks a
-// segment 404 against. It is not wired into package edge yet (see README,
-// "Media-aware pieces (preview)").
+// segment 404 against (packages prefetch and livewindow call it when the
+// edge stores a dynamic MPD).
 //
 // It follows ISO/IEC 23009-1 and the DASH-IF IOP live timing: SegmentTemplate
 // with @duration ($Number$) or with a SegmentTimeline ($Time$ and $Number$;

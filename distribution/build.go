@@ -10,6 +10,8 @@ import (
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/peering"
+	"github.com/streamedge/streamedge/rewrite"
 )
 
 // Options are the edge-wide settings every route starts from (the flags the
@@ -22,6 +24,10 @@ type Options struct {
 	CDNID   string   // this edge's id, added to CDN-Loop by every origin
 	// Prefetch is -prefetch: a behavior's media.prefetch when it sets none.
 	Prefetch int
+	// PeerMetrics count the peering section's fills and members (may be
+	// nil); PeerResolver resolves its dns (nil: net.DefaultResolver).
+	PeerMetrics  *peering.Metrics
+	PeerResolver peering.Resolver
 }
 
 // Distribution is a built configuration: its routes and the origins they use.
@@ -29,6 +35,7 @@ type Distribution struct {
 	Routes  *edge.Routes
 	origins map[string]*member // every origin and group by name
 	clients []*origin.Client
+	pool    *peering.Pool // the peering section's POP, nil without one (peering.go)
 }
 
 // member is one named origin: a client, or a group of two.
@@ -37,13 +44,19 @@ type member struct {
 	kind   string // "http", "s3" or "group"
 	origin edge.Origin
 	ping   func(context.Context) error
+	hosts  []rewrite.Origin // its own hosts and base paths, a group's primary first (rewrite.go)
 }
 
-// Build makes the origins and routes of f. It contacts no origin (S3
-// credentials from the standard chain are resolved lazily by the SDK).
+// Build makes the origins and routes of f. It contacts no origin; an S3
+// origin without keys in the file resolves the standard AWS chain here, so
+// a start or reload without credentials fails with the reason.
 func Build(ctx context.Context, f *config.File, opt Options) (*Distribution, error) {
 	d := &Distribution{origins: map[string]*member{}}
 	if err := d.buildOrigins(ctx, f, opt); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.buildPeering(f, opt); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -91,7 +104,8 @@ func (d *Distribution) buildOrigins(ctx context.Context, f *config.File, opt Opt
 
 func (d *Distribution) addClient(name, kind string, c *origin.Client, opt Options) {
 	d.clients = append(d.clients, c)
-	d.origins[name] = &member{name: name, kind: kind, origin: opt.Metrics.measure(name, c), ping: c.Ping}
+	d.origins[name] = &member{name: name, kind: kind, origin: opt.Metrics.measure(name, c), ping: c.Ping,
+		hosts: []rewrite.Origin{originOf(c)}}
 }
 
 func (d *Distribution) addGroup(name string, g *config.OriginGroup, opt Options) error {
@@ -116,7 +130,8 @@ func (d *Distribution) addGroup(name string, g *config.OriginGroup, opt Options)
 	if err != nil {
 		return err
 	}
-	d.origins[name] = &member{name: name, kind: "group", origin: opt.Metrics.measure(name, grp), ping: grp.Ping}
+	d.origins[name] = &member{name: name, kind: "group", origin: opt.Metrics.measure(name, grp), ping: grp.Ping,
+		hosts: []rewrite.Origin{originOf(p), originOf(s)}}
 	return nil
 }
 
@@ -125,6 +140,9 @@ func (d *Distribution) addGroup(name string, g *config.OriginGroup, opt Options)
 func (d *Distribution) Close() {
 	for _, c := range d.clients {
 		c.Close()
+	}
+	if d.pool != nil {
+		d.pool.Close()
 	}
 }
 

@@ -76,23 +76,6 @@ default_behavior:
 	}
 }
 
-// TestBuildRefusesWhatTheEdgeDoesNotDo: a configuration the edge cannot
-// apply fully is refused with the key named, never served in part.
-func TestBuildRefusesWhatTheEdgeDoesNotDo(t *testing.T) {
-	base := "origins: {a: {url: http://127.0.0.1:1}}\n"
-	for _, tc := range []struct{ yaml, want string }{
-		{base + "custom_error_responses: [{status: 404}]\ndefault_behavior: {origin: a}\n", "custom_error_responses"},
-	} {
-		f, err := config.Parse("edge.yaml", []byte(tc.yaml))
-		if err != nil {
-			t.Fatalf("%s: %v", tc.want, err)
-		}
-		if _, err := Build(context.Background(), f, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: Build error %v", tc.want, err)
-		}
-	}
-}
-
 // TestPingNamesDownOrigins: /readyz's check names each origin a route uses
 // that does not answer; a group is up while a member is.
 func TestPingNamesDownOrigins(t *testing.T) {
@@ -112,5 +95,24 @@ default_behavior: {origin: up}
 	err := d.Ping(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "origin standby") || strings.Contains(err.Error(), "origin g") || strings.Contains(err.Error(), "origin down") {
 		t.Errorf("Ping: %v, want only standby named", err)
+	}
+}
+
+// TestDeployEdgeYAMLBuilds: the shipped example distributions load and
+// build as `serve -config` would (deploy/edge.yaml's S3 origin takes its
+// keys from the standard AWS chain: here the environment).
+func TestDeployEdgeYAMLBuilds(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE") // the standard chain: the environment first
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "example-secret-example-secret")
+	for _, path := range []string{"../deploy/edge.yaml", "../deploy/demo.yaml"} {
+		f, err := config.Load(path)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		d, err := Build(context.Background(), f, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		d.Close()
 	}
 }

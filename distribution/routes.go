@@ -9,11 +9,9 @@ import (
 	"github.com/streamedge/streamedge/headerspolicy"
 )
 
-// buildRoutes makes one route per behavior, in order, and the default.
+// buildRoutes makes one route per behavior, in order, and the default, with
+// the distribution's custom error responses.
 func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, error) {
-	if err := unsupported(f); err != nil {
-		return nil, err
-	}
 	headers, err := headerspolicy.Compile(f) // each named policy once, shared by its behaviors
 	if err != nil {
 		return nil, err
@@ -30,7 +28,11 @@ func (d *Distribution) buildRoutes(f *config.File, opt Options) (*edge.Routes, e
 		}
 		ordered[i] = edge.PathRoute{Pattern: b.Path, Route: rt}
 	}
-	return edge.NewRoutes(def, ordered...)
+	rs, err := edge.NewRoutes(def, ordered...)
+	if err != nil {
+		return nil, err
+	}
+	return rs.WithErrors(errorResponses(f)...)
 }
 
 // route is one behavior as the edge applies it.
@@ -53,11 +55,14 @@ func (d *Distribution) route(f *config.File, name string, b *config.BehaviorSett
 		return nil, fmt.Errorf("behavior %s: trusted_key_groups: %w", name, err)
 	}
 	return &edge.Route{
-		Name: name, OriginName: b.Origin, Origin: m.origin,
+		Name: name, OriginName: b.Origin, Origin: d.peered(m.origin, signed, b.ViewerProtocol),
 		Keys: cachekey.New(keys), Policy: pol,
 		Methods: b.AllowedMethods, ViewerProtocol: b.ViewerProtocol, Prefetch: prefetch, Signed: signed,
 		Headers:  headers[b.ResponseHeadersPolicy], // nil for none
 		Compress: b.Compress == nil || *b.Compress, // CloudFront's default: on
+		Rewrite:  m.rewriter(b.Media.Rewrite),      // nil: off
+
+		NoHoldNotYet: b.Media.HoldNotYetPublished != nil && !*b.Media.HoldNotYetPublished, // playlist-aware misses: default on
 	}, nil
 }
 
@@ -70,13 +75,4 @@ func keyConfig(p config.CachePolicy, o config.OriginRequest) cachekey.Config {
 		QueryStrings: items(p.QueryStrings), Headers: p.Headers.Names, Cookies: items(p.Cookies),
 		Origin: cachekey.OriginRequest{QueryStrings: items(o.QueryStrings), Headers: items(o.Headers), Cookies: items(o.Cookies)},
 	}
-}
-
-// unsupported refuses what the file can say but the edge does not do yet,
-// rather than serving without it.
-func unsupported(f *config.File) error {
-	if len(f.CustomErrorResponses) > 0 {
-		return fmt.Errorf("custom_error_responses: not supported yet")
-	}
-	return nil
 }

@@ -30,10 +30,22 @@ type accessRecord struct {
 	Signed     string    `json:"signed,omitempty"`   // signed-URL check on a signed route: ok or why it was refused
 	CORS       string    `json:"cors,omitempty"`     // a CORS request's grant by the route's headers policy: allowed or refused
 
+	ErrorPage int `json:"error_page,omitempty"` // the status a custom error page replaced
+
 	// Compressed: the edge compressed the body itself (encoding names how).
 	Compressed bool `json:"compressed,omitempty"`
 	Invalid    bool `json:"invalidated,omitempty"`
 	KeyItems   int  `json:"keyed,omitempty"` // header and cookie items in the cache key (cache policy)
+
+	HeldMS float64 `json:"held_ms,omitempty"` // how long an LL-HLS blocking request was held at the edge
+	// NotYet: the fill held a 404 for a segment the newest live manifest
+	// names (appeared, gave_up, unstored, failed, other); NotYetMS for how long.
+	NotYet   string  `json:"not_yet,omitempty"`
+	NotYetMS float64 `json:"not_yet_ms,omitempty"`
+
+	// Peer is the POP member that sent the request (origin.PeerHeader):
+	// its fill went to this edge's origin (package peering).
+	Peer string `json:"peer,omitempty"`
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

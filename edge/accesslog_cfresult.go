@@ -17,6 +17,9 @@ import (
 // result is Hit").
 func cfResults(x *exchange, status int) (final, response, detailed string) {
 	response = cfResponseResult(x.result, x.failure, status)
+	if x.errorPage != 0 {
+		response = "Error" // a custom error page answers an error, as X-Cache says, whatever its status
+	}
 	final, detailed = response, response
 	switch {
 	case x.aborted:

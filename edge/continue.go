@@ -32,7 +32,7 @@ func overflowed(err error) bool {
 func (h *Handler) continueStream(x *exchange, head *coalesce.Head[fillMeta], off, last int64) (err error) {
 	defer func() { h.metrics.continuation(err) }()
 	t0 := h.now()
-	resp, err := x.route.Origin.Fetch(x.r.Context(), origin.FillRequest{Target: x.upstream().target, Header: x.upstream().header, AcceptEncoding: head.Value.class, Offset: off, CDNLoop: x.cdnLoop})
+	resp, err := x.route.Origin.Fetch(x.r.Context(), origin.FillRequest{Target: x.upstream().target, Header: x.upstream().header, AcceptEncoding: head.Value.class, Offset: off, CDNLoop: x.cdnLoop, Peer: x.upstream().peer})
 	h.metrics.origin(resp, err, h.now().Sub(t0))
 	if err != nil {
 		return err

@@ -60,12 +60,15 @@ type exchange struct {
 	stored    bool   // the origin's response was stored
 	aborted   bool   // the response was cut because its fill failed mid-body
 	invalid   bool   // the stored copy was invalidated (so the request missed)
+	errorPage int    // the status a custom error page replaced (errorpage.go), 0 when none
 	originDur time.Duration
 	signed    string          // the signed-URL check's result (signedurl.Reason), "" when the route has none
 	grant     signedurl.Grant // what a signed manifest hands on to its children (signed_manifest.go)
 
 	// compressed: the body sent is the edge's own compression (segments.FlagCompressed).
 	compressed bool
+
+	ll *llExchange // an LL-HLS blocking request (llhls.go), else nil
 }
 
 // hold keeps a store hit until the response is sent (the front end
@@ -102,7 +105,8 @@ func (h *Handler) finish(x *exchange) {
 			URI: x.r.RequestURI(), Status: status, Bytes: x.w.bytes, DurationMS: ms(dur),
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
 			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
-			Invalid: x.invalid, KeyItems: int(x.keyItems),
+			Invalid: x.invalid, KeyItems: int(x.keyItems), HeldMS: x.heldMS(), ErrorPage: x.errorPage, Peer: x.upstream().peer,
+			NotYet: ls.notYetResult(), NotYetMS: ls.notYetHeld(),
 		})
 	}
 }

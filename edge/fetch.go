@@ -26,16 +26,18 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		x.fwd = fwdStale
 	}
 	t0 := h.now()
-	head, err := f.Head(x.r.Context())
+	head, err := f.Head(x.holdCtx()) // a held LL-HLS request also ends its wait on release (llhls.go)
 	if leader {
 		x.originDur = h.now().Sub(t0)
 	}
+	x.woke(h.now())
 	if err != nil {
-		if x.r.Context().Err() == nil {
+		if x.r.Context().Err() == nil && !h.answerHeld(x) {
 			h.failed(x, err, stale)
 		}
 		return
 	}
+	h.logNotYet(x, head.Value.notYet)
 	if head.Pass || !leader && h.joinedInvalidated(x, head) {
 		h.pass(x)
 		return
@@ -58,6 +60,9 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 	case resultStale: // the origin's answer was older than the stored copy: not stored
 		x.stored = false
 	}
+	if head.Status >= 400 && h.customError(x, head.Status) {
+		return
+	}
 	h.serveFill(x, f, head)
 }
 
@@ -74,7 +79,8 @@ func (h *Handler) storedFresh(base, key string) bool {
 }
 
 // failed answers a fill that produced no response: the stale copy within
-// stale-if-error, else 502/504 with a one-line body.
+// stale-if-error, else the custom error page for the 502/504, else the
+// 502/504 with a one-line body.
 func (h *Handler) failed(x *exchange, err error, stale *segments.Hit) {
 	c := failure.Classify(err)
 	if stale != nil && canServeOnError(&stale.Entry.Meta, h.now()) {
@@ -83,5 +89,9 @@ func (h *Handler) failed(x *exchange, err error, stale *segments.Hit) {
 		return
 	}
 	x.result = resultError
+	if (c.Status == http.StatusBadGateway || c.Status == http.StatusGatewayTimeout) && h.customError(x, c.Status) {
+		x.failure = c.Label
+		return
+	}
 	h.plainError(x, c)
 }

@@ -43,10 +43,17 @@ type fillSpec struct {
 	stale         manifest.Info // the stale copy's facts (live playlist rule)
 	staleAge      time.Duration
 	hasStale      bool
-	lease         *fillLease // the fill's slots and buffer bytes (set by runFill)
-	route         *Route     // the behavior the starting request selected
-	cdnLoop       string     // the starting request's CDN-Loop: the tiers before this one
-	prefetch      bool       // started by a prefetch (prefetch.go), not by a viewer
+	lease         *fillLease     // the fill's slots and buffer bytes (set by runFill)
+	route         *Route         // the behavior the starting request selected
+	cdnLoop       string         // the starting request's CDN-Loop: the tiers before this one
+	prefetch      bool           // started by a prefetch (prefetch.go), not by a viewer
+	errors        errorResponses // the distribution's custom error responses (their minimum TTLs)
+	staleGood     bool           // the stale copy is not an error (status < 400)
+	unstored      bool           // a not-yet-published hold ran out: share the 404, never store it (notyet.go)
+	notYet        notYet         // what that hold did, for the viewers' access log
+
+	llBlocking bool          // an LL-HLS blocking playlist request (llhls.go)
+	llHold     time.Duration // how long the origin may hold it (FillRequest.Hold)
 }
 
 // fillMeta travels in coalesce.Head.Value to readers.
@@ -57,17 +64,23 @@ type fillMeta struct {
 	// class is the encoding class the fill fetched: a viewer continuing an
 	// outgrown fill (continue.go) asks the origin for the same bytes.
 	class string
+	// notYet: the fill held a not-yet-published 404 (notyet.go).
+	notYet notYet
 }
 
 func (h *Handler) filler(x *exchange, fillKey string, stale *segments.Hit) func(*coalesce.Fill[fillMeta]) {
-	spec := fillSpec{key: x.key, fillKey: fillKey, up: x.upstream(), vary: x.vary, path: decodedPath(x.upstream().target), route: x.route, cdnLoop: x.cdnLoop}
+	spec := fillSpec{key: x.key, fillKey: fillKey, up: x.upstream(), vary: x.vary, path: decodedPath(x.upstream().target), route: x.route, cdnLoop: x.cdnLoop,
+		errors: h.routes.Load().errors}
 	if stale != nil {
 		e := &stale.Entry
-		spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
-		spec.hasStale = true
+		if rewriteCurrent(&e.Meta, x.route) { // else fetched whole: a 304 would keep the other setting's body
+			spec.etag, spec.lastMod = e.Header.Get("ETag"), e.Header.Get("Last-Modified")
+		}
+		spec.hasStale, spec.staleGood = true, e.Status < 400
 		spec.stale = infoFromMeta(&e.Meta)
 		spec.staleAge = h.now().Sub(e.StoredAt)
 	}
+	h.llFillSpec(x, &spec)
 	return func(f *coalesce.Fill[fillMeta]) { h.runFill(f, spec) }
 }
 
@@ -98,17 +111,16 @@ func (h *Handler) runFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 func (h *Handler) fetchFill(f *coalesce.Fill[fillMeta], spec fillSpec) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	reqTime := h.now()
-	resp, err := spec.route.Origin.Fetch(ctx, origin.FillRequest{
-		Target: spec.up.target, Header: spec.up.header, AcceptEncoding: spec.vary.Class, Origin: fillOrigin(spec.vary),
-		ETag: spec.etag, LastModified: spec.lastMod, CDNLoop: spec.cdnLoop,
-	})
-	respTime := h.now()
-	h.metrics.origin(resp, err, respTime.Sub(reqTime))
+	got, err := h.originFetch(ctx, &spec)
+	if err == nil && isNotFound(got.resp.StatusCode) {
+		got, err = h.holdNotYet(ctx, &spec, got) // not yet published? (notyet.go)
+	}
 	if err != nil {
+		h.storeOriginFailure(spec, err, got.respTime)
 		f.Finish(err)
 		return
 	}
+	resp, reqTime, respTime := got.resp, got.reqTime, got.respTime
 	defer resp.Body.Close()
 	if err := protocolError(resp.StatusCode, spec); err != nil {
 		h.fillFailed(f, spec, err)
@@ -151,18 +163,24 @@ func protocolError(status int, spec fillSpec) error {
 
 // decide is freshness.Decide on the response as the route's key sees it (a
 // Vary naming only headers or cookies the key holds does not stop sharing:
-// cachekey.Builder.Unvaried), with one edge rule on top: a 5xx is never
+// cachekey.Builder.Unvaried), with edge rules on top: a 5xx is never
 // pass-through, whatever its Cache-Control says (error pages often carry
-// no-store). It is shared with the requests already waiting, never stored,
-// and readers with a stale copy serve that instead (stale-if-error); making
-// the key pass-through would send every viewer to a failing origin and keep
-// them there after it recovers.
-func decide(in freshness.Input, rt *Route) freshness.Policy {
+// no-store). It is shared with the requests already waiting, not stored
+// (but see errorCaching), and readers with a stale copy serve that instead
+// (stale-if-error); making the key pass-through would send every viewer to a
+// failing origin and keep them there after it recovers. An error with a
+// custom error response is not made pass-through for a no-store either: its
+// viewers get the page.
+func decide(in freshness.Input, spec fillSpec) freshness.Policy {
+	rt := spec.route
 	in.Header = rt.Keys.Unvaried(in.Header) // a Vary on what the key holds is no reason not to share
 	pol := freshness.Decide(in, rt.Policy)
-	if in.Status >= 500 && !pol.Shareable {
+	_, custom := spec.errors[in.Status]
+	if !pol.Shareable && (in.Status >= 500 || custom && pol.Reason == "no-store") {
 		pol.Shareable, pol.Store, pol.Reason = true, false, "status"
 	}
+	pol = errorCaching(pol, in, spec)
+	pol.Store = pol.Store && !spec.unstored // a not-yet-published hold ran out (notyet.go)
 	return pol
 }
 
@@ -178,7 +196,7 @@ func (h *Handler) release(f *coalesce.Fill[fillMeta], spec fillSpec, reason stri
 // fillStream publishes the head at once and streams the body to followers,
 // storing it once it is complete and as long as it claimed.
 func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *http.Response, in freshness.Input) {
-	pol := decide(in, spec.route)
+	pol := decide(in, spec)
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -191,7 +209,7 @@ func (h *Handler) fillStream(f *coalesce.Fill[fillMeta], spec fillSpec, resp *ht
 	hdr := keptHeader(resp.Header, pol)
 	dims, vk := fillVariant(spec, resp.Header, hdr)
 	head := &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: resp.ContentLength,
-		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class, notYet: spec.notYet}}
 	f.SetHead(head, int(max(resp.ContentLength, 0)))
 	h.prefetchHints(spec, resp.Header)
 	n, err := copyToFill(f, resp.Body, h.cfg.MaxObjectSize)

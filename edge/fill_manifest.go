@@ -31,7 +31,8 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		return
 	}
 	var info manifest.Info
-	if format := manifest.Detect(resp.Header.Get("Content-Type"), spec.path); resp.StatusCode == http.StatusOK && format != manifest.None {
+	format := manifest.Detect(resp.Header.Get("Content-Type"), spec.path)
+	if resp.StatusCode == http.StatusOK && format != manifest.None {
 		if info, err = manifest.Parse(format, body); err != nil {
 			h.metrics.invalidManifests.Inc()
 			h.fillFailed(f, spec, fmt.Errorf("%w: %w", ErrInvalidManifest, err))
@@ -39,7 +40,11 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		}
 	}
 	in.Manifest = info
-	pol := decide(in, spec.route)
+	pol := decide(in, spec)
+	ll, isLL := h.llRead(spec, resp.StatusCode, body)
+	if isLL {
+		h.llPolicy(spec, resp.StatusCode, ll, &pol)
+	}
 	if !pol.Shareable {
 		h.release(f, spec, pol.Reason)
 		return
@@ -50,11 +55,27 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 			return
 		}
 	}
+	body, rewritten := h.rewriteManifest(spec, resp, format, body)
+	if pol.Store { // before any viewer has it, so their next request finds it (notyet.go)
+		h.recordWindow(spec, info, body)
+	}
 	meta := h.metaFor(in, pol, info)
 	hdr := keptHeader(resp.Header, pol)
 	h.clampDownstream(pol, hdr)
+	if rewritten != "" && rewritten != rewriteError {
+		meta.Flags |= segments.FlagRewritten
+	}
+	if rewritten == rewriteChanged { // the origin's bytes (and their coding and ETag) describe the body no more
+		raw, ce = body, ""
+		variant.Decoded(hdr)
+	}
+	if isLL {
+		h.llOffer(spec, ll, hdr, body, ce, in.ResponseTime, pol.InitialAge) // releases the holders it satisfies
+	}
 	dims, vk := fillVariant(spec, resp.Header, hdr)
-	if compressibleHead(spec, resp) && h.compressSize(int64(len(body))) &&
+	// Prefetch after the viewers have their manifest, whichever way it went.
+	defer h.prefetchFromManifest(spec, pol.Store && info.Live, info.Format, body, resp.Header)
+	if (compressibleHead(spec, resp) || rewritten == rewriteChanged && spec.route.Compress) && h.compressSize(int64(len(body))) &&
 		h.fillCompressed(f, spec, resp.StatusCode, pol.Store, hdr, body, meta, dims) {
 		return
 	}
@@ -66,11 +87,7 @@ func (h *Handler) fillManifest(f *coalesce.Fill[fillMeta], spec fillSpec, resp *
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: raw}, dims)
 	}
 	h.publish(f, &coalesce.Head[fillMeta]{Status: resp.StatusCode, Header: hdr, ContentLength: int64(len(raw)),
-		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class}}, raw)
-	if pol.Store && info.Live {
-		h.prefetchManifest(spec, info.Format, body) // after the viewers have their manifest
-	}
-	h.prefetchHints(spec, resp.Header)
+		Reusable: pol.Store, Source: resultMiss, Value: fillMeta{meta: meta, vary: dims, key: vk, class: spec.vary.Class, notYet: spec.notYet}}, raw)
 }
 
 // readBody reads a whole body, bounded, and checks it against Content-Length.

@@ -66,10 +66,10 @@ type sink interface {
 	front() string // the front end's name, as logged and counted
 }
 
-// heldHits are the store hits a response still reads from (a hit, a stale
-// copy, a hit stored meanwhile: at most three), released once the front end
-// has written the response. Both front ends' sinks, and fasthttp's body
-// writer that outlives the handler, embed it.
+// heldHits are the store hits a response still reads from (a hit or a
+// stale copy, a hit stored meanwhile, a custom error page's: at most three),
+// released once the front end has written the response. Both front ends'
+// sinks, and fasthttp's body writer that outlives the handler, embed it.
 type heldHits struct {
 	hits  [4]*segments.Hit
 	nhits int

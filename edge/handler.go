@@ -18,7 +18,11 @@ import (
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/invalidation"
+	"github.com/streamedge/streamedge/livewindow"
+	"github.com/streamedge/streamedge/llhls"
+	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/prefetch"
+	"github.com/streamedge/streamedge/rewrite"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/variant"
 )
@@ -41,6 +45,8 @@ type Config struct {
 	MaxFills           int           // concurrent fills in all (default 1000); the origin has its own cap too
 	MaxFillBytes       int64         // bytes fill body buffers may hold in all (default 256 MiB, at least MaxObjectSize)
 	FillWait           time.Duration // how long a miss waits for a fill limit before 503 (default 1s)
+	LLHLS              llhls.Config  // bounds of the LL-HLS hold registry (package llhls)
+	NoLLHLS            bool          // treat LL-HLS delivery directives as ordinary query parameters
 	// CDNID is this edge's cdn-id in CDN-Loop (loop.go): a request naming it
 	// is refused (508). Its origins add it (origin.Config.CDNID).
 	CDNID           string
@@ -54,6 +60,9 @@ type Config struct {
 	// Invalidations, when set, make every entry stored before a matching
 	// invalidation a miss (lookup.go); nil: none.
 	Invalidations *invalidation.Set
+	// Rewrite is the default route's manifest rewriting (Route.Rewrite);
+	// nil: off.
+	Rewrite rewrite.Mapper
 }
 
 // Handler is the edge's http.Handler.
@@ -67,11 +76,15 @@ type Handler struct {
 	markers    sync.Mutex        // serialises variant-marker updates (Origin bound)
 	comp       *compressor       // compression at the edge (fill_compress.go)
 	prefetched *prefetch.Tracker // objects prefetched and not used yet (prefetch.go)
+	windows    *livewindow.Index // what the newest live manifests name (notyet.go)
 	metrics    *metrics
 	cmcd       *cmcd.Tracker // CMCD per session (cmcd.go)
 	ids        *requestIDs   // x-edge-request-id, in the cloudfront log format
 	log        *slog.Logger
 	now        func() time.Time
+
+	ll  *llhls.Registry // LL-HLS holds (llhls.go); nil when NoLLHLS
+	llm *llMetrics
 }
 
 // New builds a Handler; it registers its metrics on cfg.Registry.
@@ -84,7 +97,7 @@ func New(cfg Config) (*Handler, error) {
 			return nil, errors.New("edge: Routes, or Origin and Keys, are required")
 		}
 		rs, err := Single(&Route{Name: "*", Origin: cfg.Origin, Keys: cfg.Keys, Policy: cfg.Policy, Prefetch: cfg.Prefetch,
-			Compress: cfg.Compress})
+			Compress: cfg.Compress, Rewrite: cfg.Rewrite})
 		if err != nil {
 			return nil, err
 		}
@@ -130,6 +143,7 @@ func New(cfg Config) (*Handler, error) {
 		limits: newFillLimits(cfg.MaxFills, cfg.MaxFillBytes, cfg.FillWait),
 		log:    cfg.Logger, now: cfg.Now,
 	}
+	h.windows = livewindow.New(livewindow.Config{}) // playlist-aware misses (notyet.go)
 	comp, err := newCompressor()
 	if err != nil {
 		return nil, err
@@ -140,6 +154,15 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.metrics = m
+	if !cfg.NoLLHLS {
+		if cfg.LLHLS.Now == nil {
+			cfg.LLHLS.Now = cfg.Now
+		}
+		h.ll = llhls.New(cfg.LLHLS)
+	}
+	if h.llm, err = newLLMetrics(cfg.Registry, h); err != nil {
+		return nil, err
+	}
 	h.prefetched = prefetch.NewTracker(prefetchTrackMax, prefetchTrackTTL, func(n int64) { m.prefetch.wasted.Add(float64(n)) })
 	cm, err := cmcd.NewMetrics(cfg.Registry)
 	if err != nil {
@@ -208,12 +231,18 @@ func (h *Handler) serve(x *exchange) {
 	if kr.Target != kr.Key || kr.Header != nil {
 		x.up = &upstream{target: kr.Target, header: kr.Header}
 	}
+	if id := r.Header().Get(origin.PeerHeader); id != "" {
+		x.fromPeer(id) // peer.go
+	}
 	if kr.Headers+kr.Cookies > 0 {
 		x.keyItems = int16(kr.Headers + kr.Cookies) // at most MaxParams cookies and as many headers
 		h.metrics.keyItems.add(kr.Headers, kr.Cookies)
 	}
 	if r.Header().Get("Authorization") != "" || h.passes.has(x.key) {
 		h.pass(x) // never share a viewer's authorised response; don't queue behind a private key
+		return
+	}
+	if h.serveLL(x) { // an LL-HLS blocking playlist request (llhls.go)
 		return
 	}
 	h.serveCached(x)
@@ -247,10 +276,16 @@ func (h *Handler) serveCached(x *exchange) {
 }
 
 // refuse answers a request refused before any origin work: a target that
-// cannot be keyed (400, 414) or one its cache behavior does not accept (403).
+// cannot be keyed (400, 414) or one its cache behavior does not accept (403);
+// with the status's custom error page when one is configured.
 func (h *Handler) refuse(x *exchange, err error) {
 	x.result = resultError
-	h.plainError(x, failure.Classify(err))
+	c := failure.Classify(err)
+	if h.customError(x, c.Status) {
+		x.failure = c.Label
+		return
+	}
+	h.plainError(x, c)
 }
 
 // plainError answers with a failure class: a short one-line body, counted by

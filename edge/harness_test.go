@@ -17,6 +17,7 @@ import (
 
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
 )
@@ -65,6 +66,7 @@ type edgeOpts struct {
 	// routes, when set, builds the route table from the default route (the
 	// origin, keys and policy above): behavior tests.
 	routes func(def *Route) (*Routes, error)
+	llhls  llhls.Config
 }
 
 func defaultPolicy() freshness.Config {
@@ -153,7 +155,7 @@ func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
 	h, err := New(Config{
 		Store: segments.New(segments.Config{MaxBytes: 512 << 20, HotBytes: 32 << 20}), Origin: oc,
 		Keys: keys, Policy: o.policy, Routes: routes,
-		Compress: o.compress, MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(),
+		Compress: o.compress, MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(), LLHLS: o.llhls,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,8 @@ func TestInvalidationMakesTheNextRequestMiss(t *testing.T) {
 			wantCache(t, e.get(t, "GET", p), "Miss")
 			wantCache(t, e.get(t, "GET", p), "Hit")
 		}
-		if err := set.Add([]string{"/live/index.m3u8", "/vod/*"}, time.Now()); err != nil {
+		invalidatedAt := time.Now()
+		if err := set.Add([]string{"/live/index.m3u8", "/vod/*"}, invalidatedAt); err != nil {
 			t.Fatal(err)
 		}
 		tests := []struct {
@@ -101,6 +102,9 @@ func TestInvalidationMakesTheNextRequestMiss(t *testing.T) {
 			}
 			if tc.missed {
 				wantCache(t, r, "Miss")
+				// A streamed body is stored once its fill has all of it,
+				// a moment after the viewer has it.
+				waitStoredAfter(t, e.testEdge, tc.path, invalidatedAt)
 				wantCache(t, e.get(t, "GET", tc.path), "Hit") // the new copy was stored after the record
 			} else {
 				wantCache(t, r, "Hit")
@@ -282,4 +286,24 @@ func TestInvalidationCoversKeyedHeaderVariants(t *testing.T) {
 			t.Errorf("%s after invalidating the path: X-Cache %q body %q", lang, r.header.Get("X-Cache"), r.body)
 		}
 	}
+}
+
+// waitStoredAfter waits until the store holds target's object stored after t.
+func waitStoredAfter(t *testing.T, e *testEdge, target string, after time.Time) {
+	t.Helper()
+	path, query, _ := strings.Cut(target, "?")
+	key, err := e.h.routes.Load().def.Keys.FromTarget(path, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		if hit, ok := e.h.store.Get(key); ok {
+			stored := hit.Entry.StoredAt
+			hit.Release()
+			if stored.After(after) {
+				return
+			}
+		}
+	}
+	t.Fatalf("%s: no copy stored after the invalidation", target)
 }

@@ -17,6 +17,8 @@ type logState struct {
 	clock     func() time.Time
 	firstByte time.Time // when the response head was written; zero before
 	broken    bool      // a write to the client failed
+	notYet    string    // the fill held a not-yet-published 404: appeared, gave_up, ... (notyet.go)
+	heldMS    float64   // for how long
 }
 
 // logState returns the request's log state, allocating it on first use.
@@ -38,4 +40,18 @@ func (ls *logState) cmcdLog() *cmcd.Log {
 		return nil
 	}
 	return ls.cmcd
+}
+
+func (ls *logState) notYetResult() string {
+	if ls == nil {
+		return ""
+	}
+	return ls.notYet
+}
+
+func (ls *logState) notYetHeld() float64 {
+	if ls == nil {
+		return 0
+	}
+	return ls.heldMS
 }

@@ -26,6 +26,8 @@ type metrics struct {
 	storeErrors      prometheus.Counter
 	abortedStreams   prometheus.Counter
 	errorResponses   *prometheus.CounterVec // errors the edge answered itself, by failure label
+	// custom error pages sent, and pages that could not be had, by the status replaced
+	customErrors, errorPageFailures *prometheus.CounterVec
 	// live manifests whose origin freshness was lowered for clients
 	liveFreshnessClamped prometheus.Counter
 	continuations        *prometheus.CounterVec // by result
@@ -35,9 +37,12 @@ type metrics struct {
 	fronts               *frontCounters // by front end and protocol (frontmetrics.go)
 	keyItems             keyCounters    // header and cookie items in cache keys (upstream.go)
 	prefetch             *prefetchMetrics
+	notYet               *notYetMetrics // playlist-aware misses (notyet.go)
 	signed               *signedMetrics // signed URLs and manifests (signed.go)
 	cors                 *corsCounters  // CORS requests by kind and grant (corspolicy.go)
 	compressMetrics                     // compressmetrics.go
+	// rewrites are manifest rewrites at fills, by result (fill_rewrite.go).
+	rewrites *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
@@ -69,6 +74,10 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			Help: "Client responses cut because their fill failed mid-body."}),
 		errorResponses: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_error_responses_total",
 			Help: "Error responses the edge answered itself (no origin response to pass on), by failure label."}, []string{"reason"}),
+		customErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_custom_error_responses_total",
+			Help: "Responses whose error status (the origin's, or the edge's own 502/504) was replaced by a custom error page, by that status."}, []string{"status"}),
+		errorPageFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_custom_error_page_failures_total",
+			Help: "Custom error pages that could not be had (not a 200, origin failed): the original error was sent, by its status."}, []string{"status"}),
 		liveFreshnessClamped: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_live_freshness_clamped_total",
 			Help: "Live playlists and dynamic MPDs whose origin max-age, s-maxage or Expires promised clients more than the edge keeps them; lowered."}),
 		continuations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_fill_continuations_total",
@@ -83,12 +92,13 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		fronts:          newFrontCounters(),
 		signed:          newSignedMetrics(),
 		compressMetrics: newCompressMetrics(),
+		rewrites:        newRewriteCounter(),
 		cors:            newCORSCounters(),
 		keyItems:        newKeyCounters(),
 	}
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
-		m.errorResponses, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec, m.keyItems.vec,
+		m.errorResponses, m.customErrors, m.errorPageFailures, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec, m.keyItems.vec,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_fill_panics_total",
@@ -108,10 +118,13 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 			func() float64 { return float64(lw.Dropped()) }))
 	}
 	cs = append(cs, m.compressMetrics.collectors()...)
+	cs = append(cs, m.rewrites)
 	cs = append(cs, storeCollectors(h)...)
 	cs = append(cs, h.limits.collectors()...)
 	m.prefetch = newPrefetchMetrics()
 	cs = append(cs, m.prefetch.collectors()...)
+	m.notYet = newNotYetMetrics()
+	cs = append(cs, m.notYet.collectors(h)...)
 	cs = append(cs, m.signed.collectors()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {

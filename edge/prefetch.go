@@ -60,6 +60,16 @@ func (h *Handler) prefetchManifest(spec fillSpec, format manifest.Format, body [
 	h.prefetchTargets(spec, prefetch.Targets(format, body, path, spec.route.Prefetch, h.now()), "manifest")
 }
 
+// prefetchFromManifest runs the prefetches a manifest fill names: its
+// segments when it is a stored live manifest, and the origin's hints; on
+// the plain and the compressed fill alike.
+func (h *Handler) prefetchFromManifest(spec fillSpec, storedLive bool, format manifest.Format, body []byte, hdr http.Header) {
+	if storedLive {
+		h.prefetchManifest(spec, format, body)
+	}
+	h.prefetchHints(spec, hdr)
+}
+
 // prefetchHints fetches the next objects an origin response names.
 func (h *Handler) prefetchHints(spec fillSpec, hdr http.Header) {
 	if spec.route.Prefetch <= 0 || spec.prefetch || (hdr.Get("Link") == "" && hdr.Get("CDN-Origin-Assist-Prefetch-Path") == "") {
@@ -94,7 +104,8 @@ func (h *Handler) prefetchTargets(from fillSpec, targets []string, source string
 			h.metrics.prefetch.skipped.WithLabelValues("busy").Inc()
 			continue
 		}
-		spec := fillSpec{key: key, fillKey: key, up: upstream{target: kr.Target, header: kr.Header}, path: decodedPath(kr.Target), route: from.route, cdnLoop: from.cdnLoop, prefetch: true, lease: lease}
+		spec := fillSpec{key: key, fillKey: key, up: upstream{target: kr.Target, header: kr.Header}, path: decodedPath(kr.Target), route: from.route, cdnLoop: from.cdnLoop, prefetch: true, lease: lease,
+			errors: from.errors} // an error is kept as long whoever fetched it
 		run := func(f *coalesce.Fill[fillMeta]) {
 			defer lease.release()
 			h.fetchFill(f, spec)

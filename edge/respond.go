@@ -16,6 +16,9 @@ const writeSlice = 256 << 10 // a write deadline is set per slice written
 func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 	x.result = result
 	x.compressed = e.Flags&segments.FlagCompressed != 0
+	if e.Status >= 400 && h.customError(x, e.Status) {
+		return
+	}
 	h.writeHead(x, e.Header, e.Status, age(&e.Meta, x.start))
 	body := e.Body
 	if e.Status == http.StatusOK && notModified(x.r.Header(), e.Header) {

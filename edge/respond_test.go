@@ -165,6 +165,7 @@ func TestVaryAcceptEncoding(t *testing.T) {
 			if b, _ := io.ReadAll(zr); string(b) != "hello" {
 				t.Fatalf("gzip body %q", b)
 			}
+			waitFillsDone(t, e) // stored once the fills end, a moment after the viewers have the bodies
 		}
 		if n := o.count("/t.txt"); n != 2 {
 			t.Fatalf("origin requests = %d, want 2 (one per encoding)", n)
@@ -264,4 +265,14 @@ func TestHeadersAgeViaXCache(t *testing.T) {
 			t.Fatalf("origin saw Via %q", got)
 		}
 	})
+}
+
+// waitFillsDone waits until no fill runs: what they fetched is stored.
+func waitFillsDone(t *testing.T, e *testEdge) {
+	t.Helper()
+	for deadline := time.Now().Add(3 * time.Second); e.h.group.InFlight() > 0; time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d fills still running", e.h.group.InFlight())
+		}
+	}
 }

@@ -30,13 +30,13 @@ func (h *Handler) fillRevalidated(f *coalesce.Fill[fillMeta], spec fillSpec, in 
 	if e.Flags&segments.FlagManifest != 0 {
 		in.Manifest = h.storedManifestInfo(hdr, spec.path, e.Body)
 	}
-	pol := decide(in, spec.route)
+	pol := decide(in, spec)
 	for _, f := range pol.StripFields {
 		hdr.Del(f)
 	}
 	h.clampDownstream(pol, hdr) // the 304 may repeat the origin's max-age=3600
 	meta := h.metaFor(in, pol, in.Manifest)
-	meta.Flags |= e.Flags & segments.FlagCompressed
+	meta.Flags |= e.Flags & (segments.FlagCompressed | segments.FlagRewritten)
 	dims, vk := fillVariant(spec, hdr, hdr)
 	if pol.Store {
 		h.put(spec, &segments.Entry{Meta: meta, Header: hdr, Body: e.Body}, dims)

@@ -13,6 +13,7 @@ import (
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/headerspolicy"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/rewrite"
 )
 
 // Origin is where a route's fills and pass-through requests go: an
@@ -58,6 +59,14 @@ type Route struct {
 	// Compress serves compressible responses compressed (CloudFront's
 	// Compress; fill_compress.go). False leaves bodies as the origin sent them.
 	Compress bool
+	// Rewrite, when set, rewrites the URIs of every manifest a fill
+	// validates before it is stored (fill_rewrite.go): rewrite.OriginRelative
+	// for the route's origin hosts keeps players on the edge. Nil leaves
+	// manifests as the origin sent them.
+	Rewrite rewrite.Mapper
+	// NoHoldNotYet turns playlist-aware misses off (notyet.go): a segment
+	// 404 is cached for the negative TTL whatever the live manifests name.
+	NoHoldNotYet bool
 
 	proxy   http.Handler // the origin's pass-through, built by NewRoutes
 	methods map[string]bool
@@ -69,6 +78,7 @@ type Routes struct {
 	table  *behavior.Table
 	routes []*Route // one per pattern, in order
 	def    *Route
+	errors errorResponses // the distribution's custom error responses (errorresponse.go)
 }
 
 // PathRoute is one ordered behavior: a CloudFront path pattern and its route.

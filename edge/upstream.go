@@ -17,6 +17,7 @@ import (
 type upstream struct {
 	target string
 	header http.Header // nil when the policies forward none; never mutated
+	peer   string      // the POP member that asked (origin.PeerHeader), "" for a viewer (peer.go)
 }
 
 // upstream is what x's fill sends the origin: in flag mode (and whenever

@@ -45,6 +45,13 @@ var (
 	ErrLoop = errors.New("request loop: CDN-Loop names this edge")
 )
 
+// LL-HLS blocking requests held at the edge (package llhls).
+var (
+	ErrBadDirective = errors.New("bad LL-HLS delivery directive")
+	ErrHoldTimeout  = errors.New("LL-HLS blocking request not satisfied within 3 target durations")
+	ErrHoldersFull  = errors.New("LL-HLS hold limits reached")
+)
+
 // Class is what a client sees of one kind of failure.
 type Class struct {
 	Err        error  // the sentinel, matched with errors.Is
@@ -78,6 +85,9 @@ var classes = []Class{
 	{ErrLoop, http.StatusLoopDetected, "508 loop detected: this request has passed this edge before", "loop", ""},
 	{ErrHTTPSOnly, http.StatusForbidden, "403 forbidden: this path is served over HTTPS only", "https_only", ""},
 	{ErrSignature, http.StatusForbidden, "403 forbidden: access denied", "signed_url", ""},
+	{ErrBadDirective, http.StatusBadRequest, "400 bad request: invalid LL-HLS delivery directive", "llhls_directive", ""},
+	{ErrHoldTimeout, http.StatusServiceUnavailable, "503 playlist update not available in time", "llhls_timeout", ""},
+	{ErrHoldersFull, http.StatusServiceUnavailable, "503 edge busy (LL-HLS holders), retry in 1s", "llhls_holders", "1"},
 }
 
 // unknown is the class of an error no row matches.

@@ -43,6 +43,7 @@ type Config struct {
 type Client struct {
 	cfg       Config
 	transport *http.Transport
+	held      *http.Transport           // for requests the origin may hold (FillRequest.Hold): no header timeout of its own
 	fills     *semaphore.Weighted       // nil: no cap of the origin's own
 	prepare   func(*http.Request) error // last step before a fill is sent (S3 signing), may be nil
 }
@@ -86,7 +87,9 @@ func New(cfg Config) (*Client, error) {
 		ForceAttemptHTTP2:      true,
 		TLSClientConfig:        &tls.Config{InsecureSkipVerify: cfg.InsecureSkipVerify}, //nolint:gosec // operator's choice
 	}
-	c := &Client{cfg: cfg, transport: t}
+	held := t.Clone()
+	held.ResponseHeaderTimeout = 0 // roundTripHeld bounds the wait per request
+	c := &Client{cfg: cfg, transport: t, held: held}
 	if cfg.MaxFills > 0 {
 		c.fills = semaphore.NewWeighted(int64(cfg.MaxFills))
 	}
@@ -112,7 +115,10 @@ func (c *Client) Timeout() time.Duration { return c.cfg.Timeout }
 func (c *Client) Transport() *http.Transport { return c.transport }
 
 // Close drops idle origin connections.
-func (c *Client) Close() { c.transport.CloseIdleConnections() }
+func (c *Client) Close() {
+	c.transport.CloseIdleConnections()
+	c.held.CloseIdleConnections()
+}
 
 // Classify maps a transport error to ErrTimeout or ErrUnreachable, keeping
 // the cause.

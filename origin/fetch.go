@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/streamedge/streamedge/variant"
 )
@@ -27,10 +28,24 @@ type FillRequest struct {
 	// Offset > 0 asks for the body from that byte on (Range: bytes=Offset-):
 	// a viewer continuing on its own a fill that stopped buffering.
 	Offset int64
+	// Hold > 0 says the origin may legitimately hold this request that long
+	// before its headers or between body bytes (an LL-HLS blocking playlist
+	// reload or preload-hint part, up to 3 × target duration): the header
+	// and progress timeouts are raised to it for this request.
+	Hold time.Duration
 	// CDNLoop is the CDN-Loop the request that started the fill arrived
 	// with (tiers before this one); the client's CDNID is added to it.
 	CDNLoop string
+	// Peer is the PeerHeader of the request that started the fill: the
+	// member of the POP that asked this edge as the key's owner (package
+	// peering), "" for a viewer's. A Client never sends it.
+	Peer string
 }
+
+// PeerHeader marks a fill one member of a POP sends another (package
+// peering): its value is the sender's member id. The receiver fetches from
+// its origin itself and never forwards it again; no origin ever sees it.
+const PeerHeader = "Streamedge-Peer"
 
 // Fetch sends a GET for a fill. The caller owns the context (a fill's is
 // detached from every viewer) and must close the body. The body is bounded by
@@ -73,7 +88,12 @@ func (c *Client) Fetch(ctx context.Context, fr FillRequest) (*http.Response, err
 			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 	}
-	resp, err := roundTripIdle(c.transport, req, c.cfg.Timeout)
+	var resp *http.Response
+	if fr.Hold > 0 {
+		resp, err = c.roundTripHeld(req, fr.Hold)
+	} else {
+		resp, err = roundTripIdle(c.transport, req, c.cfg.Timeout)
+	}
 	if err != nil {
 		return nil, Classify(err)
 	}

@@ -2,6 +2,7 @@ package origin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -79,4 +80,27 @@ func (b *upgradedBody) Close() error {
 	err := b.ReadWriteCloser.Close()
 	b.cancel(nil)
 	return err
+}
+
+// roundTripHeld is roundTripIdle for a request the origin may hold for
+// hold: its headers may take max(ResponseHeaderTimeout, hold) and its body
+// may pause max(Timeout, hold). It runs on the held transport, whose own
+// header timeout is off; a timer bounds the wait instead.
+func (c *Client) roundTripHeld(req *http.Request, hold time.Duration) (*http.Response, error) {
+	wait := max(min(c.cfg.ResponseHeaderTimeout, c.cfg.Timeout), hold)
+	ctx, cancel := context.WithCancelCause(req.Context())
+	timer := time.AfterFunc(wait, func() {
+		cancel(fmt.Errorf("%w: no response headers for %s", ErrTimeout, wait))
+	})
+	resp, err := c.held.RoundTrip(req.WithContext(ctx))
+	timer.Stop()
+	if err != nil {
+		if cause := context.Cause(ctx); errors.Is(cause, ErrTimeout) {
+			err = cause
+		}
+		cancel(nil)
+		return nil, err
+	}
+	resp.Body = newIdleBody(resp.Body, max(c.cfg.Timeout, hold), cancel)
+	return resp, nil
 }

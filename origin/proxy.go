@@ -23,6 +23,7 @@ func (c *Client) PassThrough(log *slog.Logger, onError func(*http.Request, error
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(&base)
 			pr.SetXForwarded()
+			pr.Out.Header.Del(PeerHeader) // a POP's own marker, never an origin's business
 			pr.Out.Host = base.Host
 			for k, vs := range c.cfg.AddHeaders {
 				pr.Out.Header[k] = vs

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/streamedge/streamedge/player-test/sim"
 )
 
 // printSummary writes the end-of-run table.
@@ -33,6 +35,19 @@ func printSummary(w io.Writer, r result) {
 		row("LL-HLS parts", "%d", r.LLParts)
 		row("latency to live edge p50 / p99", "%.0f ms / %.0f ms (%d samples)",
 			r.LiveLatencyP50MS, r.LiveLatencyP99MS, r.LiveLatencySamples)
+	}
+	for _, h := range []struct {
+		name string
+		r    *sim.HeldReport
+	}{{"held parts", r.HeldParts}, {"held blocking reloads", r.HeldPlaylists}} {
+		if h.r != nil {
+			row(h.name+": availability → first body byte p50 / p99", "%.1f ms / %.1f ms (last byte %.1f / %.1f ms; %d holders)",
+				h.r.FirstP50MS, h.r.FirstP99MS, h.r.LastP50MS, h.r.LastP99MS, h.r.Count)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.FirstRequest)) {
+		c := r.FirstRequest[k]
+		row("first request a hit: "+k+"s", "%d of %d (%.1f%%)", c.FirstHit, c.Objects, 100*c.Share)
 	}
 	if r.OriginRequests != nil {
 		row("origin requests", "%d", *r.OriginRequests)

@@ -10,4 +10,8 @@
 // which were wasted. It only lists targets on the edge's own origin (paths
 // relative to the manifest or path-absolute); the edge decides what is
 // already cached.
+//
+// ScanPlaylist is the one scan of an HLS media playlist: prefetch reads its
+// segments, the edge's live window (package livewindow) its segments,
+// parts and preload hints.
 package prefetch

@@ -1,8 +1,6 @@
 package prefetch
 
 import (
-	"bufio"
-	"bytes"
 	"net/url"
 	"time"
 
@@ -50,23 +48,11 @@ func Targets(format manifest.Format, body []byte, manifestTarget string, n int, 
 // lastSegments are the URIs of the last n media segments of an HLS media
 // playlist (none for a master playlist or one with ENDLIST).
 func lastSegments(body []byte, n int) []string {
-	var uris []string
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	sc.Buffer(make([]byte, 0, 4096), 64<<10)
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		switch {
-		case len(line) == 0:
-		case bytes.HasPrefix(line, []byte("#EXT-X-STREAM-INF")), bytes.HasPrefix(line, []byte("#EXT-X-ENDLIST")):
-			return nil
-		case line[0] != '#':
-			if len(uris) == n {
-				uris = append(uris[:0], uris[1:]...)
-			}
-			uris = append(uris, string(line))
-		}
+	p := ScanPlaylist(body, n)
+	if p.Master || p.Ended {
+		return nil
 	}
-	return uris
+	return p.Segments
 }
 
 // onOrigin resolves URIs against the manifest's URL and keeps those on its

@@ -6,8 +6,9 @@
 // that are complete and that manifest.Parse has accepted. Package edge uses
 // AppendQuery at response time for signed manifests (edge/signed_manifest.go:
 // the stored copy stays as the origin sent it, each signed viewer gets its
-// own); EdgeRelative is not wired yet (see README, "Media-aware pieces
-// (preview)").
+// own); OriginRelative (EdgeRelative for origins with a base path) rewrites
+// manifests once per fill, before they are stored, on behaviors with
+// media.rewrite (edge/fill_rewrite.go; README, "Manifest rewriting").
 //
 // It has two uses, one rewriter:
 //   - EdgeRelative: absolute URIs that point at the origin's host become

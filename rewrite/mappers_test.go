@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -134,5 +135,45 @@ func TestEntitiesDecodedBeforeMapping(t *testing.T) {
 	}
 	if want := []string{"http://o/m.mpd?a=1&b=2", "s?x=1&y=2"}; strings.Join(seen, "|") != strings.Join(want, "|") {
 		t.Errorf("mapper saw %q, want %q (the unknown entity is left alone)", seen, want)
+	}
+}
+
+func TestOriginRelativeStripsEachOriginsBasePath(t *testing.T) {
+	m := OriginRelative(Origin{Host: "origin.example.com", Base: "/base/"},
+		Origin{Host: "media.s3.example.com:9000", Base: "/media"}, Origin{Host: "plain.example.com"})
+	for _, tc := range []struct{ in, want string }{
+		{"https://origin.example.com/base/v/1.ts", "/v/1.ts"},
+		{"https://origin.example.com/base/v/1.ts?x=1#f", "/v/1.ts?x=1#f"},
+		{"https://origin.example.com/base", "https://origin.example.com/base"},                   // the base itself is no edge path
+		{"https://origin.example.com/basement/a.ts", "https://origin.example.com/basement/a.ts"}, // not under /base/
+		{"https://origin.example.com/other/a.ts", "https://origin.example.com/other/a.ts"},
+		{"http://media.s3.example.com:9000/media/live/init.mp4", "/live/init.mp4"},
+		{"http://media.s3.example.com/media/live/init.mp4", "http://media.s3.example.com/media/live/init.mp4"}, // other port
+		{"//plain.example.com/a.ts", "/a.ts"},
+		{"https://plain.example.com", "/"},
+		{"https://cdn.example.net/base/a.ts", "https://cdn.example.net/base/a.ts"},
+		{"seg1.ts", "seg1.ts"},
+	} {
+		got, changed := m(tc.in)
+		if got != tc.want || changed != (tc.in != tc.want) {
+			t.Errorf("OriginRelative(%q) = %q, %v; want %q", tc.in, got, changed, tc.want)
+		}
+	}
+}
+
+func TestOriginAtDropsDefaultPorts(t *testing.T) {
+	for in, want := range map[string]Origin{
+		"http://packager:80/base/":        {Host: "packager", Base: "/base/"},
+		"https://packager:443":            {Host: "packager"},
+		"https://packager:80/a%20b":       {Host: "packager:80", Base: "/a%20b"},
+		"http://[2001:db8::1]:8080/media": {Host: "[2001:db8::1]:8080", Base: "/media"},
+	} {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := OriginAt(u); got != want {
+			t.Errorf("OriginAt(%s) = %+v, want %+v", in, got, want)
+		}
 	}
 }

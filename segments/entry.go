@@ -16,6 +16,7 @@ const (
 	FlagLive
 	FlagPrefetched // stored by a prefetch, before any viewer asked
 	FlagCompressed // the body is the edge's own compression of the origin's identity body
+	FlagRewritten  // a manifest that went through its route's URI rewriter (changed or not)
 )
 
 // Meta is the metadata part of an entry.

@@ -14,9 +14,15 @@ import (
 // knownPeers are the caches the benchmark can start.
 var knownPeers = []string{"nginx", "varnish", "ats", "streamedge"}
 
+// knownPhases are the phases BENCH_PHASES may name (default: all): hits
+// (a), https (e), herd (b), live (c and d), llhls (f). The comparison table
+// and issue 9's targets need the first four.
+var knownPhases = []string{"hits", "https", "herd", "live", "llhls"}
+
 // config comes from the environment (BENCH_*); run.sh sets the paths.
 type config struct {
 	Peers         []string      `json:"peers"`
+	Phases        []string      `json:"phases"`
 	Quick         bool          `json:"quick"`
 	FanoutPlayers int           `json:"fanout_players"`
 	FanoutSeconds int           `json:"fanout_seconds"`
@@ -79,6 +85,12 @@ func loadConfig() (config, error) {
 			return c, fmt.Errorf("BENCH_PEERS: unknown peer %q (known: %s)", p, strings.Join(knownPeers, " "))
 		}
 	}
+	c.Phases = strings.Fields(envOr("BENCH_PHASES", strings.Join(knownPhases, " ")))
+	for _, p := range c.Phases {
+		if !slices.Contains(knownPhases, p) {
+			return c, fmt.Errorf("BENCH_PHASES: unknown phase %q (known: %s)", p, strings.Join(knownPhases, " "))
+		}
+	}
 	root := envOr("BENCH_ROOT", ".")
 	c.Out = envOr("BENCH_OUT", filepath.Join(root, "bench/out/bench.json"))
 	c.Append = envOr("BENCH_APPEND", map[bool]string{true: "0", false: "1"}[c.Quick]) == "1"
@@ -109,6 +121,14 @@ func envInt(k string, def, low, high int) (int, error) {
 		return 0, fmt.Errorf("%s=%q: want an integer in %d..%d", k, s, low, high)
 	}
 	return n, nil
+}
+
+// phase reports whether BENCH_PHASES names p.
+func (c config) phase(p string) bool { return slices.Contains(c.Phases, p) }
+
+// mainPhases reports whether the phases of the comparison table all run.
+func (c config) mainPhases() bool {
+	return c.phase("hits") && c.phase("https") && c.phase("herd") && c.phase("live")
 }
 
 // Ports: all on 127.0.0.1, below the ephemeral range.

@@ -4,7 +4,8 @@
 // throughput (wrk), HTTPS hit throughput (wrk and h2load; nginx and
 // streamedge), a cold herd (bench/herd: first body byte and last byte), and
 // a live fan-out of simulated players with the origin's default max-age=1
-// playlists and with max-age=3600 ones (player-test run), beside two Go
+// playlists and with max-age=3600 ones (player-test run), and an LL-HLS
+// fan-out with holder timings (llhls.go; BENCH_PHASES picks phases), beside two Go
 // ceilings (bench/ceiling: net/http and fasthttp). It prints one table and
 // the targets, writes every figure as JSON to BENCH_OUT and appends
 // both to BENCHMARKS.md.
@@ -54,7 +55,14 @@ func run(ctx context.Context, cfg config) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		res.Ceilings = append(res.Ceilings, benchCeiling(ctx, cfg, lib, res.Cert))
+		if cfg.mainPhases() {
+			res.Ceilings = append(res.Ceilings, benchCeiling(ctx, cfg, lib, res.Cert))
+		}
+	}
+	if cfg.phase("llhls") {
+		logf("== %s (players on the origin, no cache)", llDirect)
+		waitQuiet(ctx, cfg, llDirect)
+		res.LLDirect = llPhase(ctx, cfg, llDirect)
 	}
 	for _, name := range cfg.Peers {
 		if ctx.Err() != nil {
@@ -68,14 +76,23 @@ func run(ctx context.Context, cfg config) error {
 	res.Finished = time.Now().UTC()
 	res.Machine.LoadAvg = append(res.Machine.LoadAvg, loadAvg())
 	logf("load average at start %s, at end %s", res.Machine.LoadAvg[0], res.Machine.LoadAvg[1])
-	res.Table = buildTable(cfg, &res)
-	res.Targets = evalTargets(cfg, res.Table)
-	fmt.Println()
-	fmt.Print(res.Table.markdown())
-	fmt.Println()
-	fmt.Print(res.Table.footnotes())
-	fmt.Println()
-	fmt.Print(targetsMarkdown(res.Targets))
+	if cfg.mainPhases() {
+		res.Table = buildTable(cfg, &res)
+		res.Targets = evalTargets(cfg, res.Table)
+		fmt.Println()
+		fmt.Print(res.Table.markdown())
+		fmt.Println()
+		fmt.Print(res.Table.footnotes())
+		fmt.Println()
+		fmt.Print(targetsMarkdown(res.Targets))
+	}
+	if cfg.phase("llhls") {
+		res.LLTable, res.LLTargets = llReport(cfg, &res)
+		fmt.Println()
+		fmt.Print(res.LLTable)
+		fmt.Println()
+		fmt.Print(llTargetsMarkdown(res.LLTargets))
+	}
 	if err := writeJSON(cfg.Out, &res); err != nil {
 		return err
 	}
@@ -84,10 +101,18 @@ func run(ctx context.Context, cfg config) error {
 		logf("BENCHMARKS.md not touched (BENCH_APPEND=0 or BENCH_QUICK=1)")
 		return nil
 	}
-	if err := appendBenchmarks(cfg.BenchmarksMD, &res); err != nil {
-		return err
+	if cfg.mainPhases() {
+		if err := appendBenchmarks(cfg.BenchmarksMD, &res); err != nil {
+			return err
+		}
+		logf("table appended to %s", cfg.BenchmarksMD)
 	}
-	logf("table appended to %s", cfg.BenchmarksMD)
+	if cfg.phase("llhls") {
+		if err := appendLL(cfg.BenchmarksMD, &res); err != nil {
+			return err
+		}
+		logf("LL-HLS table appended to %s", cfg.BenchmarksMD)
+	}
 	return nil
 }
 

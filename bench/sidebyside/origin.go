@@ -12,7 +12,8 @@ import (
 
 // originStats is the part of the test origin's /_stats we use.
 type originStats struct {
-	Requests int64 `json:"requests"`
+	Requests int64            `json:"requests"`
+	Blocking map[string]int64 `json:"blocking"` // LL-HLS blocking reloads by path?directives
 	Paths    map[string]struct {
 		Requests int64 `json:"requests"`
 	} `json:"paths"`
@@ -56,7 +57,8 @@ func edgeMetrics(ctx context.Context, cfg config, peer string) map[string]float6
 			!strings.HasPrefix(line, "streamedge_origin_requests_total") &&
 			!strings.HasPrefix(line, "streamedge_coalesced_followers_total") &&
 			!strings.HasPrefix(line, "streamedge_failed_fills_total") &&
-			!strings.HasPrefix(line, "streamedge_pass_through_total") {
+			!strings.HasPrefix(line, "streamedge_pass_through_total") &&
+			!strings.HasPrefix(line, "streamedge_prefetch") && !strings.HasPrefix(line, "streamedge_llhls_") {
 			continue
 		}
 		i := strings.LastIndexByte(line, ' ')

@@ -21,6 +21,10 @@ type results struct {
 	Peers    map[string]*peerResult `json:"peers"`
 	Table    table                  `json:"table"`
 	Targets  []target               `json:"targets"`
+	// Phase (f), LL-HLS: its own table and issue 12's targets.
+	LLDirect  *llResult `json:"llhls_direct,omitempty"` // the same players on the origin, no cache
+	LLTable   string    `json:"llhls_table,omitempty"`
+	LLTargets []target  `json:"llhls_targets,omitempty"`
 }
 
 // peerResult holds one cache's phases; each starts it cold.
@@ -31,6 +35,7 @@ type peerResult struct {
 	Herd     *herdResult   `json:"herd"`
 	Live     *fanoutResult `json:"live_max_age_1"`
 	LiveLong *fanoutResult `json:"live_max_age_3600"`
+	LL       *llResult     `json:"llhls,omitempty"` // phase (f)
 	// CPUBusy is the machine's CPU use just before each phase (other work).
 	CPUBusy map[string]float64 `json:"cpu_busy_before_phase"`
 }
@@ -38,20 +43,17 @@ type peerResult struct {
 func benchPeer(ctx context.Context, cfg config, name string, cf *certFiles) *peerResult {
 	res := &peerResult{Version: peerVersion(cfg, name), CPUBusy: map[string]float64{}}
 	logf("== %s %s", name, res.Version)
-	res.CPUBusy["hits"] = waitQuiet(ctx, cfg, name)
-	res.Hits = peerHits(ctx, cfg, name)
-	if tlsPeers[name] {
-		res.CPUBusy["https"] = waitQuiet(ctx, cfg, name)
-		res.HTTPS = peerHTTPS(ctx, cfg, name, cf)
+	errs := map[string]string{}
+	if cfg.mainPhases() {
+		benchMain(ctx, cfg, name, cf, res)
+		errs = map[string]string{"hits": res.Hits.Error, "herd": res.Herd.Error,
+			"live max-age=1": res.Live.Error, "live max-age=3600": res.LiveLong.Error}
 	}
-	res.CPUBusy["herd"] = waitQuiet(ctx, cfg, name)
-	res.Herd = herdPhase(ctx, cfg, name)
-	res.CPUBusy["live_max_age_1"] = waitQuiet(ctx, cfg, name)
-	res.Live = fanoutPhase(ctx, cfg, name, 0)
-	res.CPUBusy["live_max_age_3600"] = waitQuiet(ctx, cfg, name)
-	res.LiveLong = fanoutPhase(ctx, cfg, name, time.Hour)
-	errs := map[string]string{"hits": res.Hits.Error, "herd": res.Herd.Error,
-		"live max-age=1": res.Live.Error, "live max-age=3600": res.LiveLong.Error}
+	if cfg.phase("llhls") {
+		res.CPUBusy["llhls"] = waitQuiet(ctx, cfg, name)
+		res.LL = llPhase(ctx, cfg, name)
+		errs["llhls"] = res.LL.Error
+	}
 	if h := res.HTTPS; h != nil {
 		errs["https"] = h.Error
 		if h.H1 != nil && h.H1.Error != "" {
@@ -67,6 +69,22 @@ func benchPeer(ctx context.Context, cfg config, name string, cf *certFiles) *pee
 		}
 	}
 	return res
+}
+
+// benchMain runs phases (a), (e), (b), (c) and (d) on one cache.
+func benchMain(ctx context.Context, cfg config, name string, cf *certFiles, res *peerResult) {
+	res.CPUBusy["hits"] = waitQuiet(ctx, cfg, name)
+	res.Hits = peerHits(ctx, cfg, name)
+	if tlsPeers[name] {
+		res.CPUBusy["https"] = waitQuiet(ctx, cfg, name)
+		res.HTTPS = peerHTTPS(ctx, cfg, name, cf)
+	}
+	res.CPUBusy["herd"] = waitQuiet(ctx, cfg, name)
+	res.Herd = herdPhase(ctx, cfg, name)
+	res.CPUBusy["live_max_age_1"] = waitQuiet(ctx, cfg, name)
+	res.Live = fanoutPhase(ctx, cfg, name, 0)
+	res.CPUBusy["live_max_age_3600"] = waitQuiet(ctx, cfg, name)
+	res.LiveLong = fanoutPhase(ctx, cfg, name, time.Hour)
 }
 
 // peerHits is phase (a) with a plain origin and a cold peer.

@@ -52,6 +52,13 @@ $BENCH_OUT (default bench/out/bench.json).
 // appendBenchmarks adds this run under "## Side-by-side", creating the
 // file or the section if needed, and keeps everything else as it is.
 func appendBenchmarks(path string, res *results) error {
+	return appendSection(path, sectionHeading, sectionIntro, runBlock(res))
+}
+
+// appendSection adds block at the end of the section under heading (a
+// "## " line) of the markdown file at path, creating the section (with
+// intro) at the end of the file when missing.
+func appendSection(path, sectionHeading, sectionIntro, block string) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return err
@@ -60,7 +67,6 @@ func appendBenchmarks(path string, res *results) error {
 	if doc == "" {
 		doc = "# Benchmarks\n"
 	}
-	block := runBlock(res)
 	lines := strings.SplitAfter(doc, "\n")
 	start := slices.IndexFunc(lines, func(l string) bool { return strings.TrimSpace(l) == sectionHeading })
 	if start < 0 {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	edgeconf "github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/internal/demopage"
 )
@@ -43,6 +44,13 @@ const defaultDemoOrigin = "http://127.0.0.1:8081"
 // under /demo/ on the same listener, printing the URLs a player can open.
 // The binary carries no media of its own.
 func demo(ctx context.Context, c config, stdout, stderr io.Writer) error {
+	if c.ConfigFile != "" { // the demo origin is the default behavior's (deploy/demo.yaml)
+		u, err := demoOriginOf(c.ConfigFile)
+		if err != nil {
+			return err
+		}
+		c.Origin = u
+	}
 	if err := waitOrigin(ctx, c.Origin, 10*time.Second); err != nil {
 		return err
 	}
@@ -171,4 +179,22 @@ func loopbackHost(addr string) string {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// demoOriginOf is the URL of a configuration file's default behavior's
+// origin (an origin group's primary): the demo origin the page counts.
+func demoOriginOf(path string) (string, error) {
+	f, err := edgeconf.Load(path)
+	if err != nil {
+		return "", fmt.Errorf("-config: %w", err)
+	}
+	name := f.DefaultBehavior.Origin
+	if g := f.OriginGroups[name]; g != nil {
+		name = g.Primary
+	}
+	o := f.Origins[name]
+	if o == nil {
+		return "", fmt.Errorf("-config %s: the demo needs the default behavior on an HTTP origin, not %q", path, name)
+	}
+	return o.URL, nil
 }

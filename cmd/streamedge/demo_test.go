@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -95,4 +99,58 @@ func waitForURL(t *testing.T, out *syncBuffer, pattern string) string {
 	}
 	t.Fatalf("no URL matching %s in:\n%s", pattern, out)
 	return ""
+}
+
+// TestDemoConfigServesTheExampleDistribution runs `streamedge demo -config
+// deploy/demo.yaml` (its origins pointed at a test origin): live and VOD
+// play through their behaviors with the CORS policy, and while the live
+// origin answers 503 its viewers get the slate playlist with status 200.
+func TestDemoConfigServesTheExampleDistribution(t *testing.T) {
+	org := testorigin.New(testorigin.Options{})
+	var down atomic.Bool
+	osrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() && strings.HasPrefix(r.URL.Path, "/live/") {
+			http.Error(w, "packager down", http.StatusServiceUnavailable)
+			return
+		}
+		org.ServeHTTP(w, r)
+	}))
+	defer osrv.Close()
+	yaml, err := os.ReadFile("../../deploy/demo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(t.TempDir(), "demo.yaml")
+	writeFile(t, cfgPath, strings.ReplaceAll(string(yaml), "http://127.0.0.1:8081", osrv.URL))
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "-config", cfgPath, "-listen", "127.0.0.1:0", "-admin", "off",
+			"-cache-size", "256MiB", "-max-object-size", "8MiB", "-demo-assets", t.TempDir()}, stdout, io.Discard)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("demo: %v", err)
+		}
+	}()
+	base := waitForURL(t, stdout, `(http://127\.0\.0\.1:\d+)/demo/`)
+	for _, p := range []string{"/live/hls_ts/master.m3u8", "/live/hls_ts/240p/index.m3u8", "/vod/hls_ts/master.m3u8", "/live/dash/manifest.mpd"} {
+		req, _ := http.NewRequest("GET", base+p, nil)
+		req.Header.Set("Origin", "https://player.example")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("%s: %d, Access-Control-Allow-Origin %q", p, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
+		}
+	}
+	down.Store(true)
+	code, body, _ := get(t, base+"/live/hls_fmp4/master.m3u8") // not cached yet: the origin's 503
+	if code != 200 || !strings.Contains(body, "/vod/hls_ts/240p/seg_000.ts") || !strings.Contains(body, "#EXT-X-ENDLIST") {
+		t.Errorf("live origin down: %d %q, want the slate playlist with 200", code, body)
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/streamedge/streamedge/distribution"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/peering"
 )
 
 // Serving from a configuration file (-config): the file's origins, groups
@@ -33,7 +34,8 @@ import (
 // configFlags are the flags a configuration file governs: set together with
 // -config they would disagree with it, so that is refused.
 var configFlags = []string{"origin", "origin-timeout", "origin-dial-timeout", "origin-header-timeout",
-	"origin-insecure", "origin-max-fills", "default-ttl", "ignore-query", "compress"}
+	"origin-insecure", "origin-max-fills", "default-ttl", "ignore-query", "compress", "rewrite-origin-urls",
+	"peers", "peer-self", "peer-dns", "peer-hot"}
 
 // checkConfigFlags refuses a flag the file also sets.
 func (c *config) checkConfigFlags() error {
@@ -58,6 +60,9 @@ type dist struct {
 	mu      sync.Mutex // one reload at a time
 	reloads *prometheus.CounterVec
 	loaded  prometheus.Gauge
+	// onReload is told of each reloaded file before its routes serve (the
+	// invalidation API's keys); an error refuses the reload.
+	onReload func(*edgeconf.File) error
 }
 
 // newDist loads and builds the file at start: any problem stops the start.
@@ -66,8 +71,12 @@ func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log
 	if err != nil {
 		return nil, err
 	}
+	pm, err := peering.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
 	d := &dist{path: path, log: log,
-		opt: distribution.Options{Metrics: m, CDNID: cdnID, Prefetch: c.Prefetch, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
+		opt: distribution.Options{Metrics: m, PeerMetrics: pm, PeerResolver: c.peerResolver, CDNID: cdnID, Prefetch: c.Prefetch, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}},
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_config_reloads_total",
 			Help: "Configuration reloads (SIGHUP, streamedge reload) by result: ok, or error (the previous configuration kept serving)."}, []string{"result"}),
@@ -79,7 +88,7 @@ func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log
 			return nil, err
 		}
 	}
-	built, err := d.build()
+	built, _, err := d.build()
 	if err != nil {
 		return nil, err
 	}
@@ -89,16 +98,16 @@ func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log
 }
 
 // build loads the file and builds its distribution.
-func (d *dist) build() (*distribution.Distribution, error) {
+func (d *dist) build() (*distribution.Distribution, *edgeconf.File, error) {
 	f, err := edgeconf.Load(d.path)
 	if err != nil {
-		return nil, fmt.Errorf("-config: %w", err)
+		return nil, nil, fmt.Errorf("-config: %w", err)
 	}
 	built, err := distribution.Build(context.Background(), f, d.opt)
 	if err != nil {
-		return nil, fmt.Errorf("-config %s: %w", d.path, err)
+		return nil, nil, fmt.Errorf("-config %s: %w", d.path, err)
 	}
-	return built, nil
+	return built, f, nil
 }
 
 // reload swaps in the file's new distribution, or keeps the current one and
@@ -108,24 +117,29 @@ func (d *dist) reload() error { return d.swap(d.path, d.build) }
 // reloadFrom is reload with the configuration's bytes instead of the file
 // (a fleet configuration version; name says which in errors and logs).
 func (d *dist) reloadFrom(name string, yaml []byte) error {
-	return d.swap(name, func() (*distribution.Distribution, error) {
+	return d.swap(name, func() (*distribution.Distribution, *edgeconf.File, error) {
 		f, err := edgeconf.Parse(name, yaml)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		built, err := distribution.Build(context.Background(), f, d.opt)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
-		return built, nil
+		return built, f, nil
 	})
 }
 
 // swap builds a distribution and puts it in place of the current one.
-func (d *dist) swap(name string, build func() (*distribution.Distribution, error)) error {
+func (d *dist) swap(name string, build func() (*distribution.Distribution, *edgeconf.File, error)) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	built, err := build()
+	built, f, err := build()
+	if err == nil && d.onReload != nil {
+		if err = d.onReload(f); err != nil {
+			built.Close()
+		}
+	}
 	if err != nil {
 		d.reloads.WithLabelValues("error").Inc()
 		d.log.Error("configuration reload refused: the previous configuration keeps serving", "err", err)

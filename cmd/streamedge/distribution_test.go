@@ -191,3 +191,25 @@ func TestConfigFlagConflicts(t *testing.T) {
 		t.Errorf("an edge-wide flag with -config: %v", err)
 	}
 }
+
+// TestReloadTurnsTheInvalidationAPIOn: the invalidation section's access
+// keys follow a reload: off (404) before, answering (403 to an unsigned
+// call) after.
+func TestReloadTurnsTheInvalidationAPIOn(t *testing.T) {
+	vod := newNamedOrigin(t, "vod")
+	cfgPath := filepath.Join(t.TempDir(), "edge.yaml")
+	base := "origins: {vod: {url: " + vod.srv.URL + "}}\ndefault_behavior: {origin: vod}\n"
+	writeFile(t, cfgPath, base)
+	e := startEdge(t, "-config", cfgPath)
+	api := e.admin + "/2020-05-31/distribution/EDGE1/invalidation"
+	if code, _, _ := get(t, api); code != http.StatusNotFound {
+		t.Fatalf("API without keys: %d, want 404", code)
+	}
+	writeFile(t, cfgPath, base+"invalidation:\n  distribution_id: EDGE1\n  access_keys: [{id: AKIAEDGE0001, secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}]\n")
+	if err := reloadCommand([]string{"-admin", strings.TrimPrefix(e.admin, "http://")}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := get(t, api); code != http.StatusForbidden || !strings.Contains(body, "<Error>") && !strings.Contains(body, "AccessDenied") {
+		t.Errorf("API after the reload added keys, unsigned call: %d %s", code, body)
+	}
+}

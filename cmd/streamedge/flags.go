@@ -15,7 +15,9 @@ import (
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
+	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/peering"
 	"github.com/streamedge/streamedge/prefetch"
 )
 
@@ -43,6 +45,8 @@ type config struct {
 	OriginMaxFills    int
 	MaxFillBytes      byteSize
 	FillWait          time.Duration
+	LLMaxHolders      int // LL-HLS blocking requests held at the edge, in all
+	LLMaxPerPlaylist  int // and per playlist
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
 	ClientWriteTime   time.Duration
@@ -65,11 +69,19 @@ type config struct {
 	TLSKeys           fileList
 	HTTP3             bool
 	Compress          bool
+	RewriteOriginURLs bool   // -rewrite-origin-urls: manifests' -origin URIs made edge-relative
 	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
 	Prefetch          int    // -prefetch: newest live segments per rendition fetched ahead
 	Fleet             string // -fleet: NATS URL of the fleet state (fleet.go); "" = off
 	FleetEmbedded     string // -fleet-embedded: run a nats-server with JetStream on this address
 	FleetPOP          string // -fleet-pop: this edge's POP in the membership
+	Peers             string // -peers: the POP's member URLs (peering.go)
+	PeerSelf          string // -peer-self: this edge's URL among them
+	PeerDNS           string // -peer-dns: name:port of a headless Service listing the members
+	PeerHot           string // -peer-hot: origin or owner
+	// peerResolver resolves -peer-dns (and a peering section's dns); nil
+	// is the system's. Tests point it at a DNS server of their own.
+	peerResolver peering.Resolver
 }
 
 // defaults is the one place the flags' defaults are set: the packages'
@@ -84,10 +96,11 @@ func defaults() config {
 		StaleWhileReval: freshness.DefaultStaleWhileRevalidate, StaleIfError: freshness.DefaultStaleIfError,
 		OriginTimeout: origin.DefaultTimeout, OriginDialTimeout: origin.DefaultDialTimeout, OriginHeaderTime: origin.DefaultResponseHeaderTimeout,
 		MaxFills: edge.DefaultMaxFills, FillWait: edge.DefaultFillWait,
+		LLMaxHolders: llhls.DefaultMaxHolders, LLMaxPerPlaylist: llhls.DefaultMaxHoldersPerPlaylist,
 		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
 		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
 		AccessLog: "-", AccessLogFormat: edge.LogJSON, LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
-		Prefetch: edge.DefaultPrefetch,
+		Prefetch: edge.DefaultPrefetch, PeerHot: string(peering.HotOrigin),
 		Compress: true,
 	}
 }
@@ -139,6 +152,10 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.StringVar(&c.Fleet, "fleet", c.Fleet, "NATS URL (nats://host:4222[,nats://...]) of the fleet state: membership, fleet-wide invalidations, configuration versions (empty: off)")
 	fs.StringVar(&c.FleetEmbedded, "fleet-embedded", c.FleetEmbedded, "run an embedded nats-server with JetStream on this address for a single node or a dev fleet (joined unless -fleet names another)")
 	fs.StringVar(&c.FleetPOP, "fleet-pop", c.FleetPOP, "this edge's POP name in the fleet membership")
+	fs.StringVar(&c.Peers, "peers", c.Peers, "peering inside a POP: the members' edge URLs, comma-separated, each optionally =weight (self included); a miss of a key another member owns is fetched from it")
+	fs.StringVar(&c.PeerSelf, "peer-self", c.PeerSelf, "this edge's URL as the other members reach it (required with -peers or -peer-dns)")
+	fs.StringVar(&c.PeerDNS, "peer-dns", c.PeerDNS, "peering members from DNS: name:port of a headless Service, its A/AAAA records re-resolved every 5s (instead of -peers)")
+	fs.StringVar(&c.PeerHot, "peer-hot", c.PeerHot, "manifests under peering: origin (every member fetches them from the origin) or owner (through their owner, replicated)")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
 	fs.Var(&c.CacheSize, "cache-size", "memory for cached objects (units B, KiB, MiB, GiB, KB, MB, GB; min 128MiB)")
@@ -147,6 +164,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.DurationVar(&c.NegativeTTL, "negative-ttl", c.NegativeTTL, "lifetime of 404/410 without freshness information")
 	fs.StringVar(&c.IgnoreQuery, "ignore-query", c.IgnoreQuery, "comma-separated query parameters left out of the cache key and origin request (\"*\" for all); CMCD always is, signed-URL ones (Expires,Policy,Signature,Key-Pair-Id) only if named")
 	fs.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "newest segments per rendition a refreshed live playlist or MPD gets fetched ahead, so the first viewer hits (0: off; a behavior's media.prefetch wins)")
+	fs.BoolVar(&c.RewriteOriginURLs, "rewrite-origin-urls", c.RewriteOriginURLs, "rewrite absolute URIs in manifests that name -origin's host (under its base path, which is removed) to path-absolute ones, so players stay on the edge (per behavior: media.rewrite)")
 	fs.BoolVar(&c.Compress, "compress", c.Compress, "serve manifests and text types (1,000 bytes to 10 MB, sent uncompressed by the origin) compressed to clients accepting br, zstd or gzip; never media segments (CloudFront's Compress)")
 	fs.DurationVar(&c.StaleWhileReval, "stale-while-revalidate", c.StaleWhileReval, "serve a stale copy this long past expiry while one background fill refreshes it (origin's stale-while-revalidate wins)")
 	fs.DurationVar(&c.StaleIfError, "stale-if-error", c.StaleIfError, "serve a stale copy this long past expiry when the origin fails (origin's stale-if-error wins)")
@@ -158,6 +176,8 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.IntVar(&c.OriginMaxFills, "origin-max-fills", c.OriginMaxFills, "concurrent fills from the origin (0: -max-fills)")
 	fs.Var(&c.MaxFillBytes, "max-fill-bytes", "memory the body buffers of fills in flight may hold in all (default 1/4 of -cache-size; at least -max-object-size)")
 	fs.DurationVar(&c.FillWait, "fill-wait", c.FillWait, "how long a miss waits for a fill limit (-max-fills, -origin-max-fills, -max-fill-bytes) before 503 with Retry-After")
+	fs.IntVar(&c.LLMaxHolders, "llhls-max-holders", c.LLMaxHolders, "LL-HLS blocking playlist requests (_HLS_msn) held at the edge in all; beyond, 503 with Retry-After")
+	fs.IntVar(&c.LLMaxPerPlaylist, "llhls-max-holders-per-playlist", c.LLMaxPerPlaylist, "LL-HLS blocking requests held per playlist (rendition and _HLS_skip mode); beyond, 503 with Retry-After")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "bound on a client sending its request headers")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "idle keep-alive client connections are closed after this")
 	fs.DurationVar(&c.ClientWriteTime, "client-write-timeout", c.ClientWriteTime, "a client that accepts no bytes for this long is cut")
@@ -195,6 +215,9 @@ func (c *config) validate() error {
 	if err := c.validateHTTP1(); err != nil {
 		return err
 	}
+	if _, err := c.peeringConfig(); err != nil { // peering.go
+		return err
+	}
 	switch {
 	case c.CacheSize < 128<<20:
 		return fmt.Errorf("-cache-size %s: at least 128MiB (512MiB or more recommended)", c.CacheSize)
@@ -225,6 +248,9 @@ func (c *config) validate() error {
 	}
 	if c.MaxFills < 1 {
 		return fmt.Errorf("-max-fills %d: at least 1", c.MaxFills)
+	}
+	if c.LLMaxHolders < 1 || c.LLMaxPerPlaylist < 1 {
+		return fmt.Errorf("-llhls-max-holders %d, -llhls-max-holders-per-playlist %d: at least 1", c.LLMaxHolders, c.LLMaxPerPlaylist)
 	}
 	for name, n := range map[string]int{"origin-max-fills": c.OriginMaxFills, "max-conns": c.MaxConns, "max-conns-per-ip": c.MaxConnsPerIP, "rate-burst": c.RateBurst} {
 		if n < 0 {

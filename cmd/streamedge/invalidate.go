@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,8 +26,9 @@ import (
 type invalWiring struct {
 	set    *invalidation.Set
 	limits invalidation.Limits
-	path   string       // <-cache-file>.invalidations; "" without -cache-file
-	api    http.Handler // nil: the API is off
+	path   string                       // <-cache-file>.invalidations; "" without -cache-file
+	api    atomic.Pointer[http.Handler] // nil: the API is off; a reload may swap it
+	m      *invalidation.Metrics
 	log    *slog.Logger
 	mu     sync.Mutex // one write of the file at a time
 	saves  *prometheus.CounterVec
@@ -62,19 +64,17 @@ func (a *app) wireInvalidation(warm bool) (*invalidation.Set, error) {
 			return nil, err
 		}
 	}
-	w.set = w.load(m, warm)
+	w.m, w.set = m, w.load(m, warm)
 	w.fleet = a.progress() // fleet.go
-	if keys := sec.Keys(); keys != nil {
-		api, err := invalidation.NewAPI(invalidation.APIConfig{
-			Distributions: map[string]*invalidation.Set{sec.DistributionID: w.set},
-			AccessKeys:    keys, Region: sec.Region, Metrics: m, Progress: w.fleet,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("invalidation: %w", err)
-		}
-		w.api = w.persisting(api)
+	api, err := w.newAPI(sec)
+	if err != nil {
+		return nil, err
 	}
+	w.api.Store(api)
 	a.inval = w
+	if a.dist != nil {
+		a.dist.onReload = w.reload // keys follow the file
+	}
 	a.saver.beforeSave = w.save
 	return w.set, nil
 }
@@ -181,13 +181,13 @@ func (w *invalWiring) mount(mux *http.ServeMux) {
 	if w == nil {
 		return
 	}
-	if w.api != nil {
-		mux.Handle("/2020-05-31/", w.api)
-	} else {
-		mux.HandleFunc("/2020-05-31/", func(rw http.ResponseWriter, _ *http.Request) {
-			http.Error(rw, "the invalidation API is off: the configuration file's invalidation section has no access_keys", http.StatusNotFound)
-		})
-	}
+	mux.HandleFunc("/2020-05-31/", func(rw http.ResponseWriter, r *http.Request) {
+		if api := w.api.Load(); api != nil {
+			(*api).ServeHTTP(rw, r)
+			return
+		}
+		http.Error(rw, "the invalidation API is off: the configuration file's invalidation section has no access_keys", http.StatusNotFound)
+	})
 	mux.Handle(localInvalidationPath, w.persisting(http.HandlerFunc(w.serveLocal)))
 }
 
@@ -228,4 +228,33 @@ func writeFileAtomic(path string, b []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// newAPI is the CloudFront API for the section's distribution id and access
+// keys, or nil when it has none.
+func (w *invalWiring) newAPI(sec *edgeconf.Invalidation) (*http.Handler, error) {
+	keys := sec.Keys()
+	if keys == nil {
+		return nil, nil
+	}
+	api, err := invalidation.NewAPI(invalidation.APIConfig{
+		Distributions: map[string]*invalidation.Set{sec.DistributionID: w.set},
+		AccessKeys:    keys, Region: sec.Region, Metrics: w.m, Progress: w.fleet,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("invalidation: %w", err)
+	}
+	h := w.persisting(api)
+	return &h, nil
+}
+
+// reload takes a reloaded file's distribution id and access keys (the
+// records and their bounds stay those of the start).
+func (w *invalWiring) reload(f *edgeconf.File) error {
+	api, err := w.newAPI(f.Invalidation)
+	if err != nil {
+		return err
+	}
+	w.api.Store(api)
+	return nil
 }

@@ -22,7 +22,10 @@ import (
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
 	"github.com/streamedge/streamedge/limits"
+	"github.com/streamedge/streamedge/llhls"
 	"github.com/streamedge/streamedge/origin"
+	"github.com/streamedge/streamedge/peering"
+	"github.com/streamedge/streamedge/rewrite"
 	"github.com/streamedge/streamedge/segments"
 	"github.com/streamedge/streamedge/tlsfront"
 )
@@ -39,6 +42,7 @@ type app struct {
 	front    *tlsfront.Metrics
 	adminLn  net.Listener   // nil when -admin off
 	oc       *origin.Client // flag mode: -origin
+	pool     *peering.Pool  // flag mode: -peers or -peer-dns (peering.go); nil without
 	dist     *dist          // -config: the file's distribution (distribution.go)
 	cdnID    string         // this edge in CDN-Loop (-cdn-id)
 	store    *segments.Store
@@ -118,6 +122,7 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	ecfg.Store, ecfg.Invalidations = store, invalidations
 	ecfg.MaxObjectSize, ecfg.PassTTL, ecfg.ClientWriteTimeout = int64(c.MaxObjectSize), c.PassTTL, c.ClientWriteTime
 	ecfg.MaxFills, ecfg.MaxFillBytes, ecfg.FillWait = c.MaxFills, c.maxFillBytes(), c.FillWait
+	ecfg.LLHLS = llhls.Config{MaxHolders: c.LLMaxHolders, MaxHoldersPerPlaylist: c.LLMaxPerPlaylist}
 	ecfg.Registry, ecfg.AccessLog, ecfg.Logger, ecfg.CDNID = a.reg, accessLog, a.log, a.cdnID
 	ecfg.AccessLogFormat, ecfg.EdgeLocation = c.AccessLogFormat, edgeLocation() // accesslog.go
 	h, err := edge.New(ecfg)
@@ -225,6 +230,9 @@ func (a *app) close() {
 		a.oc.Close()
 	}
 	a.fleet.close()
+	if a.pool != nil {
+		a.pool.Close()
+	}
 	if a.dist != nil {
 		a.dist.close()
 	}
@@ -349,7 +357,15 @@ func (a *app) wireOrigins() (edge.Config, error) {
 		return edge.Config{}, fmt.Errorf("-origin: %w", err)
 	}
 	a.oc = oc
-	return edge.Config{Origin: oc, Prefetch: c.Prefetch, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
+	var rw rewrite.Mapper
+	if c.RewriteOriginURLs {
+		rw = rewrite.OriginRelative(rewrite.OriginAt(u))
+	}
+	peered, err := a.wirePeering(oc) // peering.go
+	if err != nil {
+		return edge.Config{}, err
+	}
+	return edge.Config{Origin: peered, Prefetch: c.Prefetch, Rewrite: rw, Keys: cachekey.New(cachekey.Config{IgnoreQuery: c.ignoreQuery()}),
 		Policy: freshness.Config{DefaultTTL: c.DefaultTTL, NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}, Compress: c.Compress}, nil
 }

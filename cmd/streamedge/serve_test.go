@@ -39,12 +39,18 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startEdge(t *testing.T, args ...string) *running {
+func startEdge(t *testing.T, args ...string) *running { return startEdgeWith(t, nil, args...) }
+
+// startEdgeWith is startEdge with what no flag sets (edit may be nil).
+func startEdgeWith(t *testing.T, edit func(*config), args ...string) *running {
 	t.Helper()
 	c, err := parseFlags("serve", append([]string{"-listen", "127.0.0.1:0", "-admin", "127.0.0.1:0", "-access-log", "off",
 		"-cache-size", "256MiB", "-max-object-size", "8MiB", "-http1", frontOf(t)}, args...), io.Discard)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(&c)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{stderr: &syncBuffer{}}

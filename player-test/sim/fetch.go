@@ -72,7 +72,8 @@ func (f *fetcher) fetch(ctx context.Context, u *url.URL, kind ReqKind, rng *Byte
 		}
 		return nil, f.fail(ctx, kind, u, fmt.Errorf("HTTP status %d", resp.StatusCode))
 	}
-	err = r.read(resp.Body, keep)
+	fb := &firstByteReader{r: resp.Body}
+	err = r.read(fb, keep)
 	r.total = time.Since(start)
 	f.m.addBytes(r.n)
 	if err != nil {
@@ -83,6 +84,10 @@ func (f *fetcher) fetch(ctx context.Context, u *url.URL, kind ReqKind, rng *Byte
 	}
 	if err := checkLength(resp, r.n, rng); err != nil {
 		return nil, f.fail(ctx, err.Kind, u, err.Err)
+	}
+	f.m.observeAvailable(kind, resp.Header, start, fb.at, start.Add(r.total))
+	if kind == ReqSegment {
+		f.m.firsts.observe(u.Path, start, isHit(resp.Header))
 	}
 	return r, nil
 }

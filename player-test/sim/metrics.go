@@ -26,6 +26,9 @@ type Metrics struct {
 	segTotal       Histogram
 	parts          atomic.Int64 // LL-HLS parts (and whole segments) played
 	liveLatency    Histogram    // LL-HLS: newest part's end − playhead
+	heldParts      heldTimes    // parts/segments requested before their availability
+	heldPlaylists  heldTimes    // blocking reloads sent before the awaited part existed
+	firsts         firstRequests
 }
 
 // NewMetrics returns empty metrics.

@@ -34,6 +34,36 @@ type Report struct {
 	LiveLatencyP50MS   float64 `json:"live_latency_p50_ms,omitempty"`
 	LiveLatencyP99MS   float64 `json:"live_latency_p99_ms,omitempty"`
 	LiveLatencySamples int64   `json:"live_latency_samples,omitempty"`
+	// Holders: responses carrying the test origin's X-Part-Available-At
+	// whose request was sent before that time; from the availability to
+	// the first body byte and to the last byte. Parts (and segments), and
+	// blocking playlist reloads apart.
+	HeldParts     *HeldReport `json:"held_parts,omitempty"`
+	HeldPlaylists *HeldReport `json:"held_playlists,omitempty"`
+	// FirstRequest: per media object class (segment, part, init), how
+	// many objects the players requested and how many of them had a cache
+	// hit (X-Cache / X-Cache-Status) on the earliest-sent request.
+	FirstRequest map[string]FirstHits `json:"first_request,omitempty"`
+}
+
+// HeldReport sums heldTimes, in milliseconds.
+type HeldReport struct {
+	Count      int64   `json:"count"`
+	FirstP50MS float64 `json:"first_body_byte_p50_ms"`
+	FirstP99MS float64 `json:"first_body_byte_p99_ms"`
+	FirstMaxMS float64 `json:"first_body_byte_max_ms"`
+	LastP50MS  float64 `json:"last_byte_p50_ms"`
+	LastP99MS  float64 `json:"last_byte_p99_ms"`
+	LastMaxMS  float64 `json:"last_byte_max_ms"`
+}
+
+func (h *heldTimes) report() *HeldReport {
+	if h.first.Count() == 0 {
+		return nil
+	}
+	return &HeldReport{Count: h.first.Count(),
+		FirstP50MS: ms(h.first.Quantile(0.5)), FirstP99MS: ms(h.first.Quantile(0.99)), FirstMaxMS: ms(h.first.Max()),
+		LastP50MS: ms(h.last.Quantile(0.5)), LastP99MS: ms(h.last.Quantile(0.99)), LastMaxMS: ms(h.last.Max())}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -56,6 +86,10 @@ func (m *Metrics) Report(elapsed time.Duration, players int) Report {
 		LLParts:          m.parts.Load(),
 		LiveLatencyP50MS: ms(m.liveLatency.Quantile(0.5)), LiveLatencyP99MS: ms(m.liveLatency.Quantile(0.99)),
 		LiveLatencySamples: m.liveLatency.Count(),
+	}
+	r.HeldParts, r.HeldPlaylists = m.heldParts.report(), m.heldPlaylists.report()
+	if fr := m.firsts.classes(); len(fr) > 0 {
+		r.FirstRequest = fr
 	}
 	if r.PlayTimeS > 0 {
 		r.StallRatio = r.StallTimeS / r.PlayTimeS

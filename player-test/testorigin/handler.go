@@ -20,6 +20,9 @@ func (o *Origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o.stats.request(r.URL.Path)
+	if key, ok := blockingKey(r); ok {
+		o.stats.blocking(key)
+	}
 	cw := &countingWriter{ResponseWriter: w, stats: o.stats, path: r.URL.Path}
 	if !sleep(r.Context(), o.opts.Latency+o.rng.upTo(o.opts.Jitter)) {
 		return // client went away
@@ -51,6 +54,7 @@ func (o *Origin) routes() *http.ServeMux {
 	}
 	m.HandleFunc("GET /time", o.serveTime)
 	m.HandleFunc("GET /synthetic/{size}/{name...}", o.synthetic)
+	m.HandleFunc("GET /slates/offline.m3u8", o.slate)
 	return m
 }
 

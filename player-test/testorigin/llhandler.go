@@ -61,6 +61,7 @@ func (o *Origin) llPlaylist(w http.ResponseWriter, r *http.Request) {
 	body, cc := o.ll.llPlaylistAt(rend, now, d.skip), ccLLPlaylist
 	if d.hasMSN {
 		cc = ccLLBlocking
+		setAvailableAt(w.Header(), o.ll.awaited(rend, d))
 	}
 	o.serve(w, r, bytesObject(kindManifest, body, mimeHLS, cc, etagOf(body), now))
 }
@@ -156,9 +157,12 @@ func (o *Origin) llMedia(w http.ResponseWriter, r *http.Request) {
 		notFound(w, ccLiveMiss, "testorigin: segment %d is not complete", msn)
 	case !isPart:
 		data, err := o.ll.segmentBytes(rend, msn)
-		o.serveLL(w, r, data, err, ctype, ccVOD, o.ll.published(rend, msn, len(rend.partsOf(msn))-1))
+		at := o.ll.published(rend, msn, len(rend.partsOf(msn))-1)
+		setAvailableAt(w.Header(), at)
+		o.serveLL(w, r, data, err, ctype, ccVOD, at)
 	case o.ll.isPublished(rend, msn, k, now):
 		data, err := o.ll.partBytes(rend, msn, k)
+		setAvailableAt(w.Header(), o.ll.published(rend, msn, k))
 		o.serveLL(w, r, data, err, ctype, ccLLPart, o.ll.published(rend, msn, k))
 	case o.ll.partsAhead(rend, msn, k, now) > o.ll.advanceLimit():
 		notFound(w, ccLLPartErr, "testorigin: part %s is not hinted", file)
@@ -192,6 +196,7 @@ func (o *Origin) streamPart(w http.ResponseWriter, r *http.Request, rend *llRend
 		return
 	}
 	h := w.Header()
+	setAvailableAt(h, o.ll.published(rend, msn, k))
 	h.Set("Content-Type", ctype)
 	h.Set("Cache-Control", ccLLPart)
 	h.Set("ETag", etagOf(data))

@@ -13,6 +13,10 @@ type Stats struct {
 	Bytes    int64                `json:"bytes"`    // response body bytes written
 	Paths    map[string]PathStats `json:"paths"`    // by URL path (no query)
 	Faults   map[string]int64     `json:"faults"`   // injected: "error", "garbage", "stall", "truncate"
+	// Blocking counts LL-HLS blocking playlist reloads by playlist path and
+	// directives, "path?_HLS_msn=M&_HLS_part=P&_HLS_skip=S" (absent ones
+	// left out), whatever order the client sent them in.
+	Blocking map[string]int64 `json:"blocking"`
 }
 
 // PathStats counts one URL path.
@@ -38,7 +42,7 @@ func newStatsTable() *statsTable {
 func (t *statsTable) reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.s = Stats{Paths: map[string]PathStats{}, Faults: map[string]int64{}}
+	t.s = Stats{Paths: map[string]PathStats{}, Faults: map[string]int64{}, Blocking: map[string]int64{}}
 }
 
 func (t *statsTable) request(path string) {
@@ -48,6 +52,12 @@ func (t *statsTable) request(path string) {
 	p := t.s.Paths[path]
 	p.Requests++
 	t.s.Paths[path] = p
+}
+
+func (t *statsTable) blocking(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.s.Blocking[key]++
 }
 
 func (t *statsTable) wrote(path string, n int) {
@@ -69,7 +79,7 @@ func (t *statsTable) snapshot() Stats {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.s
-	s.Paths, s.Faults = maps.Clone(t.s.Paths), maps.Clone(t.s.Faults)
+	s.Paths, s.Faults, s.Blocking = maps.Clone(t.s.Paths), maps.Clone(t.s.Faults), maps.Clone(t.s.Blocking)
 	return s
 }
 
