@@ -14,6 +14,7 @@ type File struct {
 	KeyGroups               map[string][]string       `yaml:"key_groups"`  // key group → names in public_keys
 	// Invalidation is the invalidation API's keys and bounds (invalidation.go).
 	Invalidation *Invalidation `yaml:"invalidation"`
+	Fleet        *Fleet        `yaml:"fleet"` // the fleet's state on NATS (fleet.go)
 	// Peering is the POP this edge shares its misses with (peering.go).
 	Peering *Peering `yaml:"peering"`
 }

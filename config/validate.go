@@ -44,6 +44,7 @@ func (v *validator) file() {
 	v.behaviors()
 	v.errorResponses()
 	v.invalidation()
+	v.fleet()
 	v.peering()
 	for _, name := range sortedKeys(v.f.ResponseHeadersPolicies) {
 		v.headersPolicy(path{"response_headers_policies", name}, v.f.ResponseHeadersPolicies[name])

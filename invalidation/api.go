@@ -2,6 +2,7 @@ package invalidation
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/xml"
 	"errors"
@@ -34,6 +35,25 @@ type APIConfig struct {
 	MaxBodyBytes  int64             // default DefaultMaxBodyBytes
 	Now           func() time.Time  // default time.Now
 	Metrics       *Metrics          // nil: not counted
+	// Progress follows each created invalidation beyond this edge (package
+	// fleet); nil: an invalidation is Completed when created.
+	Progress Progress
+}
+
+// Progress is an invalidation's life beyond this edge: Created is told each
+// new one (after it took effect here), Status says whether it is
+// StatusInProgress or StatusCompleted.
+type Progress interface {
+	Created(inv Invalidation)
+	Status(ctx context.Context, inv Invalidation) string
+}
+
+// status is what Get and List report for inv.
+func (a *API) status(ctx context.Context, inv Invalidation) string {
+	if a.cfg.Progress == nil {
+		return StatusCompleted
+	}
+	return a.cfg.Progress.Status(ctx, inv)
 }
 
 // API serves CloudFront's CreateInvalidation, GetInvalidation and
@@ -122,18 +142,21 @@ func (a *API) route(w http.ResponseWriter, r *http.Request, body []byte) (op str
 		}
 		if created {
 			newPaths = len(inv.Paths)
+			if a.cfg.Progress != nil {
+				a.cfg.Progress.Created(inv)
+			}
 		}
 		w.Header().Set("Location", a.location(r, inv.ID))
-		return "create", http.StatusCreated, toXML(inv), newPaths, nil
+		return "create", http.StatusCreated, toXML(inv, a.status(r.Context(), inv)), newPaths, nil
 	case len(parts) == 2 && r.Method == http.MethodGet:
-		out, err := list(set, r)
+		out, err := a.list(set, r)
 		return "list", http.StatusOK, out, 0, err
 	case len(parts) == 3 && r.Method == http.MethodGet:
 		inv, ok := set.Get(parts[2])
 		if !ok {
 			return "get", 0, nil, 0, fail(http.StatusNotFound, "NoSuchInvalidation", "The specified invalidation does not exist.")
 		}
-		return "get", http.StatusOK, toXML(inv), 0, nil
+		return "get", http.StatusOK, toXML(inv, a.status(r.Context(), inv)), 0, nil
 	}
 	return "unknown", 0, nil, 0, fail(http.StatusMethodNotAllowed, "InvalidArgument", "Method %s not allowed here.", r.Method)
 }
@@ -175,7 +198,7 @@ func (a *API) create(set *Set, body []byte) (Invalidation, bool, *apiError) {
 	return inv, created, nil
 }
 
-func list(set *Set, r *http.Request) (any, *apiError) {
+func (a *API) list(set *Set, r *http.Request) (any, *apiError) {
 	q := r.URL.Query()
 	maxItems := 100
 	if s := q.Get("MaxItems"); s != "" {
@@ -193,7 +216,7 @@ func list(set *Set, r *http.Request) (any, *apiError) {
 			Summary []summaryOut `xml:"InvalidationSummary"`
 		}{}
 		for _, inv := range page {
-			out.Items.Summary = append(out.Items.Summary, summaryOut{inv.ID, cfTime(inv.CreateTime), statusCompleted})
+			out.Items.Summary = append(out.Items.Summary, summaryOut{inv.ID, cfTime(inv.CreateTime), a.status(r.Context(), inv)})
 		}
 		if truncated {
 			out.NextMarker = page[len(page)-1].ID

@@ -32,8 +32,10 @@
 // The API (NewAPI) authenticates every call with AWS Signature Version 4,
 // recomputing the signature with aws-sdk-go-v2's v4 signer against the access
 // keys it is given; an unsigned or wrongly signed call gets CloudFront's 403
-// AccessDenied error XML and changes nothing. Invalidations are Completed at
-// once. The edge consults a Set on every store lookup (edge.Config.Invalidations);
+// AccessDenied error XML and changes nothing. Alone, an edge's invalidations
+// are Completed at once; with APIConfig.Progress (package fleet) each new one
+// is handed on, and its status is what Progress says (InProgress until every
+// live edge applied it). The edge consults a Set on every store lookup (edge.Config.Invalidations);
 // cmd/streamedge serves the API on the admin listener with the access keys of
 // the configuration file's invalidation section, saves the Set beside the
 // cache snapshot and registers Metrics.

@@ -72,13 +72,18 @@ type errorOut struct {
 	RequestID string `xml:"RequestId"`
 }
 
-// statusCompleted: the edge's invalidations take effect when created.
-const statusCompleted = "Completed"
+// An invalidation's statuses, as GetInvalidation and ListInvalidations
+// report them. Alone, an edge's invalidations are Completed when created;
+// with a Progress (a fleet), InProgress until every live edge applied them.
+const (
+	StatusCompleted  = "Completed"
+	StatusInProgress = "InProgress"
+)
 
 func cfTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-func toXML(inv Invalidation) invalidationOut {
-	out := invalidationOut{Xmlns: xmlns, ID: inv.ID, Status: statusCompleted, CreateTime: cfTime(inv.CreateTime)}
+func toXML(inv Invalidation, status string) invalidationOut {
+	out := invalidationOut{Xmlns: xmlns, ID: inv.ID, Status: status, CreateTime: cfTime(inv.CreateTime)}
 	out.Batch.CallerReference = inv.CallerReference
 	out.Batch.Paths.Quantity = len(inv.Paths)
 	if len(inv.Paths) > 0 {

@@ -112,10 +112,29 @@ func (d *dist) build() (*distribution.Distribution, *edgeconf.File, error) {
 
 // reload swaps in the file's new distribution, or keeps the current one and
 // returns why not.
-func (d *dist) reload() error {
+func (d *dist) reload() error { return d.swap(d.path, d.build) }
+
+// reloadFrom is reload with the configuration's bytes instead of the file
+// (a fleet configuration version; name says which in errors and logs).
+func (d *dist) reloadFrom(name string, yaml []byte) error {
+	return d.swap(name, func() (*distribution.Distribution, *edgeconf.File, error) {
+		f, err := edgeconf.Parse(name, yaml)
+		if err != nil {
+			return nil, nil, err
+		}
+		built, err := distribution.Build(context.Background(), f, d.opt)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return built, f, nil
+	})
+}
+
+// swap builds a distribution and puts it in place of the current one.
+func (d *dist) swap(name string, build func() (*distribution.Distribution, *edgeconf.File, error)) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	built, f, err := d.build()
+	built, f, err := build()
 	if err == nil && d.onReload != nil {
 		if err = d.onReload(f); err != nil {
 			built.Close()
@@ -130,7 +149,7 @@ func (d *dist) reload() error {
 	old := d.cur.Swap(built)
 	d.reloads.WithLabelValues("ok").Inc()
 	d.loaded.SetToCurrentTime()
-	d.log.Info("configuration reloaded", "config", d.path)
+	d.log.Info("configuration reloaded", "config", name)
 	old.Close() // idle connections only: fills in flight on them finish
 	return nil
 }

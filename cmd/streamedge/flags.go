@@ -72,6 +72,9 @@ type config struct {
 	RewriteOriginURLs bool   // -rewrite-origin-urls: manifests' -origin URIs made edge-relative
 	CDNID             string // -cdn-id: this edge in CDN-Loop; "" = hostname:port (cdnID)
 	Prefetch          int    // -prefetch: newest live segments per rendition fetched ahead
+	Fleet             string // -fleet: NATS URL of the fleet state (fleet.go); "" = off
+	FleetEmbedded     string // -fleet-embedded: run a nats-server with JetStream on this address
+	FleetPOP          string // -fleet-pop: this edge's POP in the membership
 	Peers             string // -peers: the POP's member URLs (peering.go)
 	PeerSelf          string // -peer-self: this edge's URL among them
 	PeerDNS           string // -peer-dns: name:port of a headless Service listing the members
@@ -146,6 +149,9 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.Var(&c.TLSKeys, "tls-key", "PEM private key of each -tls-cert, in the same order")
 	fs.BoolVar(&c.HTTP3, "http3", c.HTTP3, "also serve HTTP/3 (QUIC) on the -tls-listen port over UDP, advertised by Alt-Svc")
 	fs.StringVar(&c.CDNID, "cdn-id", c.CDNID, "this edge's id in CDN-Loop (RFC 8586), added to every origin request; a request already naming it is a loop of tiers and is refused with 508 (default: hostname:port of -listen)")
+	fs.StringVar(&c.Fleet, "fleet", c.Fleet, "NATS URL (nats://host:4222[,nats://...]) of the fleet state: membership, fleet-wide invalidations, configuration versions (empty: off)")
+	fs.StringVar(&c.FleetEmbedded, "fleet-embedded", c.FleetEmbedded, "run an embedded nats-server with JetStream on this address for a single node or a dev fleet (joined unless -fleet names another)")
+	fs.StringVar(&c.FleetPOP, "fleet-pop", c.FleetPOP, "this edge's POP name in the fleet membership")
 	fs.StringVar(&c.Peers, "peers", c.Peers, "peering inside a POP: the members' edge URLs, comma-separated, each optionally =weight (self included); a miss of a key another member owns is fetched from it")
 	fs.StringVar(&c.PeerSelf, "peer-self", c.PeerSelf, "this edge's URL as the other members reach it (required with -peers or -peer-dns)")
 	fs.StringVar(&c.PeerDNS, "peer-dns", c.PeerDNS, "peering members from DNS: name:port of a headless Service, its A/AAAA records re-resolved every 5s (instead of -peers)")

@@ -32,6 +32,7 @@ type invalWiring struct {
 	log    *slog.Logger
 	mu     sync.Mutex // one write of the file at a time
 	saves  *prometheus.CounterVec
+	fleet  invalidation.Progress // hands created invalidations to the fleet (fleet.go); nil: no fleet
 }
 
 // invalidationsFile is where the Set is kept: beside the snapshot directory
@@ -64,6 +65,7 @@ func (a *app) wireInvalidation(warm bool) (*invalidation.Set, error) {
 		}
 	}
 	w.m, w.set = m, w.load(m, warm)
+	w.fleet = a.progress() // fleet.go
 	api, err := w.newAPI(sec)
 	if err != nil {
 		return nil, err
@@ -237,7 +239,7 @@ func (w *invalWiring) newAPI(sec *edgeconf.Invalidation) (*http.Handler, error) 
 	}
 	api, err := invalidation.NewAPI(invalidation.APIConfig{
 		Distributions: map[string]*invalidation.Set{sec.DistributionID: w.set},
-		AccessKeys:    keys, Region: sec.Region, Metrics: w.m,
+		AccessKeys:    keys, Region: sec.Region, Metrics: w.m, Progress: w.fleet,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("invalidation: %w", err)

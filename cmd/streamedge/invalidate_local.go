@@ -83,6 +83,9 @@ func (w *invalWiring) createLocal(rw http.ResponseWriter, r *http.Request) (inva
 	if err != nil {
 		return invalidation.Invalidation{}, http.StatusBadRequest, err
 	}
+	if w.fleet != nil { // the fleet applies it everywhere
+		w.fleet.Created(inv)
+	}
 	return inv, http.StatusCreated, nil
 }
 

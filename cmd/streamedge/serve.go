@@ -48,6 +48,7 @@ type app struct {
 	store    *segments.Store
 	saver    *saver
 	inval    *invalWiring // invalidations: the Set, its file, the API (invalidate.go)
+	fleet    *fleetWiring // -fleet: the fleet state on NATS (fleet.go); nil when off
 	reg      *prometheus.Registry
 	limits   limits.Config
 	handler  http.Handler
@@ -111,6 +112,9 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	storeCfg := storeConfig(c)
 	store, loaded := warmStore(c.CacheFile, storeCfg, a.log)
 	a.store, a.saver = store, newSaver(c.CacheFile, store, a.log, a.reg, loaded)
+	if err := a.newFleetWiring(); err != nil { // fleet.go
+		return err
+	}
 	invalidations, err := a.wireInvalidation(loaded) // invalidate.go
 	if err != nil {
 		return err
@@ -127,6 +131,9 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	}
 	if a.dist != nil {
 		a.dist.handler = h // reloads swap its routes
+	}
+	if err := a.openFleet(invalidations); err != nil {
+		return err
 	}
 	a.cmcdView = h.CMCDSessions()
 	a.limits = limits.Config{MaxConns: c.MaxConns, MaxConnsPerIP: c.MaxConnsPerIP, MaxURILength: c.MaxURILength,
@@ -222,6 +229,7 @@ func (a *app) close() {
 	if a.oc != nil {
 		a.oc.Close()
 	}
+	a.fleet.close()
 	if a.pool != nil {
 		a.pool.Close()
 	}
@@ -251,10 +259,15 @@ func (a *app) adminMux() http.Handler {
 		mux.HandleFunc("/-/reload", a.dist.reloadHandler)
 	}
 	a.inval.mount(mux) // the invalidation API and streamedge invalidate's endpoint
+	a.fleet.mount(mux) // /fleet (fleet.go)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		if !a.ready.Load() {
 			http.Error(w, "not ready: starting or draining", http.StatusServiceUnavailable)
+			return
+		}
+		if !a.fleet.ready() {
+			http.Error(w, "not ready: the fleet's retained invalidations are not applied yet", http.StatusServiceUnavailable)
 			return
 		}
 		if err := a.pingOrigins(r.Context()); err != nil {
