@@ -2,9 +2,12 @@
 // test origin, one streamedge shield, 2 POPs × 3 streamedge edges (origin
 // group: primary the shield, secondary the origin), each in its own network
 // namespace on one bridge, and simulated live-HLS players spread over the
-// edges with client-side failover inside their POP. It kills an edge, then
-// the shield, invalidates /live/* on every edge, and checks origin requests
-// per object, player errors and the invalidation's reach. See README.md.
+// edges with client-side failover inside their POP; by default the shield
+// and the edges form one fleet on NATS (a node running -fleet-embedded). It
+// kills an edge, invalidates /live/* (once, through one edge's CloudFront
+// API, carried by the fleet; -invalidate each: on every node), kills the
+// shield, and checks origin requests per object, player errors and the
+// invalidation's reach and Completed status. See README.md.
 //
 // It needs root and `ip netns`; without them it says so and exits 0.
 package main
