@@ -267,7 +267,7 @@ func (f *fleet) invalidated(edges int) string {
 		return fmt.Sprintf("%d edges, once through one edge's CloudFront API, carried by the fleet on NATS (%d members)", edges, f.fleetSize(edges))
 	}
 	if f.o.Shield == "streamedge" {
-		return fmt.Sprintf("the shield and %d edges", edges)
+		return fmt.Sprintf("the shield and %d edges, all at once", edges)
 	}
-	return fmt.Sprintf("%d edges (the %s shield keeps its copies)", edges, f.o.Shield)
+	return fmt.Sprintf("%d edges, all at once (the %s shield keeps its copies)", edges, f.o.Shield)
 }
