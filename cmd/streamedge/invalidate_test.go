@@ -63,7 +63,7 @@ func TestInvalidateCommandMakesTheNextRequestMiss(t *testing.T) {
 	}
 	if _, m, _ := get(t, e.admin+"/metrics"); !strings.Contains(m, "streamedge_invalidation_hits_total 3") ||
 		!strings.Contains(m, "streamedge_invalidation_records 2") {
-		t.Fatal("invalidation metrics missing or wrong")
+		t.Fatalf("invalidation metrics missing or wrong:\n%s", grepLines(m, "streamedge_invalidation"))
 	}
 	if code, body, _ := get(t, e.admin+"/2020-05-31/distribution/EDGE1/invalidation"); code != http.StatusNotFound || !strings.Contains(body, "API is off") {
 		t.Fatalf("API without keys: %d %q", code, body)
