@@ -35,7 +35,7 @@ import (
 // -config they would disagree with it, so that is refused.
 var configFlags = []string{"origin", "origin-timeout", "origin-dial-timeout", "origin-header-timeout",
 	"origin-insecure", "origin-max-fills", "default-ttl", "ignore-query", "compress", "rewrite-origin-urls",
-	"peers", "peer-self", "peer-dns", "peer-hot"}
+	"peers", "peer-self", "peer-dns", "peer-hot", "peer-fleet"}
 
 // checkConfigFlags refuses a flag the file also sets.
 func (c *config) checkConfigFlags() error {
