@@ -100,13 +100,15 @@ func (c *config) peerFleetConfig(edgeURL string) (cfg peering.Config, err error)
 	return cfg, nil
 }
 
-// fleetPeers is -peer-fleet's member source: pools that follow it before
+// fleetPeers is -peer-fleet's member source: the fleet's live members of
+// this edge's POP but itself (fleet.EdgesOf). Pools that follow it before
 // the fleet is joined wait (at most the few built at start) and are fed
 // once openFleet has the node.
 type fleetPeers struct {
-	mu      sync.Mutex
-	src     *peering.FleetSource // nil until the fleet is joined
-	waiting []fleetFollower
+	mu       sync.Mutex
+	m        fleet.Membership // nil until the fleet is joined
+	pop, ids string
+	waiting  []fleetFollower
 }
 
 type fleetFollower struct {
@@ -117,29 +119,36 @@ type fleetFollower struct {
 // Follow feeds set from the fleet, now or once it is joined.
 func (f *fleetPeers) Follow(ctx context.Context, set func([]peering.Member)) {
 	f.mu.Lock()
-	src := f.src
-	if src == nil {
+	joined := f.m != nil
+	if !joined {
 		f.waiting = append(f.waiting, fleetFollower{ctx, set})
 	}
 	f.mu.Unlock()
-	if src != nil {
-		src.Follow(ctx, set)
+	if joined {
+		f.follow(ctx, set)
 	}
 }
 
-// open starts feeding the pools from the joined fleet.
+func (f *fleetPeers) follow(ctx context.Context, set func([]peering.Member)) {
+	peers := func(ms []fleet.Member) []peering.Member { return peering.MembersOf(fleet.EdgesOf(ms, f.pop, f.ids)) }
+	f.m.Watch(ctx, func(ms []fleet.Member) { set(peers(ms)) })
+	set(peers(f.m.Members()))
+}
+
+// open starts feeding the pools from the joined fleet; self is this
+// edge's fleet ID.
 func (f *fleetPeers) open(m fleet.Membership, pop, self string) {
 	if f == nil {
 		return
 	}
 	f.mu.Lock()
-	f.src = &peering.FleetSource{Membership: m, POP: pop, Self: self}
+	f.m, f.pop, f.ids = m, pop, self
 	waiting := f.waiting
 	f.waiting = nil
 	f.mu.Unlock()
 	for _, w := range waiting {
 		if w.ctx.Err() == nil {
-			f.src.Follow(w.ctx, w.set)
+			f.follow(w.ctx, w.set)
 		}
 	}
 }
