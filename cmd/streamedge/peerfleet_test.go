@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,33 @@ func TestPOPMembersFromTheFleet(t *testing.T) {
 	for _, k := range segmentKeys(30)[20:] {
 		if n := o.count(k); n != 1 {
 			t.Errorf("origin saw new key %s %d times, want 1", k, n)
+		}
+	}
+}
+
+// TestPOPMembersFromTheFleetInTheConfigFile: three edges serving -config
+// files with `peering: {fleet: true}` (one also naming its self, which it
+// then advertises in the fleet) peer with the fleet's live members of their
+// POP: a herd over the three costs the origin one request per key.
+func TestPOPMembersFromTheFleetInTheConfigFile(t *testing.T) {
+	o := newPopOrigin(t)
+	nats := freeAddr(t)
+	self := "http://" + freeAddr(t)
+	file := func(extra string) string {
+		path := filepath.Join(t.TempDir(), "edge.yaml")
+		writeFile(t, path, fmt.Sprintf("origins:\n  packager: {url: %s}\ndefault_behavior: {origin: packager}\nfleet: {url: nats://%s, pop: p1}\npeering:\n  fleet: true\n%s",
+			o.srv.URL, nats, extra))
+		return path
+	}
+	edges := []*running{startEdge(t, "-config", file(""), "-fleet-embedded", nats, "-cdn-id", "edge-a"),
+		startEdge(t, "-config", file(""), "-cdn-id", "edge-b"),
+		startEdge(t, "-config", file("  self: "+self+"\n"), "-listen", strings.TrimPrefix(self, "http://"), "-cdn-id", "edge-c")}
+	peersUp(t, edges, 3, 5*time.Second)
+	keys := segmentKeys(20)
+	herd(t, edgeURLs(edges), 60, keys)
+	for _, k := range keys {
+		if n := o.count(k); n != 1 {
+			t.Errorf("origin saw %s %d times, want 1", k, n)
 		}
 	}
 }

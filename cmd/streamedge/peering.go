@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 
+	edgeconf "github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/fleet"
 	"github.com/streamedge/streamedge/peering"
@@ -67,7 +68,7 @@ func (a *app) wirePeering(next edge.Origin) (edge.Origin, error) {
 		return next, err
 	}
 	if a.cfg.PeerFleet {
-		a.fleetPeers = &fleetPeers{}
+		a.fleetPeers, a.peerSelf = &fleetPeers{}, a.cfg.PeerSelf
 		cfg.Source = a.fleetPeers
 	}
 	if cfg.Metrics, err = peering.NewMetrics(a.reg); err != nil {
@@ -154,10 +155,27 @@ func (f *fleetPeers) open(m fleet.Membership, pop, self string) {
 }
 
 // fleetEdgeURL is the edge URL this edge advertises in the fleet: its
-// peering self under -peer-fleet, so every member ranks the same IDs.
+// peering self under -peer-fleet or a fleet: true peering section (read at
+// start), so every member ranks the same IDs.
 func (a *app) fleetEdgeURL() string {
-	if a.cfg.PeerFleet && a.cfg.PeerSelf != "" {
-		return a.cfg.PeerSelf
+	return cmp.Or(a.peerSelf, httpURL(a.edgeAddr()))
+}
+
+// fileFleetPeers is, with -config, the fleet member source for a peering
+// section with fleet: true and the URL this edge advertises (the section's
+// self at start, else the listen address); nil without the fleet state
+// (the distribution then refuses such a section).
+func (a *app) fileFleetPeers() (peering.Source, string, error) {
+	f, err := edgeconf.Load(a.cfg.ConfigFile)
+	if err != nil {
+		return nil, "", fmt.Errorf("-config: %w", err)
 	}
-	return httpURL(a.edgeAddr())
+	if f.Peering != nil && f.Peering.Fleet {
+		a.peerSelf = f.Peering.Self
+	}
+	if a.cfg.Fleet == "" && a.cfg.FleetEmbedded == "" && (f.Fleet == nil || f.Fleet.URL == "") {
+		return nil, a.fleetEdgeURL(), nil
+	}
+	a.fleetPeers = &fleetPeers{}
+	return a.fleetPeers, a.fleetEdgeURL(), nil
 }

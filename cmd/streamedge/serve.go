@@ -52,6 +52,7 @@ type app struct {
 	// fleetPeers feeds the peering pools from the fleet (-peer-fleet, a
 	// peering section's fleet: true); nil when off (peering.go)
 	fleetPeers *fleetPeers
+	peerSelf   string // the peering self advertised in the fleet; "" = the listen address
 	reg        *prometheus.Registry
 	limits     limits.Config
 	handler    http.Handler
@@ -346,7 +347,11 @@ func openAccessLog(dest string, stdout io.Writer) (io.Writer, func(), error) {
 func (a *app) wireOrigins() (edge.Config, error) {
 	c := a.cfg
 	if c.ConfigFile != "" {
-		d, err := newDist(c.ConfigFile, c, a.cdnID, a.reg, a.log)
+		src, self, err := a.fileFleetPeers() // peering.go
+		if err != nil {
+			return edge.Config{}, err
+		}
+		d, err := newDist(c.ConfigFile, c, a.cdnID, a.reg, a.log, src, self)
 		if err != nil {
 			return edge.Config{}, err
 		}
