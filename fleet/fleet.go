@@ -281,6 +281,12 @@ func (n *Node) Close() {
 	n.nc.Close()
 }
 
+// Connected reports whether the NATS connection is up. While it is not,
+// no member is heard from and Members empties after TTL: users of the
+// membership that must not read an outage as everyone gone (peering, the
+// router's health) keep the last list they had meanwhile.
+func (n *Node) Connected() bool { return n.nc.IsConnected() }
+
 // ID is this edge's ID.
 func (n *Node) ID() string { return n.cfg.Self.ID }
 

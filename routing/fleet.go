@@ -25,12 +25,18 @@ var _ Health = (*FleetHealth)(nil)
 // NewFleetHealth follows m until ctx ends.
 func NewFleetHealth(ctx context.Context, m fleetstate.Membership) *FleetHealth {
 	h := &FleetHealth{m: m}
+	h.pops.Store(&map[string]int{})
 	m.Watch(ctx, func([]fleetstate.Member) { h.refresh() })
 	h.refresh()
 	return h
 }
 
+// refresh reads the live members again, unless the fleet is disconnected
+// (a NATS outage is no POP's failure: the last counts stay).
 func (h *FleetHealth) refresh() {
+	if c, ok := h.m.(interface{ Connected() bool }); ok && !c.Connected() {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	pops := map[string]int{}

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"net"
 	"testing"
 	"time"
 
@@ -61,4 +62,53 @@ func TestFleetStateHealthFollowsTheMembership(t *testing.T) {
 	t.Logf("fra's viewers moved to ams %v after its last edge left", took)
 	joinFleet(t, nats.URL(), "fra-3", "fra")
 	f.waitAnswer(t, "192.0.2.1", 2*time.Second)
+}
+
+// TestFleetStateHealthKeepsItsViewWhileNATSIsAway: with the NATS server
+// stopped the observer hears no one and its members empty after the TTL,
+// but a NATS outage is no POP's failure: fra stays healthy; once the
+// server is back (same store) the view follows the membership again.
+func TestFleetStateHealthKeepsItsViewWhileNATSIsAway(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	nats, err := fleetstate.StartEmbedded(addr, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := nats.URL()
+	joinFleet(t, url, "fra-1", "fra")
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	observer := joinFleet(t, url, "router", "")
+	h := NewFleetHealth(ctx, observer)
+	if !h.Healthy("fra") {
+		t.Fatal("fra unhealthy at start")
+	}
+	nats.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(observer.Members()) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the observer still hears members with NATS down")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(1200 * time.Millisecond) // a notify round of the observer (every second) after the expiry
+	if !h.Healthy("fra") {
+		t.Fatal("fra unhealthy while NATS is away")
+	}
+	if nats, err = fleetstate.StartEmbedded(addr, dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nats.Close)
+	joinFleet(t, url, "ams-1", "ams")
+	for deadline = time.Now().Add(10 * time.Second); !h.Healthy("ams"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("ams not seen after NATS came back")
+		}
+	}
 }

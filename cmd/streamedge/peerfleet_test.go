@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,5 +115,42 @@ func TestPOPMembersFromTheFleetInTheConfigFile(t *testing.T) {
 		if n := o.count(k); n != 1 {
 			t.Errorf("origin saw %s %d times, want 1", k, n)
 		}
+	}
+}
+
+// TestFleetPeersKeptWhileNATSIsAway: -peer-fleet's member source follows
+// the fleet (a second edge of the POP joins: it is a member) but a NATS
+// outage, which empties the fleet's members after the TTL, leaves the
+// pool's members as they were: not every key becomes this edge's.
+func TestFleetPeersKeptWhileNATSIsAway(t *testing.T) {
+	nats, err := fleet.StartEmbedded("127.0.0.1:0", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	join := func(id, edge string) *fleet.Node {
+		n, err := fleet.Open(context.Background(), fleet.Config{URL: nats.URL(), Self: fleet.Member{ID: id, Edge: edge, POP: "p1"},
+			Heartbeat: 100 * time.Millisecond, TTL: 600 * time.Millisecond, Timeout: 200 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(n.Close)
+		return n
+	}
+	self := join("edge-a", "http://127.0.0.1:8080")
+	var mu sync.Mutex
+	var last []peering.Member
+	f := &fleetPeers{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.Follow(ctx, func(ms []peering.Member) { mu.Lock(); last = ms; mu.Unlock() }) // before the fleet is joined: waits
+	f.open(self, "p1", "edge-a")
+	join("edge-b", "http://127.0.0.1:8081")
+	peers := func() []peering.Member { mu.Lock(); defer mu.Unlock(); return last }
+	within(t, 2*time.Second, "edge-b is a member", func() bool { return len(peers()) == 1 && peers()[0].ID == "127.0.0.1:8081" })
+	nats.Close()
+	within(t, 3*time.Second, "the fleet's members expire", func() bool { return len(self.Members()) == 0 })
+	time.Sleep(time.Second) // failed heartbeats (each 200ms, then a notify) go on meanwhile
+	if got := peers(); len(got) != 1 {
+		t.Fatalf("pool members %v while NATS is away, want edge-b kept", got)
 	}
 }

@@ -131,9 +131,14 @@ func (f *fleetPeers) Follow(ctx context.Context, set func([]peering.Member)) {
 }
 
 func (f *fleetPeers) follow(ctx context.Context, set func([]peering.Member)) {
-	peers := func(ms []fleet.Member) []peering.Member { return peering.MembersOf(fleet.EdgesOf(ms, f.pop, f.ids)) }
-	f.m.Watch(ctx, func(ms []fleet.Member) { set(peers(ms)) })
-	set(peers(f.m.Members()))
+	update := func(ms []fleet.Member) {
+		if c, ok := f.m.(interface{ Connected() bool }); ok && !c.Connected() {
+			return // a NATS outage is not everyone gone: the pool keeps its members
+		}
+		set(peering.MembersOf(fleet.EdgesOf(ms, f.pop, f.ids)))
+	}
+	f.m.Watch(ctx, update)
+	update(f.m.Members())
 }
 
 // open starts feeding the pools from the joined fleet; self is this
