@@ -107,3 +107,16 @@ default_latency: {fra: 5ms, ams: 20ms}
 		t.Fatal("run did not return after cancel")
 	}
 }
+
+// TestRouterRefusesToStartWhenNATSIsUnreachable: -fleet naming a server
+// that does not answer stops the start with an error naming the flag.
+func TestRouterRefusesToStartWhenNATSIsUnreachable(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "router.yaml")
+	if err := os.WriteFile(file, []byte("name: edge.example.com\npops:\n  fra: {url: http://127.0.0.1:1, readyz: http://127.0.0.1:1/readyz, a: [192.0.2.1]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"-config", file, "-dns", "127.0.0.1:0", "-admin", "off", "-fleet", "nats://127.0.0.1:1"}, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "-fleet nats://127.0.0.1:1") {
+		t.Fatalf("run: %v, want the -fleet error", err)
+	}
+}
