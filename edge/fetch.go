@@ -5,13 +5,17 @@ import (
 
 	"github.com/streamedge/streamedge/failure"
 	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // fetch joins (or starts) the key's fill and answers from it.
 func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
-	f, leader := h.group.Join(fillKey, h.filler(x, fillKey, stale), func() bool { return h.storedFresh(x.key, fillKey) })
-	if f == nil { // a fill stored the object between our lookup and the election
-		if hit, ok := h.store.Get(fillKey); ok {
+	f, leader := h.group.Join(fillKey, h.filler(x, fillKey, stale), func() bool { return h.fillSatisfied(x, fillKey) })
+	if f == nil { // a fill stored the object between our lookup and the election, or a playlist released the hold
+		if x.llReleased() && h.answerHeld(x) {
+			return
+		}
+		if hit, _, ok := h.lookup(x.key, x.vary); ok && hit != nil { // through the variant marker
 			x.hold(hit)
 			h.serveEntry(x, &hit.Entry, resultHit)
 			return
@@ -64,6 +68,28 @@ func (h *Handler) fetch(x *exchange, fillKey string, stale *segments.Hit) {
 		return
 	}
 	h.serveFill(x, f, head)
+}
+
+// fillSatisfied is fetch's election check: no fill is needed when the store
+// now holds a fresh copy for x, found through the variant marker a
+// compressed or Vary'd fill leaves at the base key (fillKey is the base key
+// when x missed before that fill stored), or when x is an LL-HLS hold a
+// newer playlist released meanwhile (answered from that playlist).
+func (h *Handler) fillSatisfied(x *exchange, fillKey string) bool {
+	if x.llReleased() {
+		return true
+	}
+	key := fillKey
+	if hit, ok := h.store.Get(fillKey); ok {
+		m, isMarker := variant.ReadMarker(&hit.Entry)
+		hit.Release()
+		if isMarker {
+			if key, ok = m.Lookup(fillKey, x.vary); !ok {
+				return false
+			}
+		}
+	}
+	return h.storedFresh(x.key, key)
 }
 
 // storedFresh reports whether key now holds a fresh entry that no

@@ -156,6 +156,12 @@ func (h *Handler) llEnd(x *exchange) {
 	h.llm.releases.WithLabelValues(x.ll.reason).Inc()
 }
 
+// llReleased reports whether x is a held request a newer playlist already
+// released (answerHeld answers it from that playlist).
+func (x *exchange) llReleased() bool {
+	return x.ll != nil && x.ll.holder != nil && errors.Is(context.Cause(x.ll.holder.Context()), llhls.ErrReleased)
+}
+
 // answerHeld answers a held request whose wait ended before its fill did:
 // released by a newer playlist, or out of time (503). It reports false when
 // the hold did not end (the error is the fill's own).

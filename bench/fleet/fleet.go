@@ -25,11 +25,13 @@ type fleet struct {
 	logDir                 string
 	origin                 node
 	shield                 node
+	nats                   node   // the embedded nats-server (-invalidate fleet)
 	edges                  []node // in POP order
 	procs                  map[string]*proc
 	streamedge, playerTest string
 	probe                  *http.Client            // the harness's own requests (stats, probes)
 	admin                  map[string]*http.Client // by node name: its admin listener
+	fleetInv               *fleetInval             // the invalidation through the fleet (-invalidate fleet)
 }
 
 // edgeConfig is every edge's distribution: everything from the origin group
@@ -71,6 +73,8 @@ func newFleet(o options, logDir string) (*fleet, error) {
 			f.origin = n
 		case n.Name == "shield":
 			f.shield = n
+		case n.Name == "nats":
+			f.nats = n
 		case n.POP > 0:
 			f.edges = append(f.edges, n)
 		}
@@ -97,20 +101,40 @@ func (f *fleet) start(ctx context.Context) error {
 		f.playerTest, "origin", "-listen", f.origin.IP+":"+originPort, "-latency", f.o.OriginLat.String()); err != nil {
 		return err
 	}
+	if f.onNATS() {
+		if err := f.startNATS(ctx); err != nil {
+			return err
+		}
+	}
 	if err := f.startShield(ctx); err != nil {
 		return err
 	}
 	for _, e := range f.edges {
 		cfg := filepath.Join(f.logDir, e.Name+".yaml")
 		body := fmt.Sprintf(edgeConfig, f.shield.IP, edgePort, f.origin.IP, originPort) + f.peeringConfig(e)
+		if f.onNATS() {
+			body += invalidationConfig
+		}
 		if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
 			return err
 		}
-		if err := f.startOne(ctx, e, edgeHost(e), append(f.edgeArgs(e), "-config", cfg)...); err != nil {
+		if err := f.startOne(ctx, e, edgeHost(e), append(append(f.edgeArgs(e), "-config", cfg), f.fleetArgs(fmt.Sprintf("pop%d", e.POP))...)...); err != nil {
 			return err
 		}
 	}
+	if f.onNATS() {
+		return f.waitMembers(ctx, f.edges[len(f.edges)-1], f.fleetSize(len(f.edges)))
+	}
 	return nil
+}
+
+// fleetSize is how many members the fleet has with edges live edges: they,
+// the NATS node and a streamedge shield.
+func (f *fleet) fleetSize(edges int) int {
+	if f.o.Shield == "streamedge" {
+		return edges + 2
+	}
+	return edges + 1
 }
 
 // peeringConfig is edge e's peering section (-peer-hot off: none): the
@@ -144,7 +168,7 @@ func (f *fleet) startOne(ctx context.Context, n node, addr string, argv ...strin
 // processes are found with `ip netns pids`).
 func (f *fleet) startShield(ctx context.Context) error {
 	if f.o.Shield == "streamedge" {
-		return f.startOne(ctx, f.shield, edgeHost(f.shield), append(f.edgeArgs(f.shield), "-origin", f.originURL())...)
+		return f.startOne(ctx, f.shield, edgeHost(f.shield), append(append(f.edgeArgs(f.shield), "-origin", f.originURL()), f.fleetArgs("shield")...)...)
 	}
 	peers, err := filepath.Abs(f.o.Peers)
 	if err != nil {

@@ -29,6 +29,7 @@ type result struct {
 	KilledEdge   string        `json:"killed_edge"`
 	Phases       []phase       `json:"phases"`
 	Invalidation []invalResult `json:"invalidation"`
+	Fleet        *fleetInval   `json:"fleet_invalidation,omitempty"` // -invalidate fleet
 	Report       any           `json:"players_report"`
 	// EdgeFailovers is each live edge's streamedge_origin_failovers_total
 	// off the shield at the end.
@@ -177,7 +178,7 @@ func (f *fleet) events(ctx context.Context, ps *players, res *result, marks chan
 		}
 	}
 	inv, err := f.invalidateAll(ctx, live)
-	res.Invalidation, res.Invalidated = inv, f.invalidated(len(live))
+	res.Invalidation, res.Invalidated, res.Fleet = inv, f.invalidated(len(live)), f.fleetInv
 	if err != nil {
 		return fmt.Errorf("invalidation: %w", err)
 	}
@@ -262,8 +263,11 @@ func loadavg() string {
 
 // invalidated says which nodes an invalidation covers.
 func (f *fleet) invalidated(edges int) string {
-	if f.o.Shield == "streamedge" {
-		return fmt.Sprintf("the shield and %d edges", edges)
+	if f.onNATS() {
+		return fmt.Sprintf("%d edges, once through one edge's CloudFront API, carried by the fleet on NATS (%d members)", edges, f.fleetSize(edges))
 	}
-	return fmt.Sprintf("%d edges (the %s shield keeps its copies)", edges, f.o.Shield)
+	if f.o.Shield == "streamedge" {
+		return fmt.Sprintf("the shield and %d edges, all at once", edges)
+	}
+	return fmt.Sprintf("%d edges, all at once (the %s shield keeps its copies)", edges, f.o.Shield)
 }

@@ -141,6 +141,11 @@ func (f *fleet) invalidateAll(ctx context.Context, edges []node) ([]invalResult,
 			return nil, fmt.Errorf("probe %s: %s twice is %q, not a hit", e.Name, segs[i], res[i].Before)
 		}
 	}
+	if f.onNATS() {
+		fi, err := f.invalidateFleet(ctx, edges, res, segs)
+		f.fleetInv = fi
+		return res, err
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	shieldErr := make(chan error, 1)

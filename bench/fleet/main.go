@@ -2,9 +2,12 @@
 // test origin, one streamedge shield, 2 POPs × 3 streamedge edges (origin
 // group: primary the shield, secondary the origin), each in its own network
 // namespace on one bridge, and simulated live-HLS players spread over the
-// edges with client-side failover inside their POP. It kills an edge, then
-// the shield, invalidates /live/* on every edge, and checks origin requests
-// per object, player errors and the invalidation's reach. See README.md.
+// edges with client-side failover inside their POP; by default the shield
+// and the edges form one fleet on NATS (a node running -fleet-embedded). It
+// kills an edge, invalidates /live/* (once, through one edge's CloudFront
+// API, carried by the fleet; -invalidate each: on every node), kills the
+// shield, and checks origin requests per object, player errors and the
+// invalidation's reach and Completed status. See README.md.
 //
 // It needs root and `ip netns`; without them it says so and exits 0.
 package main
@@ -40,8 +43,11 @@ type options struct {
 	Shield    string // streamedge or a ../shared/peers peer (nginx, varnish)
 	Peers     string
 	PeerHot   string // the edges' peering.hot inside a POP, or off
-	inner     bool
-	latencyIs string // what addLatency applied (outer → inner)
+	// Invalidate is how /live/* is invalidated: fleet (once, through one
+	// edge's API; the fleet on NATS carries it) or each (POST to every node).
+	Invalidate string
+	inner      bool
+	latencyIs  string // what addLatency applied (outer → inner)
 }
 
 func parseOptions(args []string) (options, error) {
@@ -61,6 +67,7 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.Shield, "shield", "streamedge", "what the shield tier is: streamedge, or nginx / varnish started by ../shared/peers/start")
 	fs.StringVar(&o.Peers, "peers", "../shared/peers", "the shared peers directory (start, stop)")
 	fs.StringVar(&o.PeerHot, "peer-hot", "owner", "peering inside each POP (the config's peering.hot: owner or origin), or off: no peering")
+	fs.StringVar(&o.Invalidate, "invalidate", "fleet", "fleet: the edges and the shield join one NATS fleet (a node running -fleet-embedded) and /live/* is invalidated once through one edge's CloudFront API; each: POST it to every node's admin listener (no NATS)")
 	fs.BoolVar(&o.inner, "inner", false, "internal: run the fleet (inside the controller namespace)")
 	fs.StringVar(&o.latencyIs, "latency-applied", "", "internal: what latency the outer process applied")
 	if err := fs.Parse(args); err != nil {
@@ -71,6 +78,9 @@ func parseOptions(args []string) (options, error) {
 	}
 	if o.PeerHot != "owner" && o.PeerHot != "origin" && o.PeerHot != "off" {
 		return o, fmt.Errorf("-peer-hot %q: want owner, origin or off", o.PeerHot)
+	}
+	if o.Invalidate != "fleet" && o.Invalidate != "each" {
+		return o, fmt.Errorf("-invalidate %q: want fleet or each", o.Invalidate)
 	}
 	if o.Players < o.POPs*o.Edges || o.Duration < 20*time.Second || o.POPs < 1 || o.Edges < 2 {
 		return o, errors.New("need -players >= pops*edges, -duration >= 20s, -pops >= 1, -edges >= 2")

@@ -26,9 +26,10 @@ type node struct {
 func (n node) ns() string { return nsPrefix + n.Name }
 
 // topology is the fleet's nodes: the controller (players and probes), the
-// origin, the shield and pops × edges edges.
+// origin, the shield, the NATS node and pops × edges edges.
 func topology(subnet string, pops, edges int) []node {
-	ns := []node{{Name: "ctl", IP: subnet + ".2"}, {Name: "origin", IP: subnet + ".10"}, {Name: "shield", IP: subnet + ".20"}}
+	ns := []node{{Name: "ctl", IP: subnet + ".2"}, {Name: "origin", IP: subnet + ".10"}, {Name: "shield", IP: subnet + ".20"},
+		{Name: "nats", IP: subnet + ".5"}}
 	for p := 1; p <= pops; p++ {
 		for e := 1; e <= edges; e++ {
 			ns = append(ns, node{Name: fmt.Sprintf("p%de%d", p, e), IP: fmt.Sprintf("%s.%d", subnet, 20+10*p+e), POP: p})

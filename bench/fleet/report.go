@@ -59,6 +59,9 @@ func check(res *result, ps *players, f *fleet) []string {
 			bad = append(bad, fmt.Sprintf("invalidation: edge %s first missed at %.0f ms (want <= 1000) %s", r.Node, r.MissMS, r.Err))
 		}
 	}
+	if fi := res.Fleet; fi != nil && (fi.CompletedMS < 0 || fi.CompletedMS > 1000) {
+		bad = append(bad, fmt.Sprintf("invalidation %s: GetInvalidation on %s said Completed at %.0f ms (want <= 1000; last %q)", fi.ID, fi.Via, fi.CompletedMS, fi.Status))
+	}
 	return bad
 }
 
@@ -76,9 +79,15 @@ func printResult(w io.Writer, res *result) {
 			p.SegPerObj, p.PlaylistReqPerS, p.PerVersion, p.PlayerRequests, p.PlayerErrors, p.Failovers)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\ninvalidation of /live/* on %s, all at once:\n", res.Invalidated)
+	fmt.Fprintf(w, "\ninvalidation of /live/* on %s:\n", res.Invalidated)
+	applied := "invalidation answered ms"
+	if fi := res.Fleet; fi != nil {
+		fmt.Fprintf(w, "%s created on %s (%d members in its /fleet), CreateInvalidation answered at %.0f ms, GetInvalidation %s at %.0f ms\n",
+			fi.ID, fi.Via, fi.Members, fi.CreatedMS, fi.Status, fi.CompletedMS)
+		applied = "created (via) / in its /invalidations ms"
+	}
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "edge\tbefore\tafter\tinvalidation answered ms\tmissing probe sent ms\tmiss answered ms")
+	fmt.Fprintln(tw, "edge\tbefore\tafter\t"+applied+"\tmissing probe sent ms\tmiss answered ms")
 	for _, r := range res.Invalidation {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\n", r.Node, r.Before, r.After, r.AppliedMS, r.SentMS, r.MissMS)
 	}
