@@ -11,10 +11,11 @@ import (
 // edge's self among them) or dns (a Kubernetes headless Service); each key
 // is fetched from the origin by its owner only.
 type Peering struct {
-	Self          string             `yaml:"self"`           // this edge's URL as the other members reach it, required
+	Self          string             `yaml:"self"`           // this edge's URL as the other members reach it, required but with fleet
 	Members       []string           `yaml:"members"`        // member URLs (http://host:port), self included; or dns
 	DNS           string             `yaml:"dns"`            // name:port: the name's A/AAAA records are the members, at port
 	Weights       map[string]float64 `yaml:"weights"`        // member URL → its share of the keys (default 1); members only
+	Fleet         bool               `yaml:"fleet"`          // the members are the fleet's live members of this edge's POP (their edge URLs); self defaults to the edge URL it advertises there
 	Hot           string             `yaml:"hot"`            // origin (default): manifests fetched from the origin by every member; owner: through their owner, replicated
 	DNSInterval   Duration           `yaml:"dns_interval"`   // re-resolve dns this often; default 5s
 	ProbeInterval Duration           `yaml:"probe_interval"` // probe every member this often; default 500ms
@@ -51,9 +52,12 @@ func (p *Peering) defaults() {
 // PoolConfig is the section as package peering takes it (Metrics and
 // Resolver are the caller's).
 func (p *Peering) PoolConfig() (peering.Config, error) {
-	self, err := peering.ParseMember(p.Self)
-	if err != nil {
-		return peering.Config{}, err
+	var self peering.Member
+	var err error
+	if p.Self != "" || !p.Fleet { // with fleet, the caller sets Self and Source
+		if self, err = peering.ParseMember(p.Self); err != nil {
+			return peering.Config{}, err
+		}
 	}
 	hot, err := peering.ParseHot(p.Hot)
 	if err != nil {
@@ -62,6 +66,9 @@ func (p *Peering) PoolConfig() (peering.Config, error) {
 	cfg := peering.Config{Self: self, Hot: hot, DNSInterval: p.DNSInterval.D(), ProbeInterval: p.ProbeInterval.D(), HoldDown: p.HoldDown.D()}
 	cfg.Peer.DialTimeout, cfg.Peer.Timeout = p.DialTimeout.D(), p.Timeout.D()
 	cfg.Peer.ResponseHeaderTimeout = p.Timeout.D()
+	if p.Fleet {
+		return cfg, nil
+	}
 	if p.DNS != "" {
 		if cfg.DNS, cfg.DNSPort, err = peering.ParseDNS(p.DNS); err != nil {
 			return peering.Config{}, err
@@ -95,10 +102,13 @@ func (v *validator) peering() {
 	}
 	at := path{"peering"}
 	self, err := peering.ParseMember(p.Self)
-	if err != nil {
+	if err != nil && (p.Self != "" || !p.Fleet) {
 		v.add(at.key("self"), "%q: want this edge's URL as the other members reach it, http(s)://host:port", p.Self)
 	}
 	switch {
+	case p.Fleet && (p.DNS != "" || len(p.Members) > 0 || len(p.Weights) > 0):
+		v.add(at.key("fleet"), "fleet and members, dns or weights: choose one source of members (members from the fleet all weigh 1)")
+	case p.Fleet:
 	case p.DNS != "" && len(p.Members) > 0:
 		v.add(at.key("dns"), "members and dns: choose one source of members")
 	case p.DNS == "" && len(p.Members) == 0:

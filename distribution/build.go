@@ -28,6 +28,12 @@ type Options struct {
 	// nil); PeerResolver resolves its dns (nil: net.DefaultResolver).
 	PeerMetrics  *peering.Metrics
 	PeerResolver peering.Resolver
+	// PeerFleet is the member source of a peering section with fleet: true
+	// (the fleet's live members of this edge's POP; nil: no fleet state,
+	// such a section is refused); PeerSelf is this edge's URL as the fleet
+	// advertises it, the pool's self.
+	PeerFleet peering.Source
+	PeerSelf  string
 }
 
 // Distribution is a built configuration: its routes and the origins they use.

@@ -1,6 +1,7 @@
 package distribution
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/streamedge/streamedge/config"
@@ -21,6 +22,11 @@ func (d *Distribution) buildPeering(f *config.File, opt Options) error {
 		return fmt.Errorf("peering: %w", err)
 	}
 	cfg.Metrics, cfg.Resolver = opt.PeerMetrics, opt.PeerResolver
+	if f.Peering.Fleet {
+		if err := fleetPeering(&cfg, opt); err != nil {
+			return fmt.Errorf("peering: %w", err)
+		}
+	}
 	if d.pool, err = peering.NewPool(cfg); err != nil {
 		return fmt.Errorf("peering: %w", err)
 	}
@@ -38,4 +44,22 @@ func (d *Distribution) peered(o edge.Origin, signed *edge.Signing, viewerProtoco
 		return o
 	}
 	return d.pool.Wrap(o)
+}
+
+// fleetPeering makes a fleet: true section's pool follow the fleet: its
+// self is the URL the fleet advertises for this edge (a section's self
+// must be it: the members rank the advertised URLs).
+func fleetPeering(cfg *peering.Config, opt Options) error {
+	if opt.PeerFleet == nil {
+		return errors.New("fleet: true needs the fleet state (-fleet, -fleet-embedded or a fleet section)")
+	}
+	self, err := peering.ParseMember(opt.PeerSelf)
+	if err != nil {
+		return fmt.Errorf("fleet: this edge's advertised URL: %w", err)
+	}
+	if cfg.Self.ID != "" && cfg.Self.ID != self.ID {
+		return fmt.Errorf("self %s: the fleet advertises this edge as %s (read at start: restart to change it)", cfg.Self.ID, self.ID)
+	}
+	cfg.Self, cfg.Source = self, opt.PeerFleet
+	return nil
 }

@@ -14,7 +14,9 @@
 //   - Membership: each edge puts itself (Member, as JSON) in the KV bucket
 //     streamedge_members under its ID every Heartbeat; the bucket's TTL
 //     drops an edge that stops. Members lists the live ones and Watch tells
-//     a change (the Membership interface).
+//     a change (the Membership interface). An observer (Config.Observer:
+//     the request router) follows the membership without being a member
+//     (observer.go). EdgesOf picks a POP's edges for peering.
 //   - Invalidations: each invalidation created on an edge is published to
 //     the stream STREAMEDGE_INVALIDATIONS (bounded: Retention, MaxMessages,
 //     MaxBytes). Every edge reads the stream from its start, applies the

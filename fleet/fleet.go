@@ -63,6 +63,10 @@ type Config struct {
 	ClockSkew   time.Duration // allowed between edges' clocks when a retained invalidation is replayed; default 5s
 	Replicas    int           // JetStream replicas of every bucket and stream; default 1
 
+	// Observer follows the membership only, as no member (observer.go):
+	// Self.ID then only names the connection.
+	Observer bool
+
 	// Invalidations receives every fleet invalidation (nil: not followed).
 	Invalidations Applier
 	// Reload loads a fleet configuration version; an error rejects it and
@@ -161,6 +165,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 
 // setup opens JetStream and makes the buckets and the stream.
 func (n *Node) setup(ctx context.Context) error {
+	if n.cfg.Observer {
+		return n.setupObserver(ctx)
+	}
 	js, err := jetstream.New(n.nc, jetstream.WithDefaultTimeout(n.cfg.Timeout))
 	if err != nil {
 		return fmt.Errorf("fleet: jetstream: %w", err)
@@ -217,6 +224,9 @@ func (n *Node) remake() {
 
 // start runs the loops: heartbeat and member watch, invalidations, config.
 func (n *Node) start(ctx context.Context) error {
+	if n.cfg.Observer {
+		return n.startObserver()
+	}
 	if err := n.heartbeat(ctx); err != nil {
 		return err
 	}
@@ -261,7 +271,7 @@ func (n *Node) Close() {
 		n.nc.Close()
 		return
 	}
-	if n.nc.IsConnected() { // gone at once rather than after TTL; best effort, briefly
+	if n.nc.IsConnected() && !n.cfg.Observer { // gone at once rather than after TTL; best effort, briefly
 		ctx, cancel := context.WithTimeout(context.Background(), min(n.cfg.Timeout, closeTimeout))
 		_ = n.kv.members.Delete(ctx, memberKey(n.cfg.Self.ID))
 		cancel()
@@ -270,6 +280,12 @@ func (n *Node) Close() {
 	n.wg.Wait()
 	n.nc.Close()
 }
+
+// Connected reports whether the NATS connection is up. While it is not,
+// no member is heard from and Members empties after TTL: users of the
+// membership that must not read an outage as everyone gone (peering, the
+// router's health) keep the last list they had meanwhile.
+func (n *Node) Connected() bool { return n.nc.IsConnected() }
 
 // ID is this edge's ID.
 func (n *Node) ID() string { return n.cfg.Self.ID }

@@ -199,3 +199,15 @@ func decodeMember(b []byte) (Member, bool) {
 	}
 	return m, true
 }
+
+// EdgesOf is the edge URLs of the members of pop but self (an ID): the
+// other edges of this edge's POP, for peering.
+func EdgesOf(ms []Member, pop, self string) []string {
+	var out []string
+	for _, m := range ms {
+		if m.POP == pop && m.ID != self && m.Edge != "" {
+			out = append(out, m.Edge)
+		}
+	}
+	return out
+}

@@ -31,8 +31,12 @@ type Config struct {
 	// DNS, when set, is a name whose A/AAAA records are the members (a
 	// Kubernetes headless Service), each at DNSPort with Self's scheme;
 	// Members are then only the set until a lookup answers.
-	DNS, DNSPort  string
-	Resolver      Resolver      // default net.DefaultResolver
+	DNS, DNSPort string
+	Resolver     Resolver // default net.DefaultResolver
+	// Source, when set, is a live member list the pool follows until Close
+	// (the fleet's: FleetSource); Members are then only the set until it
+	// answers.
+	Source        Source
 	DNSInterval   time.Duration // default DefaultDNSInterval
 	ProbeInterval time.Duration // default DefaultProbeInterval
 	ProbeTimeout  time.Duration // default DefaultProbeTimeout
@@ -58,6 +62,7 @@ type Pool struct {
 	wg     sync.WaitGroup
 
 	mu      sync.Mutex
+	closed  bool // a Source's late list makes no client after Close
 	members []Member
 	down    map[string]time.Time      // members down by ID, each until a probe may mark it up; self is never down
 	clients map[string]*origin.Client // by ID, for members but self
@@ -94,6 +99,9 @@ func NewPool(cfg Config) (*Pool, error) {
 		p.resolve(ctx) // the first set before the first fill
 		p.every(ctx, cfg.DNSInterval, p.resolve)
 	}
+	if cfg.Source != nil {
+		p.follow(ctx)
+	}
 	p.every(ctx, cfg.ProbeInterval, p.probe)
 	return p, nil
 }
@@ -104,6 +112,7 @@ func (p *Pool) Close() {
 	p.wg.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.closed = true
 	for _, c := range p.clients {
 		c.Close()
 	}
@@ -152,6 +161,9 @@ func (p *Pool) setMembers(ms []Member) error {
 	clients := map[string]*origin.Client{}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.closed {
+		return nil
+	}
 	for _, m := range ms {
 		if m.ID == self.ID {
 			list[0].Weight = m.Weight

@@ -14,13 +14,13 @@
 //
 // Health is an interface (Health): the Prober implements it from periodic
 // GET /readyz of each POP (bounded concurrency, a timeout per probe,
-// fall/rise thresholds); the fleet state on NATS can implement it too, and
-// AllOf combines them. When no POP is healthy the router fails open to the
+// fall/rise thresholds); FleetHealth implements it from the fleet state on
+// NATS (a POP with no live edge is unhealthy), and AllOf combines them. When no POP is healthy the router fails open to the
 // nearest one (reason all_unhealthy): if it can reach none, its own view is
 // the likelier fault.
 //
 // Files: config.go (the router's YAML, parsed strictly and bounded),
 // table.go (subnet → region → POPs by latency), health.go (Health, AllOf,
-// the Prober), router.go (the pick and its bounded answer cache), dns.go,
+// the Prober), fleet.go (FleetHealth), router.go (the pick and its bounded answer cache), dns.go,
 // redirect.go, metrics.go.
 package routing

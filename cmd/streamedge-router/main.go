@@ -2,7 +2,11 @@
 // answers DNS (A/AAAA for the service name) and/or HTTP (302 to a POP's
 // edge URL) with the healthy POP nearest the client (package routing).
 //
-//	streamedge-router -config router.yaml [-dns :53] [-http :8081] [-admin 127.0.0.1:9091]
+//	streamedge-router -config router.yaml [-dns :53] [-http :8081] [-admin 127.0.0.1:9091] [-fleet nats://...]
+//
+// With -fleet the POPs' health is also the fleet state's: a POP with no
+// live edge in the fleet membership gets no viewers (routing.FleetHealth
+// over an observer node, which is no member).
 //
 // The admin listener serves /metrics and /healthz. A changed -config takes
 // a restart (the router holds no state worth keeping: the first probe
@@ -25,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/streamedge/streamedge/fleet"
 	"github.com/streamedge/streamedge/routing"
 )
 
@@ -40,7 +45,7 @@ func main() {
 	}
 }
 
-type flags struct{ config, dns, http, admin string }
+type flags struct{ config, dns, http, admin, fleet string }
 
 func parse(args []string, stderr io.Writer) (flags, error) {
 	var f flags
@@ -50,6 +55,7 @@ func parse(args []string, stderr io.Writer) (flags, error) {
 	fs.StringVar(&f.dns, "dns", ":53", "UDP and TCP address to answer DNS on (\"off\" to disable)")
 	fs.StringVar(&f.http, "http", "off", "address to answer HTTP with 302 redirects on (\"off\" to disable)")
 	fs.StringVar(&f.admin, "admin", "127.0.0.1:9091", "address for /metrics and /healthz (\"off\" to disable)")
+	fs.StringVar(&f.fleet, "fleet", "", "NATS URL of the fleet state: a POP is healthy only while it also has a live edge in the membership (empty: /readyz probes only)")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -83,14 +89,27 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addrs)
 		return fmt.Errorf("%s: %w", f.config, err)
 	}
 	reg := prometheus.NewRegistry()
-	r, err := routing.New(cfg, reg)
+	probeCtx, stopProbes := context.WithCancel(ctx)
+	defer stopProbes()
+	var extra []routing.Health
+	if f.fleet != "" {
+		h, closeFleet, err := fleetHealth(probeCtx, f.fleet, cfg.Name)
+		if err != nil {
+			return err
+		}
+		defer closeFleet()
+		if err := reg.Register(h); err != nil {
+			return err
+		}
+		extra = append(extra, h)
+	}
+	r, err := routing.New(cfg, reg, extra...)
 	if err != nil {
 		return err
 	}
-	probeCtx, stopProbes := context.WithCancel(ctx)
 	wait := r.Start(probeCtx)
 	defer wait()
-	defer stopProbes()
+	defer stopProbes() // before wait
 	var a addrs
 	var servers []*http.Server
 	errc := make(chan error, 2)
@@ -136,6 +155,18 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addrs)
 	case err := <-errc:
 		return err
 	}
+}
+
+// fleetHealth follows the fleet's membership as an observer until ctx ends
+// (or close); it fails when NATS cannot be reached at start.
+func fleetHealth(ctx context.Context, url, name string) (*routing.FleetHealth, func(), error) {
+	octx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	n, err := fleet.Open(octx, fleet.Config{URL: url, Self: fleet.Member{ID: "streamedge-router " + name}, Observer: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("-fleet %s: %w", url, err)
+	}
+	return routing.NewFleetHealth(ctx, n), n.Close, nil
 }
 
 func shutdownDNS(d *routing.DNSServer) {

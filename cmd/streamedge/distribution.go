@@ -35,7 +35,7 @@ import (
 // -config they would disagree with it, so that is refused.
 var configFlags = []string{"origin", "origin-timeout", "origin-dial-timeout", "origin-header-timeout",
 	"origin-insecure", "origin-max-fills", "default-ttl", "ignore-query", "compress", "rewrite-origin-urls",
-	"peers", "peer-self", "peer-dns", "peer-hot"}
+	"peers", "peer-self", "peer-dns", "peer-hot", "peer-fleet"}
 
 // checkConfigFlags refuses a flag the file also sets.
 func (c *config) checkConfigFlags() error {
@@ -66,7 +66,9 @@ type dist struct {
 }
 
 // newDist loads and builds the file at start: any problem stops the start.
-func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log *slog.Logger) (*dist, error) {
+// peers and peerSelf are a peering section's fleet source and this edge's
+// advertised URL (nil and "" without the fleet state).
+func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log *slog.Logger, peers peering.Source, peerSelf string) (*dist, error) {
 	m, err := distribution.NewMetrics(reg)
 	if err != nil {
 		return nil, err
@@ -76,7 +78,7 @@ func newDist(path string, c config, cdnID string, reg prometheus.Registerer, log
 		return nil, err
 	}
 	d := &dist{path: path, log: log,
-		opt: distribution.Options{Metrics: m, PeerMetrics: pm, PeerResolver: c.peerResolver, CDNID: cdnID, Prefetch: c.Prefetch, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
+		opt: distribution.Options{Metrics: m, PeerMetrics: pm, PeerResolver: c.peerResolver, PeerFleet: peers, PeerSelf: peerSelf, CDNID: cdnID, Prefetch: c.Prefetch, Policy: freshness.Config{NegativeTTL: c.NegativeTTL,
 			StaleWhileRevalidate: c.StaleWhileReval, StaleIfError: c.StaleIfError}},
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_config_reloads_total",
 			Help: "Configuration reloads (SIGHUP, streamedge reload) by result: ok, or error (the previous configuration kept serving)."}, []string{"result"}),

@@ -79,6 +79,7 @@ type config struct {
 	PeerSelf          string // -peer-self: this edge's URL among them
 	PeerDNS           string // -peer-dns: name:port of a headless Service listing the members
 	PeerHot           string // -peer-hot: origin or owner
+	PeerFleet         bool   // -peer-fleet: the members are the fleet's live members of this POP
 	// peerResolver resolves -peer-dns (and a peering section's dns); nil
 	// is the system's. Tests point it at a DNS server of their own.
 	peerResolver peering.Resolver
@@ -155,6 +156,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.StringVar(&c.Peers, "peers", c.Peers, "peering inside a POP: the members' edge URLs, comma-separated, each optionally =weight (self included); a miss of a key another member owns is fetched from it")
 	fs.StringVar(&c.PeerSelf, "peer-self", c.PeerSelf, "this edge's URL as the other members reach it (required with -peers or -peer-dns)")
 	fs.StringVar(&c.PeerDNS, "peer-dns", c.PeerDNS, "peering members from DNS: name:port of a headless Service, its A/AAAA records re-resolved every 5s (instead of -peers)")
+	fs.BoolVar(&c.PeerFleet, "peer-fleet", c.PeerFleet, "peering members from the fleet (-fleet or -fleet-embedded): the live members with this edge's -fleet-pop, by their edge URLs, followed as they join and leave (instead of -peers)")
 	fs.StringVar(&c.PeerHot, "peer-hot", c.PeerHot, "manifests under peering: origin (every member fetches them from the origin) or owner (through their owner, replicated)")
 	fs.StringVar(&c.Admin, "admin", c.Admin, "address for /metrics, /healthz, /readyz (\"off\" to disable)")
 	fs.StringVar(&c.Pprof, "pprof", c.Pprof, "serve /debug/pprof/ on the admin listener: on, off, or auto (on only when -admin is a loopback address)")
@@ -215,7 +217,7 @@ func (c *config) validate() error {
 	if err := c.validateHTTP1(); err != nil {
 		return err
 	}
-	if _, err := c.peeringConfig(); err != nil { // peering.go
+	if _, err := c.peeringConfig(""); err != nil { // peering.go
 		return err
 	}
 	switch {

@@ -75,7 +75,7 @@ func (a *app) openFleet(set *invalidation.Set) error {
 		return err
 	}
 	cfg := fleet.Config{URL: url, Invalidations: set, Metrics: m, Logger: a.log,
-		Self: fleet.Member{ID: a.cdnID, Edge: httpURL(a.edgeAddr()), Admin: httpURL(a.adminAddr()), POP: pop,
+		Self: fleet.Member{ID: a.cdnID, Edge: a.fleetEdgeURL(), Admin: httpURL(a.adminAddr()), POP: pop,
 			Version: version, Started: time.Now().UTC()},
 		Heartbeat: w.sec.Heartbeat.D(), TTL: w.sec.TTL.D(), Timeout: w.sec.Timeout.D(), Retention: w.sec.Retention.D(),
 		MaxMessages: int64(w.sec.MaxInvalidations), Replicas: int(w.sec.Replicas)}
@@ -89,6 +89,7 @@ func (a *app) openFleet(set *invalidation.Set) error {
 	if w.node, err = fleet.Open(ctx, cfg); err != nil {
 		return fmt.Errorf("-fleet %s: %w", url, err)
 	}
+	a.fleetPeers.open(w.node, pop, a.cdnID) // peering.go
 	return nil
 }
 

@@ -332,6 +332,12 @@ func TestPeerFlagsRefuseAnIncompletePOP(t *testing.T) {
 		{[]string{"-peers", "http://10.0.0.1:8080", "-peer-self", "http://10.0.0.1:8080", "-peer-hot", "all"}, "-peer-hot"},
 		{[]string{"-peer-self", "http://10.0.0.1:8080"}, "needs -peers or -peer-dns"},
 		{[]string{"-config", cfgPath, "-peers", "http://10.0.0.1:8080"}, "-peers and -config"},
+		{[]string{"-peer-fleet", "-fleet", "nats://127.0.0.1:4222"}, ""},
+		{[]string{"-peer-fleet", "-fleet-embedded", "127.0.0.1:4222", "-peer-self", "http://10.0.0.1:8080"}, ""},
+		{[]string{"-peer-fleet"}, "-peer-fleet needs -fleet or -fleet-embedded"},
+		{[]string{"-peer-fleet", "-fleet", "nats://127.0.0.1:4222", "-peers", "http://10.0.0.1:8080"}, "choose one"},
+		{[]string{"-peer-fleet", "-fleet", "nats://127.0.0.1:4222", "-peer-self", "http://10.0.0.1:8080/x"}, "-peer-self: peering: bad member"},
+		{[]string{"-config", cfgPath, "-peer-fleet", "-fleet", "nats://127.0.0.1:4222"}, "-peer-fleet and -config"},
 	} {
 		var stderr strings.Builder
 		args := tc.args

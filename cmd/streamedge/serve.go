@@ -35,27 +35,31 @@ type wrapper = func(h *edge.Handler, reg *prometheus.Registry) http.Handler
 
 // app is a wired edge: what serve starts and stops.
 type app struct {
-	cfg      config
-	log      *slog.Logger
-	ln       net.Listener // clients; nil with -listen off
-	tls      *tlsFront    // -tls-listen: HTTPS, HTTP/2, HTTP/3 (front.go); nil when off
-	front    *tlsfront.Metrics
-	adminLn  net.Listener   // nil when -admin off
-	oc       *origin.Client // flag mode: -origin
-	pool     *peering.Pool  // flag mode: -peers or -peer-dns (peering.go); nil without
-	dist     *dist          // -config: the file's distribution (distribution.go)
-	cdnID    string         // this edge in CDN-Loop (-cdn-id)
-	store    *segments.Store
-	saver    *saver
-	inval    *invalWiring // invalidations: the Set, its file, the API (invalidate.go)
-	fleet    *fleetWiring // -fleet: the fleet state on NATS (fleet.go); nil when off
-	reg      *prometheus.Registry
-	limits   limits.Config
-	handler  http.Handler
-	fast     *fastFront // h-fast: -listen on fasthttp; nil: net/http (front.go)
-	ready    atomic.Bool
-	cmcdView http.Handler // the edge's CMCD sessions (cmcd.go)
-	closeLog func()
+	cfg     config
+	log     *slog.Logger
+	ln      net.Listener // clients; nil with -listen off
+	tls     *tlsFront    // -tls-listen: HTTPS, HTTP/2, HTTP/3 (front.go); nil when off
+	front   *tlsfront.Metrics
+	adminLn net.Listener   // nil when -admin off
+	oc      *origin.Client // flag mode: -origin
+	pool    *peering.Pool  // flag mode: -peers or -peer-dns (peering.go); nil without
+	dist    *dist          // -config: the file's distribution (distribution.go)
+	cdnID   string         // this edge in CDN-Loop (-cdn-id)
+	store   *segments.Store
+	saver   *saver
+	inval   *invalWiring // invalidations: the Set, its file, the API (invalidate.go)
+	fleet   *fleetWiring // -fleet: the fleet state on NATS (fleet.go); nil when off
+	// fleetPeers feeds the peering pools from the fleet (-peer-fleet, a
+	// peering section's fleet: true); nil when off (peering.go)
+	fleetPeers *fleetPeers
+	peerSelf   string // the peering self advertised in the fleet; "" = the listen address
+	reg        *prometheus.Registry
+	limits     limits.Config
+	handler    http.Handler
+	fast       *fastFront // h-fast: -listen on fasthttp; nil: net/http (front.go)
+	ready      atomic.Bool
+	cmcdView   http.Handler // the edge's CMCD sessions (cmcd.go)
+	closeLog   func()
 }
 
 // serve runs the edge until ctx ends, then drains and saves the cache. ready,
@@ -343,7 +347,11 @@ func openAccessLog(dest string, stdout io.Writer) (io.Writer, func(), error) {
 func (a *app) wireOrigins() (edge.Config, error) {
 	c := a.cfg
 	if c.ConfigFile != "" {
-		d, err := newDist(c.ConfigFile, c, a.cdnID, a.reg, a.log)
+		src, self, err := a.fileFleetPeers() // peering.go
+		if err != nil {
+			return edge.Config{}, err
+		}
+		d, err := newDist(c.ConfigFile, c, a.cdnID, a.reg, a.log, src, self)
 		if err != nil {
 			return edge.Config{}, err
 		}
