@@ -1,16 +1,11 @@
 package edge
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // plainNginxConf is a static nginx origin without gzip, logging every
@@ -57,24 +52,7 @@ func startPlainNginx(t *testing.T, files map[string]string) (string, func(string
 	port := freePort(t)
 	conf := filepath.Join(dir, "nginx.conf")
 	writeFile(t, conf, fmt.Sprintf(plainNginxConf, dir, port))
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, nginxBin, "-p", dir, "-c", conf, "-e", filepath.Join(dir, "error.log"))
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("starting nginx: %v", err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nginx did not listen on %s", addr)
-		}
-	}
+	addr := runNginx(t, nginxBin, dir, conf, port)
 	count := func(path string) int {
 		b, _ := os.ReadFile(filepath.Join(dir, "access.log")) // nginx writes each line unbuffered
 		return strings.Count(string(b), "GET "+path+" ")

@@ -94,25 +94,7 @@ func startNginx(t *testing.T, gzipVary bool) string {
 	vary := map[bool]string{true: "on", false: "off"}[gzipVary]
 	conf := filepath.Join(dir, "nginx.conf")
 	writeFile(t, conf, fmt.Sprintf(nginxConf, dir, port, vary))
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, nginxBin, "-p", dir, "-c", conf, "-e", filepath.Join(dir, "error.log"))
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("starting nginx: %v", err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("nginx did not listen on %s: %s", addr, log)
-		}
-	}
+	addr := runNginx(t, nginxBin, dir, conf, port)
 	return "http://" + addr
 }
 
@@ -215,5 +197,30 @@ func TestNginxGzipOriginThroughEdge(t *testing.T) {
 				t.Fatalf("segment: %d %q %d bytes", seg.status, seg.header.Get("Content-Encoding"), len(seg.body))
 			}
 		})
+	}
+}
+
+// runNginx starts nginx with conf (prefix dir) until the test ends and
+// waits until it listens on port; it returns the address.
+func runNginx(t *testing.T, bin, dir, conf string, port int) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "-p", dir, "-c", conf, "-e", filepath.Join(dir, "error.log"))
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("starting nginx: %v", err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return addr
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+			t.Fatalf("nginx did not listen on %s: %s", addr, log)
+		}
 	}
 }
