@@ -35,6 +35,11 @@ type Config struct {
 	Regions map[string]Region `yaml:"regions"`
 	// DefaultLatency orders the POPs for clients in no region.
 	DefaultLatency map[string]time.Duration `yaml:"default_latency"`
+	// Measure orders every region's POPs by the router's measured RTT to
+	// them (EWMA of the /readyz probes), ignoring the latency tables. Off,
+	// the measured RTT still orders the POPs a table has no entry for
+	// (after those it has).
+	Measure bool `yaml:"measure"`
 }
 
 // Probe is how POP health is probed.

@@ -23,16 +23,18 @@ type testPOP struct {
 	name    string
 	srv     *httptest.Server
 	ready   atomic.Bool
-	hang    atomic.Bool // /readyz never answers (until the request ends)
+	hang    atomic.Bool   // /readyz never answers (until the request ends)
+	delay   time.Duration // /readyz answers after it (set before the server runs)
 	readyzN atomic.Int64
 }
 
-func newTestPOP(t *testing.T, name string) *testPOP {
-	p := &testPOP{name: name}
+func newTestPOP(t *testing.T, name string, delay time.Duration) *testPOP {
+	p := &testPOP{name: name, delay: delay}
 	p.ready.Store(true)
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/readyz" {
 			p.readyzN.Add(1)
+			time.Sleep(p.delay)
 			if p.hang.Load() {
 				<-r.Context().Done()
 				return
@@ -84,14 +86,21 @@ const testInterval, testTimeout = 150 * time.Millisecond, 100 * time.Millisecond
 
 func startFleet(t *testing.T, extra ...Health) *fleet {
 	t.Helper()
+	return startFleetYAML(t, fleetYAML, testTimeout, nil, extra...)
+}
+
+// startFleetYAML starts the three POPs, each /readyz slowed by delay[pop],
+// and a router on yamlFmt (fleetYAML's verbs) probing with timeout.
+func startFleetYAML(t *testing.T, yamlFmt string, timeout time.Duration, delay map[string]time.Duration, extra ...Health) *fleet {
+	t.Helper()
 	f := &fleet{pops: map[string]*testPOP{}, reg: prometheus.NewRegistry()}
-	var args []any = []any{testInterval, testTimeout}
+	var args []any = []any{max(testInterval, timeout), timeout}
 	for _, n := range []string{"fra", "ams", "iad"} {
-		p := newTestPOP(t, n)
+		p := newTestPOP(t, n, delay[n])
 		f.pops[n] = p
 		args = append(args, p.srv.URL, p.srv.URL)
 	}
-	cfg, err := ParseConfig([]byte(fmt.Sprintf(fleetYAML, args...)))
+	cfg, err := ParseConfig([]byte(fmt.Sprintf(yamlFmt, args...)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,11 +45,30 @@ type Prober struct {
 
 	mu    sync.Mutex
 	state map[string]*popState
+	ranks []int  // POP index → place by measured RTT (unmeasured last, by name)
+	gen   uint64 // incremented when ranks change
 }
 
 type popState struct {
 	known, up  bool
 	oks, fails int
+	rtt        time.Duration // EWMA of the successful probes' times; 0: none yet
+}
+
+// rttWeight is the EWMA weight of the newest probe: about the last 4
+// probes count.
+const rttWeight = 0.25
+
+// RTT is the POP's measured round-trip time (an EWMA of its successful
+// /readyz probes), false before the first success.
+func (p *Prober) RTT(pop string) (time.Duration, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s, ok := p.state[pop]
+	if !ok || s.rtt == 0 {
+		return 0, false
+	}
+	return s.rtt, true
 }
 
 // newProber probes c's POPs; m may be nil (no metrics).
@@ -103,6 +122,7 @@ func (p *Prober) Round(ctx context.Context) {
 		})
 	}
 	_ = g.Wait()
+	p.rerank()
 }
 
 var errNotReady = errors.New("not ready")
@@ -130,6 +150,12 @@ func (p *Prober) record(pop string, err error, took time.Duration) {
 	p.mu.Lock()
 	s := p.state[pop]
 	if err == nil {
+		took = max(took, time.Nanosecond)
+		if s.rtt == 0 {
+			s.rtt = took
+		} else {
+			s.rtt += time.Duration(rttWeight * float64(took-s.rtt))
+		}
 		s.oks, s.fails = s.oks+1, 0
 		if !s.known || s.oks >= p.cfg.Rise {
 			s.up = true
@@ -141,7 +167,7 @@ func (p *Prober) record(pop string, err error, took time.Duration) {
 		}
 	}
 	s.known = true
-	up := s.up
+	up, rtt := s.up, s.rtt
 	p.mu.Unlock()
-	p.m.probed(pop, err, took, up)
+	p.m.probed(pop, err, took, up, rtt)
 }

@@ -14,6 +14,7 @@ type metrics struct {
 	probes    *prometheus.CounterVec   // by pop and result (ok, not_ready, timeout, error)
 	probeTime *prometheus.HistogramVec // by pop: the router's RTT to /readyz
 	probedUp  *prometheus.GaugeVec     // by pop: 1 healthy by the probes
+	rtt       *prometheus.GaugeVec     // by pop: the EWMA of the probes' RTT
 	refused   *prometheus.CounterVec   // DNS queries not answered, by reason
 }
 
@@ -28,13 +29,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Time of a POP /readyz probe from the router.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 12)}, []string{"pop"}),
 		probedUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "streamedge_routing_pop_healthy",
 			Help: "1 when the POP is healthy by its /readyz probes, else 0."}, []string{"pop"}),
+		rtt: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "streamedge_routing_pop_rtt_seconds",
+			Help: "The router's measured RTT to the POP: EWMA of its successful /readyz probes (orders the POPs with measure: true or no configured latency)."}, []string{"pop"}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_routing_dns_refused_total",
 			Help: "DNS queries answered without a POP, by reason (other_name, bad_query, no_address)."}, []string{"reason"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.decisions, m.probes, m.probeTime, m.probedUp, m.refused} {
+	for _, c := range []prometheus.Collector{m.decisions, m.probes, m.probeTime, m.probedUp, m.rtt, m.refused} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -42,7 +45,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	return m, nil
 }
 
-func (m *metrics) probed(pop string, err error, took time.Duration, up bool) {
+func (m *metrics) probed(pop string, err error, took time.Duration, up bool, rtt time.Duration) {
 	if m == nil {
 		return
 	}
@@ -62,4 +65,7 @@ func (m *metrics) probed(pop string, err error, took time.Duration, up bool) {
 		v = 1
 	}
 	m.probedUp.WithLabelValues(pop).Set(v)
+	if rtt > 0 {
+		m.rtt.WithLabelValues(pop).Set(rtt.Seconds())
+	}
 }

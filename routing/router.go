@@ -29,7 +29,8 @@ type Router struct {
 
 	mu       sync.Mutex
 	cache    map[answerKey]*Decision
-	maxCache int // MaxCachedAnswers
+	maxCache int    // MaxCachedAnswers
+	rttGen   uint64 // the ranking the cached answers used
 }
 
 // Decision is where a client goes.
@@ -42,6 +43,7 @@ type answerKey struct {
 	region  int
 	healthy uint64 // bit i: pop i healthy
 	need    need
+	rttGen  uint64 // the Prober's RTT ranking the answer used
 }
 
 // need is what the answer must carry: a POP without it is skipped.
@@ -99,11 +101,17 @@ func (r *Router) pick(client netip.Addr, n need) *Decision {
 			key.healthy |= 1 << i
 		}
 	}
+	gen, ranks := r.prober.ranking()
+	key.rttGen = gen
 	r.mu.Lock()
+	if gen > r.rttGen { // the answers of the older ranking are no use
+		clear(r.cache)
+		r.rttGen = gen
+	}
 	d, ok := r.cache[key]
 	r.mu.Unlock()
 	if !ok {
-		d = r.decide(key)
+		d = r.decide(key, ranks)
 		r.mu.Lock()
 		if len(r.cache) >= r.maxCache {
 			clear(r.cache)
@@ -114,9 +122,9 @@ func (r *Router) pick(client netip.Addr, n need) *Decision {
 	return d
 }
 
-func (r *Router) decide(k answerKey) *Decision {
+func (r *Router) decide(k answerKey, ranks []int) *Decision {
 	var first *POP
-	for _, i := range r.t.regions[k.region] {
+	for _, i := range r.orderOf(k.region, ranks) {
 		p := &r.t.pops[i]
 		if !k.need.has(p) {
 			continue

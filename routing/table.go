@@ -11,6 +11,7 @@ import (
 type table struct {
 	pops    []POP          // by name; a POP's index is its bit in a pop set
 	regions [][]int        // region → POP indexes by latency; regions[0] is the default
+	listed  []int          // region → how many of regions[i] have a configured latency (the rest: by measured RTT)
 	v4, v6  prefixIndex    // subnet → region
 	index   map[string]int // POP name → index
 }
@@ -27,11 +28,18 @@ func newTable(c *Config) *table {
 		t.pops = append(t.pops, c.POPs[name])
 		t.index[name] = i
 	}
-	t.regions = append(t.regions, t.order(c.DefaultLatency))
+	add := func(lat map[string]time.Duration) {
+		if c.Measure {
+			lat = nil
+		}
+		t.regions = append(t.regions, t.order(lat))
+		t.listed = append(t.listed, len(lat))
+	}
+	add(c.DefaultLatency)
 	for _, name := range sortedKeys(c.Regions) {
 		r := c.Regions[name]
 		id := len(t.regions)
-		t.regions = append(t.regions, t.order(r.Latency))
+		add(r.Latency)
 		for _, s := range r.Subnets {
 			if s.Addr().Is4() {
 				t.v4.add(s.Masked(), id)

@@ -1,0 +1,52 @@
+package routing
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// rerank orders the POPs by measured RTT after a probe round; a changed
+// order is a new generation (the router's answer cache is emptied then).
+func (p *Prober) rerank() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rtt := func(i int) time.Duration {
+		if d := p.state[p.pops[i].Name].rtt; d > 0 {
+			return d
+		}
+		return time.Duration(1<<63 - 1) // unmeasured: last
+	}
+	idx := make([]int, len(p.pops))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(rtt(a), rtt(b)) })
+	ranks := make([]int, len(idx))
+	for place, i := range idx {
+		ranks[i] = place
+	}
+	if !slices.Equal(ranks, p.ranks) {
+		p.ranks, p.gen = ranks, p.gen+1
+	}
+}
+
+// ranking is the current order by measured RTT and its generation (nil
+// before the first round: name order).
+func (p *Prober) ranking() (uint64, []int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.gen, p.ranks
+}
+
+// orderOf is region's POPs: those with a configured latency by it, then
+// the others by measured RTT.
+func (r *Router) orderOf(region int, ranks []int) []int {
+	order, listed := r.t.regions[region], r.t.listed[region]
+	if listed == len(order) || ranks == nil {
+		return order
+	}
+	order = slices.Clone(order)
+	slices.SortStableFunc(order[listed:], func(a, b int) int { return cmp.Compare(ranks[a], ranks[b]) })
+	return order
+}
