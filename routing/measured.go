@@ -40,13 +40,30 @@ func (p *Prober) ranking() (uint64, []int) {
 }
 
 // orderOf is region's POPs: those with a configured latency by it, then
-// the others by measured RTT.
-func (r *Router) orderOf(region int, ranks []int) []int {
+// the others by the latency viewers report (reported[i], 0: none), then
+// by the router's measured RTT.
+func (r *Router) orderOf(region int, ranks []int, reported []time.Duration) []int {
 	order, listed := r.t.regions[region], r.t.listed[region]
-	if listed == len(order) || ranks == nil {
+	if listed == len(order) || (ranks == nil && reported == nil) {
 		return order
 	}
 	order = slices.Clone(order)
-	slices.SortStableFunc(order[listed:], func(a, b int) int { return cmp.Compare(ranks[a], ranks[b]) })
+	slices.SortStableFunc(order[listed:], func(a, b int) int {
+		if reported != nil {
+			ra, rb := reported[a], reported[b]
+			switch {
+			case ra > 0 && rb > 0 && ra != rb:
+				return cmp.Compare(ra, rb)
+			case ra > 0 && rb == 0:
+				return -1
+			case rb > 0 && ra == 0:
+				return 1
+			}
+		}
+		if ranks == nil {
+			return 0
+		}
+		return cmp.Compare(ranks[a], ranks[b])
+	})
 	return order
 }

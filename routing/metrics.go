@@ -15,6 +15,7 @@ type metrics struct {
 	probeTime *prometheus.HistogramVec // by pop: the router's RTT to /readyz
 	probedUp  *prometheus.GaugeVec     // by pop: 1 healthy by the probes
 	rtt       *prometheus.GaugeVec     // by pop: the EWMA of the probes' RTT
+	reports   *prometheus.CounterVec   // viewers' latency reports by result (ok, bad)
 	refused   *prometheus.CounterVec   // DNS queries not answered, by reason
 }
 
@@ -31,13 +32,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "1 when the POP is healthy by its /readyz probes, else 0."}, []string{"pop"}),
 		rtt: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "streamedge_routing_pop_rtt_seconds",
 			Help: "The router's measured RTT to the POP: EWMA of its successful /readyz probes (orders the POPs with measure: true or no configured latency)."}, []string{"pop"}),
+		reports: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_routing_latency_reports_total",
+			Help: "Viewers' latency reports (POST /latency on the admin listener) by result (ok, bad)."}, []string{"result"}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_routing_dns_refused_total",
 			Help: "DNS queries answered without a POP, by reason (other_name, bad_query, no_address)."}, []string{"reason"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.decisions, m.probes, m.probeTime, m.probedUp, m.rtt, m.refused} {
+	for _, c := range []prometheus.Collector{m.decisions, m.probes, m.probeTime, m.probedUp, m.rtt, m.reports, m.refused} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -68,4 +71,15 @@ func (m *metrics) probed(pop string, err error, took time.Duration, up bool, rtt
 	if rtt > 0 {
 		m.rtt.WithLabelValues(pop).Set(rtt.Seconds())
 	}
+}
+
+func (m *metrics) reported(ok bool) {
+	if m == nil {
+		return
+	}
+	result := "ok"
+	if !ok {
+		result = "bad"
+	}
+	m.reports.WithLabelValues(result).Inc()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -31,6 +32,7 @@ type Router struct {
 	cache    map[answerKey]*Decision
 	maxCache int    // MaxCachedAnswers
 	rttGen   uint64 // the ranking the cached answers used
+	viewers  viewerRTT
 }
 
 // Decision is where a client goes.
@@ -102,6 +104,8 @@ func (r *Router) pick(client netip.Addr, n need) *Decision {
 		}
 	}
 	gen, ranks := r.prober.ranking()
+	vgen, reported := r.viewers.reported(region)
+	gen += vgen // both only grow
 	key.rttGen = gen
 	r.mu.Lock()
 	if gen > r.rttGen { // the answers of the older ranking are no use
@@ -111,7 +115,7 @@ func (r *Router) pick(client netip.Addr, n need) *Decision {
 	d, ok := r.cache[key]
 	r.mu.Unlock()
 	if !ok {
-		d = r.decide(key, ranks)
+		d = r.decide(key, ranks, reported)
 		r.mu.Lock()
 		if len(r.cache) >= r.maxCache {
 			clear(r.cache)
@@ -122,9 +126,9 @@ func (r *Router) pick(client netip.Addr, n need) *Decision {
 	return d
 }
 
-func (r *Router) decide(k answerKey, ranks []int) *Decision {
+func (r *Router) decide(k answerKey, ranks []int, reported []time.Duration) *Decision {
 	var first *POP
-	for _, i := range r.orderOf(k.region, ranks) {
+	for _, i := range r.orderOf(k.region, ranks, reported) {
 		p := &r.t.pops[i]
 		if !k.need.has(p) {
 			continue

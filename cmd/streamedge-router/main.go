@@ -8,7 +8,8 @@
 // live edge in the fleet membership gets no viewers (routing.FleetHealth
 // over an observer node, which is no member).
 //
-// The admin listener serves /metrics and /healthz. A changed -config takes
+// The admin listener serves /metrics, /healthz and POST /latency (viewers'
+// latency reports, routing.Router.LatencyHandler). A changed -config takes
 // a restart (the router holds no state worth keeping: the first probe
 // round runs before it answers).
 package main
@@ -125,7 +126,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addrs)
 		flag, addr string
 		h          http.Handler
 		out        *string
-	}{{"-http", f.http, r, &a.http}, {"-admin", f.admin, adminMux(reg), &a.admin}} {
+	}{{"-http", f.http, r, &a.http}, {"-admin", f.admin, adminMux(reg, r), &a.admin}} {
 		if l.addr == "off" {
 			continue
 		}
@@ -175,9 +176,10 @@ func shutdownDNS(d *routing.DNSServer) {
 	_ = d.Shutdown(ctx)
 }
 
-func adminMux(reg *prometheus.Registry) http.Handler {
+func adminMux(reg *prometheus.Registry, r *routing.Router) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("/latency", r.LatencyHandler()) // viewers' latency reports (routing.Report)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	return mux
 }

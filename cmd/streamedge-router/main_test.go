@@ -19,7 +19,8 @@ import (
 
 // TestRouterServesDNSHTTPAndMetrics runs the command on loopback ports with
 // one POP: a real DNS query gets its address, a GET a 302 to its URL,
-// /metrics shows the decisions and the POP's health; cancelling returns.
+// a viewer's POST /latency on the admin listener is taken (204), /metrics
+// shows the decisions, the POP's health and RTT; cancelling returns.
 func TestRouterServesDNSHTTPAndMetrics(t *testing.T) {
 	pop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ready\n") }))
 	defer pop.Close()
@@ -55,6 +56,14 @@ func TestRouterServesDNSHTTPAndMetrics(t *testing.T) {
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != pop.URL+"/vod/a.m3u8" {
 		t.Errorf("http: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
+	resp, err = http.Post("http://"+a.admin+"/latency?pop=fra&ms=12&subnet=203.0.113.0/24", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Errorf("POST /latency: %s, want 204", resp.Status)
+	}
 	resp, err = http.Get("http://" + a.admin + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +71,8 @@ func TestRouterServesDNSHTTPAndMetrics(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{`streamedge_routing_decisions_total{pop="fra",reason="nearest",via="dns"} 1`,
-		`streamedge_routing_decisions_total{pop="fra",reason="nearest",via="http"} 1`, `streamedge_routing_pop_healthy{pop="fra"} 1`} {
+		`streamedge_routing_decisions_total{pop="fra",reason="nearest",via="http"} 1`, `streamedge_routing_pop_healthy{pop="fra"} 1`,
+		`streamedge_routing_pop_rtt_seconds{pop="fra"}`, `streamedge_routing_latency_reports_total{result="ok"} 1`} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
