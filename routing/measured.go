@@ -8,6 +8,9 @@ import (
 
 // rerank orders the POPs by measured RTT after a probe round; a changed
 // order is a new generation (the router's answer cache is emptied then).
+// The order is kept while no POP in it is slower than one after it by
+// more than the margin (reorderMargin), so near-equal POPs do not swap
+// answers at every round.
 func (p *Prober) rerank() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -16,6 +19,9 @@ func (p *Prober) rerank() {
 			return d
 		}
 		return time.Duration(1<<63 - 1) // unmeasured: last
+	}
+	if p.ranks != nil && !p.outOfOrder(rtt) {
+		return
 	}
 	idx := make([]int, len(p.pops))
 	for i := range idx {
@@ -29,6 +35,33 @@ func (p *Prober) rerank() {
 	if !slices.Equal(ranks, p.ranks) {
 		p.ranks, p.gen = ranks, p.gen+1
 	}
+}
+
+// reorderMargin is how much slower (20%, at least 1 ms) a POP must be than
+// one ranked after it to reorder.
+func reorderMargin(d time.Duration) time.Duration { return max(d/5, time.Millisecond) }
+
+// outOfOrder tells whether the current ranking has a POP slower than a
+// later one by more than the margin (or a measured one after an
+// unmeasured one).
+func (p *Prober) outOfOrder(rtt func(int) time.Duration) bool {
+	order := make([]int, len(p.ranks))
+	for i, place := range p.ranks {
+		order[place] = i
+	}
+	const unmeasured = time.Duration(1<<63 - 1)
+	for a := range order {
+		for _, b := range order[a+1:] {
+			ra, rb := rtt(order[a]), rtt(b)
+			if ra == unmeasured && rb != unmeasured {
+				return true
+			}
+			if ra != unmeasured && rb != unmeasured && ra > rb+reorderMargin(rb) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ranking is the current order by measured RTT and its generation (nil

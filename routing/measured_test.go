@@ -3,6 +3,7 @@ package routing
 import (
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +92,35 @@ func TestUnlistedPOPsAreOrderedByMeasuredRTT(t *testing.T) {
 	}
 	if got := answer(); got != "192.0.2.3" {
 		t.Fatalf("A with fra down %q, want 192.0.2.3 (iad, fastest probed of the unlisted)", got)
+	}
+}
+
+// TestMeasuredOrderHoldsWithinTheMargin: POPs whose RTTs differ by less
+// than the margin (20%, at least 1 ms) keep their order (and the answer
+// cache); a POP faster by more moves ahead (a new generation).
+func TestMeasuredOrderHoldsWithinTheMargin(t *testing.T) {
+	cfg, err := ParseConfig([]byte("name: e.example.com\npops:\n" +
+		"  a: {url: 'http://127.0.0.1:1', readyz: 'http://127.0.0.1:1/readyz'}\n" +
+		"  b: {url: 'http://127.0.0.1:2', readyz: 'http://127.0.0.1:2/readyz'}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newProber(cfg, nil)
+	set := func(a, b time.Duration) (uint64, []int) {
+		p.state["a"].rtt, p.state["b"].rtt = a, b
+		p.rerank()
+		return p.ranking()
+	}
+	gen, ranks := set(10*time.Millisecond, 20*time.Millisecond)
+	if !slices.Equal(ranks, []int{0, 1}) {
+		t.Fatalf("ranks %v, want a first", ranks)
+	}
+	for _, rtt := range [][2]time.Duration{{11 * time.Millisecond, 10 * time.Millisecond}, {20 * time.Millisecond, 17 * time.Millisecond}} {
+		if g, r := set(rtt[0], rtt[1]); g != gen || !slices.Equal(r, []int{0, 1}) {
+			t.Errorf("a %s b %s: gen %d ranks %v, want the order kept (gen %d)", rtt[0], rtt[1], g, r, gen)
+		}
+	}
+	if g, r := set(20*time.Millisecond, 15*time.Millisecond); g == gen || !slices.Equal(r, []int{1, 0}) {
+		t.Errorf("a 20ms b 15ms: gen %d ranks %v, want b first in a new generation", g, r)
 	}
 }
