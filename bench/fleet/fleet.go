@@ -32,6 +32,7 @@ type fleet struct {
 	probe                  *http.Client            // the harness's own requests (stats, probes)
 	admin                  map[string]*http.Client // by node name: its admin listener
 	fleetInv               *fleetInval             // the invalidation through the fleet (-invalidate fleet)
+	tiers                  *tierAddrs              // where each tier dials the next (links.go)
 }
 
 // edgeConfig is every edge's distribution: everything from the origin group
@@ -39,11 +40,11 @@ type fleet struct {
 const edgeConfig = `# written by bench/fleet: an edge of the simulated fleet
 origins:
   shield:
-    url: http://%s:%s
+    url: http://%s
     dial_timeout: 1s
     timeout: 10s
   origin:
-    url: http://%s:%s
+    url: http://%s
     dial_timeout: 1s
     timeout: 10s
 origin_groups:
@@ -97,6 +98,11 @@ func (f *fleet) edgeArgs(n node) []string {
 // start starts the origin, the shield and the edges and waits until each
 // listens.
 func (f *fleet) start(ctx context.Context) error {
+	tiers, err := f.startLinks()
+	if err != nil {
+		return err
+	}
+	f.tiers = tiers
 	if err := f.startOne(ctx, f.origin, f.origin.IP+":"+originPort,
 		f.playerTest, "origin", "-listen", f.origin.IP+":"+originPort, "-latency", f.o.OriginLat.String()); err != nil {
 		return err
@@ -111,7 +117,7 @@ func (f *fleet) start(ctx context.Context) error {
 	}
 	for _, e := range f.edges {
 		cfg := filepath.Join(f.logDir, e.Name+".yaml")
-		body := fmt.Sprintf(edgeConfig, f.shield.IP, edgePort, f.origin.IP, originPort) + f.peeringConfig(e)
+		body := fmt.Sprintf(edgeConfig, f.tiers.edgeShield, f.tiers.edgeOrigin) + f.peeringConfig(e)
 		if f.onNATS() {
 			body += invalidationConfig
 		}
@@ -168,7 +174,7 @@ func (f *fleet) startOne(ctx context.Context, n node, addr string, argv ...strin
 // processes are found with `ip netns pids`).
 func (f *fleet) startShield(ctx context.Context) error {
 	if f.o.Shield == "streamedge" {
-		return f.startOne(ctx, f.shield, edgeHost(f.shield), append(append(f.edgeArgs(f.shield), "-origin", f.originURL()), f.fleetArgs("shield")...)...)
+		return f.startOne(ctx, f.shield, edgeHost(f.shield), append(append(f.edgeArgs(f.shield), "-origin", "http://"+f.tiers.shieldOrigin), f.fleetArgs("shield")...)...)
 	}
 	peers, err := filepath.Abs(f.o.Peers)
 	if err != nil {
@@ -177,7 +183,7 @@ func (f *fleet) startShield(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "ip", "netns", "exec", f.shield.ns(), "env", "LISTEN_ADDR="+f.shield.IP, "CACHE_MB=256",
-		filepath.Join(peers, "start"), f.o.Shield, edgePort, f.origin.IP+":"+originPort, filepath.Join(f.logDir, f.o.Shield)).CombinedOutput()
+		filepath.Join(peers, "start"), f.o.Shield, edgePort, f.tiers.shieldOrigin, filepath.Join(f.logDir, f.o.Shield)).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("shield %s: %s/start: %w: %s", f.o.Shield, peers, err, strings.TrimSpace(string(out)))
 	}
@@ -202,6 +208,9 @@ func (f *fleet) kill(n node) {
 
 // stopAll stops every process (SIGTERM, then SIGKILL) and waits for them.
 func (f *fleet) stopAll() {
+	if f.tiers != nil {
+		defer f.tiers.close()
+	}
 	for _, p := range f.procs {
 		p.stop()
 	}

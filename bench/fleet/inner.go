@@ -91,6 +91,9 @@ func (f *fleet) run(ctx context.Context) (*result, error) {
 	}
 	res := &result{Players: f.o.Players, DurationS: f.o.Duration.Seconds(), Latency: f.o.latencyIs, Shield: f.o.Shield, PeerHot: f.o.PeerHot,
 		OriginLatMS: ms(f.o.OriginLat)}
+	if f.tiers.note != "" {
+		res.Latency += "; tier links: " + f.tiers.note
+	}
 	segDur, err := f.segmentDuration(ctx)
 	if err != nil {
 		return nil, err

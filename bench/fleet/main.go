@@ -36,13 +36,16 @@ type options struct {
 	Subnet    string
 	Latency   time.Duration
 	OriginLat time.Duration // the test origin's own -latency
-	JSON      string
-	LogDir    string
-	POPs      int
-	Edges     int
-	Shield    string // streamedge or a ../shared/peers peer (nginx, varnish)
-	Peers     string
-	PeerHot   string // the edges' peering.hot inside a POP, or off
+	// EdgeShield and ShieldOrigin are the delay proxies' one-way delays
+	// (delay.go) when netem is unavailable; edge→origin gets their sum.
+	EdgeShield, ShieldOrigin time.Duration
+	JSON                     string
+	LogDir                   string
+	POPs                     int
+	Edges                    int
+	Shield                   string // streamedge or a ../shared/peers peer (nginx, varnish)
+	Peers                    string
+	PeerHot                  string // the edges' peering.hot inside a POP, or off
 	// Invalidate is how /live/* is invalidated: fleet (once, through one
 	// edge's API; the fleet on NATS carries it) or each (POST to every node).
 	Invalidate string
@@ -60,6 +63,8 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.Subnet, "subnet", "10.77.0", "first three octets of the /24 used inside the namespaces")
 	fs.DurationVar(&o.Latency, "latency", 5*time.Millisecond, "netem delay on every node's egress when the kernel has netem (else none)")
 	fs.DurationVar(&o.OriginLat, "origin-latency", 50*time.Millisecond, "the test origin's delay before every response's headers (player-test origin -latency)")
+	fs.DurationVar(&o.EdgeShield, "edge-shield-delay", 20*time.Millisecond, "one-way delay of the userspace delay proxy on each edge→shield link when netem is unavailable (0: none); edge→origin gets edge-shield + shield-origin")
+	fs.DurationVar(&o.ShieldOrigin, "shield-origin-delay", 40*time.Millisecond, "one-way delay of the userspace delay proxy on the shield→origin link when netem is unavailable (0: none)")
 	fs.StringVar(&o.JSON, "json", "", "also write the figures to this JSON file")
 	fs.StringVar(&o.LogDir, "logs", "", "keep the processes' logs in this directory (default: a temporary one, removed)")
 	fs.IntVar(&o.POPs, "pops", 2, "POPs")
