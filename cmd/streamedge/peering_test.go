@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -393,5 +395,45 @@ func TestPOPInvalidatedEverywhereStillAnswers(t *testing.T) {
 	wg.Wait()
 	if n := o.count(key); n != 2 {
 		t.Errorf("origin asked %d times for the invalidated object, want 2 (the first fill and one refill)", n)
+	}
+}
+
+// TestHerdOnTwentyEdgesIsOneRequestAtTheShield: a POP of 20 peering edges
+// in front of a streamedge shield in front of the origin (tiers): a herd of
+// 100 viewers over the 20 edges costs the shield one request per object and
+// the origin one.
+func TestHerdOnTwentyEdgesIsOneRequestAtTheShield(t *testing.T) {
+	o := newPopOrigin(t)
+	shield := startEdge(t, "-origin", o.srv.URL, "-cdn-id", "shield")
+	target, _ := url.Parse(shield.edge)
+	var mu sync.Mutex
+	atShield := map[string]int{}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	counted := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		atShield[r.URL.Path]++
+		mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	}))
+	defer counted.Close()
+	const n = 20
+	addrs := freeAddrs(t, n)
+	urls := make([]string, n)
+	for i, a := range addrs {
+		urls[i] = "http://" + a
+	}
+	edges := make([]string, n)
+	for i, a := range addrs {
+		edges[i] = startEdge(t, "-listen", a, "-cdn-id", "pop1", "-origin", counted.URL,
+			"-peers", strings.Join(urls, ","), "-peer-self", urls[i]).edge
+	}
+	keys := segmentKeys(5)
+	herd(t, edges, 100, keys)
+	mu.Lock()
+	defer mu.Unlock()
+	for _, k := range keys {
+		if atShield[k] != 1 || o.count(k) != 1 {
+			t.Errorf("%s: %d requests at the shield, %d at the origin; want 1 and 1", k, atShield[k], o.count(k))
+		}
 	}
 }
