@@ -86,10 +86,10 @@ func (h *Handler) errorPage(x *exchange, rs *Routes, path string) (page, bool) {
 
 // fillPage joins (or starts) the page's fill and waits for its whole body.
 func (h *Handler) fillPage(x, px *exchange, fillKey string, stale *segments.Hit) (page, bool) {
-	f, _ := h.group.Join(fillKey, h.filler(px, fillKey, stale), func() bool { return h.storedFresh(px.key, fillKey) })
+	f, _ := h.group.Join(fillKey, h.filler(px, fillKey, stale), func() bool { return h.fillSatisfied(px, fillKey) })
 	if f == nil { // stored between the lookup and the election (rare): a copy, so x holds at most three hits
-		hit, ok := h.store.Get(fillKey)
-		if !ok {
+		hit, _, ok := h.lookup(px.key, px.vary) // through the variant marker: a compressed page is stored per class
+		if !ok || hit == nil {
 			return page{}, false
 		}
 		defer hit.Release()

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/streamedge/streamedge/variant"
 )
 
 const slate = "slate: the stream will be back shortly"
@@ -400,4 +402,27 @@ func TestCustomErrorPageForARefusedSignedURL(t *testing.T) {
 			t.Fatalf("the protected object was asked for %d times", n)
 		}
 	})
+}
+
+// TestErrorPageElectionReadsThroughTheVariantMarker: a custom error page
+// stored compressed (a variant marker at its base key) is found at the
+// page fill's election, not fetched again.
+func TestErrorPageElectionReadsThroughTheVariantMarker(t *testing.T) {
+	page := strings.Repeat("<p>the stream is offline</p>\n", 45) // 1,305 bytes: sent with a Content-Length
+	o := newTestOrigin(t, staticHandler(map[string]string{"/errors/offline.html": page},
+		map[string]string{"Content-Type": "text/html", "Cache-Control": "max-age=600"}))
+	e := newTestEdge(t, o.URL, edgeOpts{compress: true})
+	e.get(t, "GET", "/errors/offline.html", "Accept-Encoding", "gzip")
+	waitFillsDone(t, e)
+	if r := e.get(t, "GET", "/errors/offline.html", "Accept-Encoding", "gzip"); r.status != 200 || r.header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("page: %d, Content-Encoding %q", r.status, r.header.Get("Content-Encoding"))
+	}
+	px := &exchange{key: "/errors/offline.html", vary: variant.Request{Class: "gzip"}, route: e.h.routes.Load().def}
+	pg, ok := e.h.fillPage(px, px, px.key, nil) // the base key: it holds the marker
+	if !ok || len(pg.body) == 0 {
+		t.Fatalf("page not found through the marker: ok %v, %d bytes", ok, len(pg.body))
+	}
+	if n := o.count("/errors/offline.html"); n != 1 {
+		t.Errorf("origin asked %d times for the page, want 1", n)
+	}
 }
