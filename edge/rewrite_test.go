@@ -509,6 +509,10 @@ func TestManifestRewriteFollowsReload(t *testing.T) {
 		{nil, body, etag},
 		{func() { setRewrite(t, e, m) }, golden, ""},
 	} {
+		// The previous step's fill ends after its viewer got the last byte;
+		// a request joining it would be served what it made (under the
+		// setting before the reload), so each step starts with no fill.
+		waitFor(t, func() bool { return e.h.group.InFlight() == 0 })
 		if step.reload != nil {
 			step.reload()
 		}
