@@ -3,6 +3,7 @@
 #   nginx  the real origin of edge.TestNginxGzipOriginThroughEdge (gzip_types)
 #          and the config check of the HTTPS benchmark phase.
 #   openssl the browser test's HTTPS certificate (player-test/browser).
+#   curl   the HTTPS/HTTP2 client of cmd/streamedge.TestCurlHTTPSAndHTTP2.
 #   awscli the real `aws cloudfront` client of the signedurl and invalidation
 #          tests (sign, create-invalidation, get/list, wait).
 # The package's system service is kept from starting (a temporary
@@ -13,6 +14,7 @@ missing=""
 [ -x /usr/sbin/nginx ] || missing="$missing nginx"
 [ -x /usr/bin/aws ] || missing="$missing awscli"
 [ -x /usr/bin/openssl ] || missing="$missing openssl"
+[ -x /usr/bin/curl ] || missing="$missing curl"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "test-deps: missing:$missing (not root: the tests that need them skip)" >&2

@@ -181,3 +181,39 @@ func request(t *testing.T, c *http.Client, addr string) (serial int64, reused bo
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.TLS.PeerCertificates[0].SerialNumber.Int64(), reused
 }
+
+// TestSessionResumption: the listener's configuration issues session
+// tickets, so a returning client resumes without a full handshake, over
+// TLS 1.3 and TLS 1.2 alike (players reconnect often; a full handshake per
+// reconnect costs a round trip and the server's signature).
+func TestSessionResumption(t *testing.T) {
+	ca := certtest.NewCA(t)
+	certs, err := LoadCerts(pairs(ca.Issue(t, "a", 1, "a.test")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := serveTLS(t, certs, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }))
+	for _, tc := range []struct {
+		name string
+		max  uint16
+	}{{"tls13", tls.VersionTLS13}, {"tls12", tls.VersionTLS12}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := ca.Client("a.test")
+			cfg.MaxVersion, cfg.ClientSessionCache = tc.max, tls.NewLRUClientSessionCache(4)
+			for i, want := range []bool{false, true} {
+				c, err := tls.Dial("tcp", addr, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// A request and its answer: TLS 1.3 tickets arrive after the handshake.
+				_, _ = io.WriteString(c, "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n")
+				_, _ = io.ReadAll(c)
+				st := c.ConnectionState()
+				_ = c.Close()
+				if st.DidResume != want {
+					t.Fatalf("connection %d: resumed %v, want %v", i+1, st.DidResume, want)
+				}
+			}
+		})
+	}
+}
