@@ -155,6 +155,9 @@ func TestLLHLSHeldRequestGets503AfterThreeTargetDurations(t *testing.T) {
 // A held request whose client leaves is released at once (net/http: the
 // request's context ends with the connection).
 func TestLLHLSHolderWhoseClientLeavesIsReleased(t *testing.T) {
+	if frontOf(t) == FrontFast {
+		t.Skip("fasthttp does not tell a handler its client left: a held request stays held until its release or 3 × TD (README, LL-HLS)")
+	}
 	lo := newLLOrigin(t, nil)
 	e := newTestEdge(t, lo.URL, edgeOpts{})
 	pl := e.get(t, http.MethodGet, llBase+"240p/index.m3u8")

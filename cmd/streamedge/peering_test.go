@@ -104,7 +104,25 @@ peering:
 		}
 		edges[i] = startEdge(t, args...)
 	}
+	waitPeersUp(t, edges)
 	return edges, urls
+}
+
+// waitPeersUp waits until every edge sees every member up: an edge started
+// before the others probed them down, and until its next probe it would
+// fetch their keys itself (a second fill at the tier above).
+func waitPeersUp(t *testing.T, edges []*running) {
+	t.Helper()
+	want := fmt.Sprintf(`streamedge_peer_members{state="up"} %d`, len(edges))
+	for _, e := range edges {
+		deadline := time.Now().Add(15 * time.Second)
+		for !strings.Contains(scrape(t, e.admin), want) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not every member up after 15 s (want %s)", e.edge, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 }
 
 // herd runs viewers spread over the edges, each fetching every key in its
@@ -423,10 +441,13 @@ func TestHerdOnTwentyEdgesIsOneRequestAtTheShield(t *testing.T) {
 		urls[i] = "http://" + a
 	}
 	edges := make([]string, n)
+	pop := make([]*running, n)
 	for i, a := range addrs {
-		edges[i] = startEdge(t, "-listen", a, "-cdn-id", "pop1", "-origin", counted.URL,
-			"-peers", strings.Join(urls, ","), "-peer-self", urls[i]).edge
+		pop[i] = startEdge(t, "-listen", a, "-cdn-id", "pop1", "-origin", counted.URL,
+			"-peers", strings.Join(urls, ","), "-peer-self", urls[i])
+		edges[i] = pop[i].edge
 	}
+	waitPeersUp(t, pop)
 	keys := segmentKeys(5)
 	herd(t, edges, 100, keys)
 	mu.Lock()
