@@ -7,7 +7,8 @@
 // after a fill, Decide turns the origin's status and headers, plus the
 // manifest.Info of the body, into a Policy the store and the response writer
 // follow; ShouldReplace keeps a refresh from replacing a cached live playlist
-// with an older one.
+// or dynamic MPD with an older one (MPDs by publishTime, else by the newest
+// segment they list).
 //
 // # Lifetime
 //

@@ -35,7 +35,11 @@ func parseDASH(body []byte) (Info, error) {
 	if len(root.Periods) == 0 {
 		return Info{}, invalidf("dash: MPD has no Period")
 	}
-	return classifyMPD(root)
+	info, err := classifyMPD(root)
+	if err == nil && info.Live {
+		info.NewestSegmentEnd = newestSegmentEnd(body)
+	}
+	return info, err
 }
 
 func classifyMPD(root mpdRoot) (Info, error) {

@@ -6,9 +6,11 @@
 // response is a manifest (Content-Type first, then the path extension), and
 // Parse validates the body and extracts the few facts the freshness policy
 // needs: master or media, live or not, target duration, media sequence,
-// segment count, the MPD minimumUpdatePeriod and publishTime. The freshness
-// package turns an Info into a TTL, and uses it to refuse replacing a cached
-// live playlist or dynamic MPD with an older one. EncodeFacts/DecodeFacts
+// segment count, the MPD minimumUpdatePeriod and publishTime, and when the
+// newest segment a dynamic MPD's SegmentTimeline or SegmentList lists ends
+// (dashtimeline.go). The freshness package turns an Info into a TTL, and
+// uses it to refuse replacing a cached live playlist or dynamic MPD with an
+// older one. EncodeFacts/DecodeFacts
 // (facts.go) are Info's versioned, bounded stored form: the object store
 // keeps that blob with the entry without interpreting it.
 //
@@ -32,5 +34,6 @@
 // decode of the root and its Periods decides instead, so valid MPDs are not
 // refused. Malformed XML, a root other than MPD, an MPD without a Period, an
 // MPD@type other than static/dynamic and an unparsable minimumUpdatePeriod
-// are invalid.
+// are invalid. A dynamic MPD is decoded once more into the few segment
+// elements NewestSegmentEnd needs; nothing there makes an MPD invalid.
 package manifest

@@ -11,23 +11,27 @@ import (
 // manifest with an older one" rule can compare a refresh with the cached
 // copy without re-parsing it. manifest alone knows the layout:
 //
-//	u8 version (1), u8 Format, u8 flag bits (1 Master, 2 Live, 4 PublishTime
-//	set), uvarint TargetDuration ns, uvarint MediaSequence, uvarint Segments,
-//	uvarint MinimumUpdatePeriod ns, then when flag 4: varint PublishTime Unix
-//	seconds, uvarint nanoseconds.
+//	u8 version (2), u8 Format, u8 flag bits (1 Master, 2 Live, 4 PublishTime
+//	set, 8 NewestSegmentEnd set), uvarint TargetDuration ns, uvarint
+//	MediaSequence, uvarint Segments, uvarint MinimumUpdatePeriod ns, then
+//	when flag 4: varint PublishTime Unix seconds, uvarint nanoseconds; then
+//	when flag 8: the same for NewestSegmentEnd.
 //
-// A blob of another version, or one that does not decode exactly, is "no
-// facts" (Info{}): a cached copy whose facts are lost is simply replaced by
-// the next refresh.
+// Version 1 (written before NewestSegmentEnd) is the same without flag 8
+// and still decodes. A blob of another version, or one that does not decode
+// exactly, is "no facts" (Info{}): a cached copy whose facts are lost is
+// simply replaced by the next refresh.
 const (
-	factsVersion = 1
+	factsVersion = 2
 	// MaxFactsLen bounds EncodeFacts' output.
-	MaxFactsLen = 3 + 4*binary.MaxVarintLen64 + 2*binary.MaxVarintLen64
+	MaxFactsLen = 3 + 4*binary.MaxVarintLen64 + 4*binary.MaxVarintLen64
 
-	factMaster  = 1
-	factLive    = 2
-	factPublish = 4
-	factAll     = factMaster | factLive | factPublish
+	factMaster     = 1
+	factLive       = 2
+	factPublish    = 4
+	factSegmentEnd = 8
+	factAllV1      = factMaster | factLive | factPublish
+	factAll        = factAllV1 | factSegmentEnd
 )
 
 // EncodeFacts returns the stored form of info, nil for a non-manifest.
@@ -45,6 +49,9 @@ func EncodeFacts(info Info) []byte {
 	if !info.PublishTime.IsZero() {
 		flags |= factPublish
 	}
+	if !info.NewestSegmentEnd.IsZero() {
+		flags |= factSegmentEnd
+	}
 	b := make([]byte, 0, MaxFactsLen)
 	b = append(b, factsVersion, byte(info.Format), flags)
 	b = binary.AppendUvarint(b, uint64(max(info.TargetDuration, 0)))
@@ -52,17 +59,19 @@ func EncodeFacts(info Info) []byte {
 	b = binary.AppendUvarint(b, uint64(max(info.Segments, 0)))
 	b = binary.AppendUvarint(b, uint64(max(info.MinimumUpdatePeriod, 0)))
 	if flags&factPublish != 0 {
-		b = binary.AppendVarint(b, info.PublishTime.Unix())
-		b = binary.AppendUvarint(b, uint64(info.PublishTime.Nanosecond()))
+		b = appendInstant(b, info.PublishTime)
+	}
+	if flags&factSegmentEnd != 0 {
+		b = appendInstant(b, info.NewestSegmentEnd)
 	}
 	return b
 }
 
-// DecodeFacts is EncodeFacts' inverse. Any blob it did not produce (another
-// version, truncated, trailing bytes, out-of-range values) yields Info{}; it
-// never panics.
+// DecodeFacts is EncodeFacts' inverse (and reads version 1 blobs). Any blob
+// it did not produce (another version, truncated, trailing bytes,
+// out-of-range values) yields Info{}; it never panics.
 func DecodeFacts(b []byte) Info {
-	if len(b) < 3 || len(b) > MaxFactsLen || b[0] != factsVersion || b[2]&^factAll != 0 {
+	if len(b) < 3 || len(b) > MaxFactsLen || !knownFlags(b[0], b[2]) {
 		return Info{}
 	}
 	info := Info{Format: Format(b[1]), Master: b[2]&factMaster != 0, Live: b[2]&factLive != 0}
@@ -75,17 +84,33 @@ func DecodeFacts(b []byte) Info {
 	info.Segments = int(r.uvarint(math.MaxInt32))
 	info.MinimumUpdatePeriod = time.Duration(r.uvarint(math.MaxInt64))
 	if b[2]&factPublish != 0 {
-		sec := r.varint()
-		nsec := r.uvarint(999_999_999)
-		info.PublishTime = time.Unix(sec, int64(nsec)).UTC()
-		if !validPublishTime(info.PublishTime) || info.PublishTime.Unix() != sec {
-			r.bad = true
-		}
+		info.PublishTime = r.instant()
+	}
+	if b[2]&factSegmentEnd != 0 {
+		info.NewestSegmentEnd = r.instant()
 	}
 	if r.bad || len(r.b) != 0 {
 		return Info{}
 	}
 	return info
+}
+
+// knownFlags reports whether version is one DecodeFacts reads and flags
+// are all defined in it.
+func knownFlags(version, flags byte) bool {
+	switch version {
+	case 1:
+		return flags&^factAllV1 == 0
+	case factsVersion:
+		return flags&^factAll == 0
+	}
+	return false
+}
+
+// appendInstant appends t as varint Unix seconds, uvarint nanoseconds.
+func appendInstant(b []byte, t time.Time) []byte {
+	b = binary.AppendVarint(b, t.Unix())
+	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
 }
 
 // factReader reads varints, remembering the first failure.
@@ -112,6 +137,17 @@ func (r *factReader) varint() int64 {
 	}
 	r.b = r.b[n:]
 	return v
+}
+
+// instant reads what appendInstant wrote; it must be a validPublishTime.
+func (r *factReader) instant() time.Time {
+	sec := r.varint()
+	nsec := r.uvarint(999_999_999)
+	t := time.Unix(sec, int64(nsec)).UTC()
+	if !validPublishTime(t) || t.Unix() != sec {
+		r.bad = true
+	}
+	return t
 }
 
 // validPublishTime bounds a PublishTime to years 1..9999 (what xs:dateTime

@@ -43,8 +43,13 @@ func TestFactsRoundTrip(t *testing.T) {
 		{"dynamic_dash", Info{Format: DASH, Live: true, MinimumUpdatePeriod: 500 * time.Millisecond,
 			PublishTime: time.Date(2024, 5, 1, 10, 0, 0, 123, time.UTC)}},
 		{"static_dash", Info{Format: DASH}},
+		{"dynamic_dash_newest_segment_end", Info{Format: DASH, Live: true,
+			NewestSegmentEnd: time.Date(2024, 5, 1, 10, 0, 12, 500_000_000, time.UTC)}},
+		{"dynamic_dash_both_instants", Info{Format: DASH, Live: true, PublishTime: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC),
+			NewestSegmentEnd: time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC)}},
 		{"extremes", Info{Format: HLS, Live: true, TargetDuration: 1<<63 - 1, MediaSequence: 1<<64 - 1, Segments: 1<<31 - 1,
-			MinimumUpdatePeriod: 1<<63 - 1, PublishTime: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)}},
+			MinimumUpdatePeriod: 1<<63 - 1, PublishTime: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+			NewestSegmentEnd: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,7 +75,10 @@ func TestDecodeFactsGarbageIsNoFacts(t *testing.T) {
 		b    []byte
 	}{
 		{"empty", nil},
-		{"other_version", mutate(func(b []byte) []byte { b[0] = 2; return b })},
+		{"other_version", mutate(func(b []byte) []byte { b[0] = 3; return b })},
+		{"version_0", mutate(func(b []byte) []byte { b[0] = 0; return b })},
+		{"version_1_with_segment_end_flag", append([]byte{1, byte(DASH), factLive | factSegmentEnd, 0, 0, 0, 0}, appendInstant(nil, time.Unix(1, 0))...)},
+		{"segment_end_flag_without_time", mutate(func(b []byte) []byte { b[2] |= factSegmentEnd; return b })},
 		{"unknown_format", mutate(func(b []byte) []byte { b[1] = 9; return b })},
 		{"unknown_flag", mutate(func(b []byte) []byte { b[2] |= 0x80; return b })},
 		{"truncated", valid[:len(valid)-1]},
@@ -87,6 +95,29 @@ func TestDecodeFactsGarbageIsNoFacts(t *testing.T) {
 	}
 }
 
+// TestDecodeFactsVersion1: a blob written before NewestSegmentEnd existed
+// (version 1, as stored entries and snapshots of the previous release hold)
+// still decodes to the same Info.
+func TestDecodeFactsVersion1(t *testing.T) {
+	pub := time.Date(2024, 5, 1, 10, 0, 0, 123, time.UTC)
+	tests := []struct {
+		name string
+		b    []byte
+		want Info
+	}{
+		{"live_hls", []byte{1, byte(HLS), factLive, 6, 100, 5, 0}, Info{Format: HLS, Live: true, TargetDuration: 6, MediaSequence: 100, Segments: 5}},
+		{"dynamic_dash_publish_time", append([]byte{1, byte(DASH), factLive | factPublish, 0, 0, 0, 0}, appendInstant(nil, pub)...),
+			Info{Format: DASH, Live: true, PublishTime: pub}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DecodeFacts(tc.b); got != tc.want {
+				t.Fatalf("DecodeFacts(%x) = %+v, want %+v", tc.b, got, tc.want)
+			}
+		})
+	}
+}
+
 // FuzzDecodeFacts: any blob decodes without panic to no facts or to an Info
 // that survives its own round trip within the bound.
 func FuzzDecodeFacts(f *testing.F) {
@@ -94,6 +125,9 @@ func FuzzDecodeFacts(f *testing.F) {
 	f.Add(EncodeFacts(Info{Format: DASH, Live: true, PublishTime: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)}))
 	f.Add([]byte{})
 	f.Add([]byte{1, 2, 7, 0xff, 0xff, 0xff})
+	f.Add([]byte{1, byte(HLS), factLive, 6, 100, 5, 0})
+	f.Add(EncodeFacts(Info{Format: DASH, Live: true, PublishTime: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC),
+		NewestSegmentEnd: time.Date(2024, 5, 1, 10, 0, 30, 0, time.UTC)}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		info := DecodeFacts(b)
 		if info == (Info{}) {

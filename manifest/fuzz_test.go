@@ -25,6 +25,10 @@ func addTestdataSeeds(f *testing.F) {
 	f.Add([]byte("#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXT-X-KEY:METHOD=NONE\nfoo.ts\n"))
 	f.Add([]byte("<MPD type=\"dynamic\" minimumUpdatePeriod=\"PT0.5S\"><Period/></MPD>"))
 	f.Add([]byte("<MPD type=\"dynamic\" publishTime=\"2024-05-01T10:00:00.5+02:00\"><Period/></MPD>"))
+	f.Add([]byte(`<MPD type="dynamic" availabilityStartTime="2024-05-01T10:00:00Z"><Period start="PT5S"><AdaptationSet>` +
+		`<SegmentTemplate timescale="1000" presentationTimeOffset="500"><SegmentTimeline><S t="500" d="2000" r="3"/><S d="1000" r="-1"/>` +
+		`</SegmentTimeline></SegmentTemplate><Representation/></AdaptationSet></Period><Period><AdaptationSet><SegmentList duration="2">` +
+		`<SegmentURL/><SegmentURL/></SegmentList></AdaptationSet></Period></MPD>`))
 	f.Add([]byte("<html><body>502</body></html>"))
 	f.Add([]byte{})
 }
@@ -78,8 +82,8 @@ func checkInfo(t *testing.T, format Format, info Info) {
 	if format == DASH && (info.Master || info.TargetDuration != 0 || info.Segments != 0 || info.MediaSequence != 0) {
 		t.Fatalf("DASH info with HLS fields: %+v", info)
 	}
-	if (format == HLS || !info.Live) && !info.PublishTime.IsZero() {
-		t.Fatalf("PublishTime outside a dynamic MPD: %+v", info)
+	if (format == HLS || !info.Live) && (!info.PublishTime.IsZero() || !info.NewestSegmentEnd.IsZero()) {
+		t.Fatalf("PublishTime or NewestSegmentEnd outside a dynamic MPD: %+v", info)
 	}
 	if format == HLS && info.MinimumUpdatePeriod != 0 {
 		t.Fatalf("HLS info with MinimumUpdatePeriod: %+v", info)

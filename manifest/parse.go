@@ -16,6 +16,12 @@ type Info struct {
 	Segments            int           // HLS media playlist: number of segments (including EXT-X-SKIP'ed ones)
 	MinimumUpdatePeriod time.Duration // DASH dynamic; 0 if absent
 	PublishTime         time.Time     // DASH dynamic: MPD@publishTime, UTC; zero if absent or unparsable
+	// NewestSegmentEnd (DASH dynamic) is when the newest segment a
+	// SegmentTimeline or SegmentList lists ends, the latest across Periods and
+	// Representations (availabilityStartTime + Period@start + (end − PTO) /
+	// timescale), UTC; zero if none is listed ($Number$ templates without a
+	// timeline are available by the clock: dashtimeline.go).
+	NewestSegmentEnd time.Time
 }
 
 // ErrInvalid is wrapped by every error Parse returns.
