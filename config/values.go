@@ -69,7 +69,9 @@ var sizeUnits = []struct {
 	{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40}, {"B", 1},
 }
 
-// ParseSize parses a Size from its string form.
+// ParseSize parses a Size from its string form: the one size parser, for
+// edge.yaml and the command line's size flags (cmd/streamedge byteSize).
+// Sizes above 2^50 bytes, negative ones and NaN are refused.
 func ParseSize(s string) (Size, error) {
 	t, mult := strings.TrimSpace(s), int64(1)
 	for _, u := range sizeUnits {
@@ -79,7 +81,7 @@ func ParseSize(s string) (Size, error) {
 		}
 	}
 	n, err := strconv.ParseFloat(t, 64)
-	if err != nil || !(n >= 0) || n*float64(mult) > 1<<50 {
+	if err != nil || !(n >= 0) || n*float64(mult) > 1<<50 { // !(n >= 0) also refuses NaN
 		return 0, fmt.Errorf("want a size (e.g. 64MiB, 1GiB, 512MB or bytes), got %q", s)
 	}
 	return Size(n * float64(mult)), nil

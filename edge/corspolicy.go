@@ -12,10 +12,6 @@ import (
 // pass-through, an error the edge answers) gets the policy's headers; a CORS
 // preflight is answered here before the cache key.
 
-// resultPreflight is the cache result of a preflight the edge answered (not
-// one of results: no X-Cache, no cached object).
-const resultPreflight = "preflight"
-
 // CORS grants, as logged and counted.
 const (
 	corsAllowed = "allowed"

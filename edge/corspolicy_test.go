@@ -79,7 +79,8 @@ func mediaOrigin(t *testing.T, extra http.Header) *testOrigin {
 // The preflight hls.js sends for a byte-range segment (Range is not a
 // CORS-safelisted header) is answered by the edge: 204 with the policy's
 // CORS headers, and never reaches the origin; a refused origin or method
-// gets 204 without them (the browser then refuses the request).
+// gets 204 without them (the browser then refuses the request). Stats counts
+// each under ByResult["preflight"], as streamedge_requests_total does.
 func TestPreflightAnsweredAtEdge(t *testing.T) {
 	onFronts(t, func(t *testing.T) {
 		o := mediaOrigin(t, nil)
@@ -130,6 +131,13 @@ func TestPreflightAnsweredAtEdge(t *testing.T) {
 		waitFor(t, func() bool { return strings.Count(log.String(), "\n") == 3 })
 		if l := log.String(); strings.Count(l, `"cache":"preflight","`) != 3 || strings.Count(l, `"cors":"refused"`) != 2 {
 			t.Errorf("access log:\n%s", l)
+		}
+		s := e.h.Stats()
+		for deadline := time.Now().Add(5 * time.Second); s.ClientRequests < 3 && time.Now().Before(deadline); s = e.h.Stats() {
+			time.Sleep(10 * time.Millisecond) // a request is counted after its response is written
+		}
+		if s.ClientRequests != 3 || s.ByResult["preflight"] != 3 || s.OriginRequests != 0 || s.OriginOffload() != 1 {
+			t.Errorf("Stats = %+v, want 3 preflights of 3 requests, none sent to the origin", s)
 		}
 	})
 }

@@ -20,11 +20,12 @@ const (
 	resultStale      = "stale"
 	resultError      = "error"
 	resultPass       = "pass"
+	resultPreflight  = "preflight" // a CORS preflight the edge answered (corspolicy.go): no X-Cache, no cached object
 )
 
-// results is the one list of cache results: metrics, X-Cache values and the
-// access log all range over it.
-var results = []string{resultHit, resultMiss, resultCoalesced, resultRefreshHit, resultStale, resultError, resultPass}
+// results is the one list of cache results: metrics, Stats, X-Cache values
+// and the access log all range over it.
+var results = []string{resultHit, resultMiss, resultCoalesced, resultRefreshHit, resultStale, resultError, resultPass, resultPreflight}
 
 func xcache(result string) string {
 	switch result {

@@ -13,7 +13,7 @@ type Stats struct {
 	ClientRequests int64
 	// ByResult splits ClientRequests by cache result (the X-Cache and
 	// access-log "cache" value): hit, miss, coalesced, refresh_hit, stale,
-	// error, pass.
+	// error, pass, preflight (a CORS preflight the edge answered).
 	ByResult map[string]int64
 	// CacheHits are the requests answered from the cache without an origin
 	// fetch of their own: hit, refresh_hit and stale.

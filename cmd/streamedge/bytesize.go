@@ -3,35 +3,22 @@ package main
 import (
 	"fmt"
 	"strconv"
-	"strings"
+
+	edgeconf "github.com/streamedge/streamedge/config"
 )
 
 // byteSize is a flag.Value for sizes such as 1GiB, 64MiB, 512MB or 1048576.
 type byteSize int64
 
-var units = []struct {
-	suffix string
-	mult   int64
-}{
-	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
-	{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40}, {"B", 1},
-}
-
+// parseByteSize is config.ParseSize, the one size parser (edge.yaml and the
+// flags accept the same sizes), with the flags' own error message (config's
+// names the YAML form).
 func parseByteSize(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	mult := int64(1)
-	for _, u := range units {
-		if len(t) > len(u.suffix) && strings.EqualFold(t[len(t)-len(u.suffix):], u.suffix) {
-			t, mult = strings.TrimSpace(t[:len(t)-len(u.suffix)]), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseFloat(t, 64)
-	if err != nil || !(n >= 0) || n*float64(mult) > 1<<50 { // !(n >= 0) also refuses NaN
+	n, err := edgeconf.ParseSize(s)
+	if err != nil {
 		return 0, fmt.Errorf("invalid size %q (want e.g. 1GiB, 64MiB, 512MB or bytes)", s)
 	}
-	return int64(n * float64(mult)), nil
+	return int64(n), nil
 }
 
 func (b *byteSize) Set(s string) error {

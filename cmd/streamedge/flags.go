@@ -91,18 +91,18 @@ type config struct {
 // them.
 func defaults() config {
 	return config{
-		Listen: ":8080", HTTP1: defaultHTTP1, Admin: "127.0.0.1:9090", Pprof: "auto",
-		CacheSize: 1 << 30, MaxObjectSize: edge.DefaultMaxObjectSize,
+		Listen: defaultListen, HTTP1: defaultHTTP1, Admin: defaultAdmin, Pprof: defaultPprof,
+		CacheSize: defaultCacheSize, MaxObjectSize: edge.DefaultMaxObjectSize,
 		DefaultTTL: freshness.DefaultTTL, NegativeTTL: freshness.DefaultNegativeTTL,
 		StaleWhileReval: freshness.DefaultStaleWhileRevalidate, StaleIfError: freshness.DefaultStaleIfError,
 		OriginTimeout: origin.DefaultTimeout, OriginDialTimeout: origin.DefaultDialTimeout, OriginHeaderTime: origin.DefaultResponseHeaderTimeout,
 		MaxFills: edge.DefaultMaxFills, FillWait: edge.DefaultFillWait,
 		LLMaxHolders: llhls.DefaultMaxHolders, LLMaxPerPlaylist: llhls.DefaultMaxHoldersPerPlaylist,
-		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ClientWriteTime: edge.DefaultClientWriteTimeout,
-		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: 10 * time.Second,
-		AccessLog: "-", AccessLogFormat: edge.LogJSON, LogLevel: "info", MaxURILength: limits.DefaultMaxURILength, HTTP3: true,
+		ReadHeaderTimeout: defaultReadHeaderTimeout, IdleTimeout: defaultIdleTimeout, ClientWriteTime: edge.DefaultClientWriteTimeout,
+		MaxHeaderBytes: limits.DefaultMaxHeaderBytes, PassTTL: edge.DefaultPassTTL, DrainTimeout: defaultDrainTimeout,
+		AccessLog: defaultAccessLog, AccessLogFormat: edge.LogJSON, LogLevel: defaultLogLevel, MaxURILength: limits.DefaultMaxURILength, HTTP3: defaultHTTP3,
 		Prefetch: edge.DefaultPrefetch, PeerHot: string(peering.HotOrigin),
-		Compress: true,
+		Compress: defaultCompress,
 	}
 }
 

@@ -81,18 +81,6 @@ func TestByteSize(t *testing.T) {
 	}
 }
 
-func FuzzParseByteSize(f *testing.F) {
-	for _, s := range []string{"1GiB", "64MiB", "512MB", "12", "1.5k", "-1", "1e18", "inf"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		n, err := parseByteSize(s)
-		if err == nil && (n < 0 || n > 1<<50) {
-			t.Fatalf("parseByteSize(%q) = %d", s, n)
-		}
-	})
-}
-
 func FuzzParseFlags(f *testing.F) {
 	f.Add("-origin http://o -cache-size 1GiB -stale-if-error 5m")
 	f.Add("-origin http://o:1/x -listen :0 -ignore-query CMCD,* -max-object-size 1k")
