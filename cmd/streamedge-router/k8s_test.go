@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/streamedge/streamedge/deploy/k8s"
-	"github.com/streamedge/streamedge/routing"
+	"github.com/streamedge/streamedge/internal/routing"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 )

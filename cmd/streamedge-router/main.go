@@ -31,7 +31,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/streamedge/streamedge/fleet"
-	"github.com/streamedge/streamedge/routing"
+	"github.com/streamedge/streamedge/internal/routing"
 )
 
 func main() {

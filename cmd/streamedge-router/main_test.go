@@ -14,7 +14,7 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/streamedge/streamedge/routing"
+	"github.com/streamedge/streamedge/internal/routing"
 )
 
 // TestRouterServesDNSHTTPAndMetrics runs the command on loopback ports with

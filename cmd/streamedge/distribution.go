@@ -18,9 +18,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	edgeconf "github.com/streamedge/streamedge/config"
-	"github.com/streamedge/streamedge/distribution"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/internal/distribution"
 	"github.com/streamedge/streamedge/peering"
 )
 

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/streamedge/streamedge/alpn"
+	"github.com/streamedge/streamedge/internal/alpn"
 	"github.com/streamedge/streamedge/limits"
 	"github.com/streamedge/streamedge/tlsfront"
 )

@@ -16,10 +16,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/streamedge/streamedge/alpn"
 	"github.com/streamedge/streamedge/cachekey"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/freshness"
+	"github.com/streamedge/streamedge/internal/alpn"
 	"github.com/streamedge/streamedge/origin"
 	"github.com/streamedge/streamedge/segments"
 )

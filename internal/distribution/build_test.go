@@ -104,7 +104,7 @@ default_behavior: {origin: up}
 func TestDeployEdgeYAMLBuilds(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE") // the standard chain: the environment first
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "example-secret-example-secret")
-	for _, path := range []string{"../deploy/edge.yaml", "../deploy/demo.yaml"} {
+	for _, path := range []string{"../../deploy/edge.yaml", "../../deploy/demo.yaml"} {
 		f, err := config.Load(path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
