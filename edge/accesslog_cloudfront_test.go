@@ -227,7 +227,7 @@ func serveTLS(t *testing.T, h *Handler, front string, maxVersion uint16) (string
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); _ = fs.Serve(tls.NewListener(ln, srv.TLS)) }()
-	t.Cleanup(func() { _ = fs.Shutdown(); wg.Wait() })
+	t.Cleanup(func() { _ = fs.Shutdown(); _ = ln.Close(); wg.Wait() }) // ln too: Shutdown closes only a listener Serve has registered
 	return "https://" + ln.Addr().String(), client
 }
 

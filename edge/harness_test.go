@@ -130,7 +130,9 @@ func serveFront(t testing.TB, h *Handler, front string) (string, net.Listener, f
 	go func() { defer close(done); _ = srv.Serve(ln) }()
 	var once sync.Once
 	return "http://" + ln.Addr().String(), ln, func() {
-		once.Do(func() { _ = srv.Shutdown(); <-done })
+		// Shutdown closes only a listener Serve has registered: close ln too,
+		// or a Serve not yet started when the test ended accepts for good.
+		once.Do(func() { _ = srv.Shutdown(); _ = ln.Close(); <-done })
 	}
 }
 

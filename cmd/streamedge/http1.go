@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -42,12 +43,57 @@ type listenServer interface {
 
 type netServer struct{ *http.Server }
 
-func (s netServer) serve(ln net.Listener) error         { return s.Serve(ln) }
-func (s netServer) shutdown(ctx context.Context) error  { return s.Shutdown(ctx) }
-func (s fastServer) serve(ln net.Listener) error        { return s.Serve(ln) }
-func (s fastServer) shutdown(ctx context.Context) error { return s.ShutdownWithContext(ctx) }
+func (s netServer) serve(ln net.Listener) error        { return s.Serve(ln) }
+func (s netServer) shutdown(ctx context.Context) error { return s.Shutdown(ctx) }
 
-type fastServer struct{ *fasthttp.Server }
+// fastServer is fasthttp's server with a shutdown that also ends a Serve
+// that had not started accepting yet: fasthttp's Shutdown closes only the
+// listeners its Serve has registered, so a Serve reached after it would
+// accept for good (seen in tests that stop an edge at once).
+type fastServer struct {
+	*fasthttp.Server
+	lns *listenerSet
+}
+
+func (s fastServer) serve(ln net.Listener) error {
+	if !s.lns.add(ln) {
+		return nil // shut down before it started
+	}
+	return s.Serve(ln)
+}
+
+func (s fastServer) shutdown(ctx context.Context) error {
+	err := s.ShutdownWithContext(ctx) // closes the registered listeners, then drains
+	s.lns.closeAll()
+	return err
+}
+
+// listenerSet is the listeners a fastServer was given to serve.
+type listenerSet struct {
+	mu      sync.Mutex
+	lns     []net.Listener
+	stopped bool
+}
+
+func (l *listenerSet) add(ln net.Listener) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stopped {
+		_ = ln.Close()
+		return false
+	}
+	l.lns = append(l.lns, ln)
+	return true
+}
+
+func (l *listenerSet) closeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stopped = true
+	for _, ln := range l.lns {
+		_ = ln.Close() // already closed by fasthttp when its Serve had registered it
+	}
+}
 
 // fastFront is -listen's fasthttp handler and parser hooks.
 type fastFront struct {
@@ -104,7 +150,8 @@ func (a *app) newFastServer() fastServer {
 	return fastServer{edge.NewFastServer(a.fast.handler, edge.FastServerConfig{ReadTimeout: c.ReadHeaderTimeout,
 		IdleTimeout: c.IdleTimeout, WriteTimeout: c.ClientWriteTime, MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(),
 		Logger: a.log, HeaderReceived: limits.FastHeaderReceived, ErrorHandler: a.fast.errors,
-		IdleWorkers: time.Second})} // an idle worker goroutine (one per connection served) lingers 1-2 s
+		IdleWorkers: time.Second}), // an idle worker goroutine (one per connection served) lingers 1-2 s
+		&listenerSet{}}
 }
 
 // wrapFast puts the TLS front end's per-response work in front of the

@@ -83,7 +83,7 @@ func tlsEdge(t *testing.T) (addr string, roots *x509.CertPool, log *syncBuf, reg
 	fastSrv := edge.NewFastServer(h.ServeFastHTTP, edge.FastServerConfig{IdleTimeout: time.Second})
 	go func() { _ = netSrv.Serve(h2ln) }()
 	go func() { _ = fastSrv.Serve(h1ln) }()
-	t.Cleanup(func() { _ = netSrv.Close(); _ = fastSrv.Shutdown() })
+	t.Cleanup(func() { _ = netSrv.Close(); _ = fastSrv.Shutdown(); _ = h1ln.Close() })
 	return ln.Addr().String(), roots, log, reg
 }
 
