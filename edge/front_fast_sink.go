@@ -255,6 +255,9 @@ func (s *fastSink) commitHead() {
 		status = http.StatusOK
 	}
 	rh.SetStatusCode(status)
+	// Keys are canonical already (http.Header's); fasthttp still checks
+	// them for bytes that could break framing.
+	rh.DisableNormalizing()
 	for k, vs := range s.hdr {
 		switch k {
 		case "Content-Length", "Transfer-Encoding":

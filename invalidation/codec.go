@@ -77,6 +77,7 @@ func Decode(b []byte, l Limits, m *Metrics) (*Set, error) {
 	d := decoder{b: body[len(codecMagic)+1:]}
 	s := NewSet(l, m)
 	s.floor = d.varint()
+	s.active.Store(s.floor != 0)
 	newest := s.floor
 	for n := d.count(); n > 0 && d.err == nil; n-- {
 		newest = max(newest, d.record(s))
@@ -173,6 +174,7 @@ func (d *decoder) record(s *Set) int64 {
 		return 0
 	}
 	s.tree.Insert(key, &record{exact: exact, prefix: prefix})
+	s.active.Store(true)
 	s.bytes += len(key)
 	for _, t := range []int64{exact, prefix} {
 		if t != 0 {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	radix "github.com/armon/go-radix"
@@ -70,6 +71,10 @@ type Set struct {
 	floor   int64       // entries stored before this (Unix ns) are invalid
 	history history
 	metrics *Metrics
+	// active turns true with the first record or floor and stays true: a
+	// Set that never had one answers Matches without its lock (every hit
+	// asks it).
+	active atomic.Bool
 }
 
 // NewSet returns an empty Set; m may be nil.
@@ -112,6 +117,7 @@ func (s *Set) Add(paths []string, at time.Time) error {
 }
 
 func (s *Set) add(p string, ns int64) {
+	s.active.Store(true)
 	key, isPrefix := strings.CutSuffix(p, "*")
 	var r *record
 	if v, ok := s.tree.Get(key); ok {
@@ -146,6 +152,9 @@ func (s *Set) Invalidated(key string, storedAt time.Time) bool {
 // entry whose lookup already counted (the edge's re-check before joining a
 // fill).
 func (s *Set) Matches(key string, storedAt time.Time) bool {
+	if !s.active.Load() {
+		return false
+	}
 	st := nanos(storedAt)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
