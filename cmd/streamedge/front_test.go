@@ -261,13 +261,15 @@ func TestHTTPSOnlyWithListenOff(t *testing.T) {
 }
 
 // TestSIGHUPReloadKeepsOpenConnections: SIGHUP swaps the certificate for new
-// connections (TCP and QUIC), HTTP/2 and HTTP/3 connections opened before
+// connections (TCP and QUIC), HTTP/1.1, HTTP/2 and HTTP/3 connections opened before
 // keep serving, and a bad pair is refused, logged and counted while the
 // current one serves on.
 func TestSIGHUPReloadKeepsOpenConnections(t *testing.T) {
 	e := startTLSEdge(t, 0)
-	old, oldH3 := e.client("a.test", true), e.h3client("a.test")
-	for _, c := range []*http.Client{old, oldH3} {
+	// HTTP/1.1 (fasthttp, behind the ALPN split), HTTP/2 and HTTP/3, each
+	// on a keep-alive connection opened before the reload.
+	old1, old, oldH3 := e.client("a.test", false), e.client("a.test", true), e.h3client("a.test")
+	for _, c := range []*http.Client{old1, old, oldH3} {
 		if resp, _ := fetch(t, c, "https://"+e.tlsAddr+"/1.ts"); resp.TLS.PeerCertificates[0].SerialNumber.Int64() != 1 {
 			t.Fatalf("%s: not the first certificate", resp.Proto)
 		}
@@ -275,7 +277,7 @@ func TestSIGHUPReloadKeepsOpenConnections(t *testing.T) {
 	e.ca.Issue(t, "a", 11, "a.test") // renewed in place
 	hup(t)
 	waitFor(t, "the renewed certificate on a new connection", func() bool { return newSerial(t, e) == 11 })
-	for _, c := range []*http.Client{old, oldH3} {
+	for _, c := range []*http.Client{old1, old, oldH3} {
 		resp, _ := fetch(t, c, "https://"+e.tlsAddr+"/2.ts")
 		if resp.StatusCode != 200 || resp.TLS.PeerCertificates[0].SerialNumber.Int64() != 1 {
 			t.Fatalf("%s connection opened before the reload: %d, serial %d", resp.Proto, resp.StatusCode, resp.TLS.PeerCertificates[0].SerialNumber)
