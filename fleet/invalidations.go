@@ -216,23 +216,29 @@ func (n *Node) consume(ctx context.Context, last uint64) (jetstream.MessagesCont
 // returns the last stream sequence applied.
 func (n *Node) readInvalidations(it jetstream.MessagesContext, target, last uint64) uint64 {
 	again := n.reconn.next()
-	stop := context.AfterFunc(n.ctx, it.Stop)
-	defer stop()
-	n.goLoop(func() { // a reconnect ends this read: Next then returns
+	// Close or a reconnect ends this read. Stopping the iterator alone is
+	// not enough: an ordered consumer recreating itself after a lost
+	// connection can miss the Stop and leave Next blocked for good (seen: a
+	// Close waiting 6 minutes), so Next also watches ctx.
+	ctx, cancel := context.WithCancel(n.ctx)
+	defer cancel()
+	n.goLoop(func() {
 		select {
 		case <-again:
 			it.Stop()
-		case <-n.ctx.Done():
+			cancel()
+		case <-ctx.Done():
+			it.Stop()
 		}
 	})
 	for {
-		msg, err := it.Next()
-		if errors.Is(err, jetstream.ErrMsgIteratorClosed) || n.ctx.Err() != nil {
+		msg, err := it.Next(jetstream.NextContext(ctx))
+		if errors.Is(err, jetstream.ErrMsgIteratorClosed) || ctx.Err() != nil {
 			return last
 		}
 		if err != nil { // the ordered consumer recreates itself
 			select {
-			case <-n.ctx.Done():
+			case <-ctx.Done():
 			case <-time.After(50 * time.Millisecond):
 			}
 			continue
