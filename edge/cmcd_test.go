@@ -66,6 +66,8 @@ func TestCMCDFromPlayersThroughTheEdge(t *testing.T) {
 		// hls.js (query): the playlist at startup, then the segment.
 		e.get(t, "GET", "/live/index.m3u8?"+hlsJSQuery(`cid="live1",mtp=25400,ot=m,sf=h,sid="p1",st=l,su,v=1`))
 		e.get(t, "GET", "/live/seg_1.m4s?"+hlsJSQuery(`bl=21300,br=3200,cid="live1",d=4004,mtp=25400,ot=v,sf=h,sid="p1",st=l`))
+		// The fill ends after its viewer's last byte: the next request is a hit, not coalesced.
+		waitFor(t, func() bool { return e.h.group.InFlight() == 0 })
 		// dash.js (headers), buffer starved, bl=0: a present zero.
 		e.get(t, "GET", "/live/seg_1.m4s", "CMCD-Object", "br=1600,d=4004,ot=v", "CMCD-Request", "bl=0,mtp=9000",
 			"CMCD-Session", `cid="live1",sf=d,sid="p2",st=l`, "CMCD-Status", "bs")

@@ -59,12 +59,19 @@ func (o *popOrigin) count(path string) int {
 
 // freeAddrs reserves n loopback ports (closed again: the edges bind them).
 func freeAddrs(t *testing.T, n int) []string {
+	t.Helper()
 	var out []string
 	var lns []net.Listener
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+	for tries := 0; len(out) < n; tries++ {
+		if tries > 1000 {
+			t.Fatalf("no free port below the ephemeral range after %d tries", tries)
+		}
+		// Below Linux's ephemeral range (32768-60999): a port the kernel
+		// hands out as a connection's local port (other tests, other
+		// packages running at once) cannot take it before the edge binds.
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(12000)))
 		if err != nil {
-			t.Fatal(err)
+			continue
 		}
 		lns = append(lns, ln)
 		out = append(out, ln.Addr().String())
