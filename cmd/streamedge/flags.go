@@ -83,6 +83,11 @@ type config struct {
 	// peerResolver resolves -peer-dns (and a peering section's dns); nil
 	// is the system's. Tests point it at a DNS server of their own.
 	peerResolver peering.Resolver
+	// peerTimeout, when set, bounds the peering probe and a peer fill's
+	// connect instead of peering's defaults (250 ms each). Tests that prove
+	// coalescing across a POP set it long, so that a machine loaded by
+	// other tests does not mark a live owner down.
+	peerTimeout time.Duration
 }
 
 // defaults is the one place the flags' defaults are set: the packages'

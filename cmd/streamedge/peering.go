@@ -71,6 +71,9 @@ func (a *app) wirePeering(next edge.Origin) (edge.Origin, error) {
 		a.fleetPeers, a.peerSelf = &fleetPeers{}, a.cfg.PeerSelf
 		cfg.Source = a.fleetPeers
 	}
+	if t := a.cfg.peerTimeout; t > 0 {
+		cfg.ProbeTimeout, cfg.Peer.DialTimeout = t, t
+	}
 	if cfg.Metrics, err = peering.NewMetrics(a.reg); err != nil {
 		return nil, err
 	}

@@ -450,7 +450,10 @@ func TestHerdOnTwentyEdgesIsOneRequestAtTheShield(t *testing.T) {
 	edges := make([]string, n)
 	pop := make([]*running, n)
 	for i, a := range addrs {
-		pop[i] = startEdge(t, "-listen", a, "-cdn-id", "pop1", "-origin", counted.URL,
+		// 21 edges in one process under the race detector: a 250 ms probe or
+		// connect can time out on a loaded machine and send a viewer's miss
+		// past a live owner (failure detection has tests of its own).
+		pop[i] = startEdgeWith(t, func(c *config) { c.peerTimeout = 5 * time.Second }, "-listen", a, "-cdn-id", "pop1", "-origin", counted.URL,
 			"-peers", strings.Join(urls, ","), "-peer-self", urls[i])
 		edges[i] = pop[i].edge
 	}
