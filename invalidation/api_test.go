@@ -2,8 +2,6 @@ package invalidation
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -12,9 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 const (
@@ -58,10 +53,7 @@ func (h *apiHarness) call(t *testing.T, method, path, body, secret string, tampe
 		t.Fatal(err)
 	}
 	if secret != "" {
-		sum := sha256.Sum256([]byte(body))
-		err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: testKeyID, SecretAccessKey: secret},
-			req, hex.EncodeToString(sum[:]), "cloudfront", "us-east-1", time.Now())
-		if err != nil {
+		if err := Sign(context.Background(), req, body, testKeyID, secret, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

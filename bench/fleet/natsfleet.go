@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -13,8 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/streamedge/streamedge/invalidation"
 )
 
 // The fleet on NATS (-invalidate fleet, the default): one node runs the
@@ -118,9 +115,7 @@ func (f *fleet) cloudfront(ctx context.Context, n node, method, path, body strin
 	if err != nil {
 		return 0, nil, err
 	}
-	sum := sha256.Sum256([]byte(body))
-	if err := v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: fleetKeyID, SecretAccessKey: fleetKey},
-		req, hex.EncodeToString(sum[:]), "cloudfront", "us-east-1", time.Now()); err != nil {
+	if err := invalidation.Sign(ctx, req, body, fleetKeyID, fleetKey, time.Now()); err != nil {
 		return 0, nil, err
 	}
 	resp, err := f.admin[n.Name].Do(req)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -14,10 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-
 	"github.com/streamedge/streamedge/fleet"
+	"github.com/streamedge/streamedge/invalidation"
 )
 
 // fleetYAML is an edge.yaml on origin url with the invalidation API on and
@@ -53,9 +49,7 @@ func sigv4(t *testing.T, method, url, body string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256([]byte(body))
-	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: cliKeyID, SecretAccessKey: cliSecret},
-		req, hex.EncodeToString(sum[:]), "cloudfront", "us-east-1", time.Now()); err != nil {
+	if err := invalidation.Sign(context.Background(), req, body, cliKeyID, cliSecret, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.DefaultClient.Do(req)
