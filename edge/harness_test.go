@@ -127,7 +127,7 @@ func serveFront(t testing.TB, h *Handler, front string) (string, net.Listener, f
 	// Idle workers exit soon, so that goroutine counts settle (a bounded pool, not a leak).
 	srv := NewFastServer(h.ServeFastHTTP, FastServerConfig{IdleTimeout: 10 * time.Second, IdleWorkers: 200 * time.Millisecond})
 	done := make(chan struct{})
-	go func() { defer close(done); _ = srv.Serve(ln) }()
+	go func() { defer close(done); _ = srv.Serve(FastListener(ln)) }() // as cmd/streamedge serves it
 	var once sync.Once
 	return "http://" + ln.Addr().String(), ln, func() {
 		// Shutdown closes only a listener Serve has registered: close ln too,

@@ -141,8 +141,8 @@ func newStack(t *testing.T, cfg limits.Config, o *testOrigin, opts stackOpts) *s
 		srv := edge.NewFastServer(limits.FastHandler(cfg, m, e.ServeFastHTTP), edge.FastServerConfig{
 			ReadTimeout: opts.readHeaderTimeout, IdleTimeout: time.Second, MaxHeaderBytes: cfg.ServerMaxHeaderBytes(),
 			HeaderReceived: limits.FastHeaderReceived, ErrorHandler: limits.FastErrorHandler(m)})
-		go func() { _ = srv.Serve(limits.Listener(ln, cfg, m)) }()
-		t.Cleanup(func() { _ = srv.Shutdown(); _ = ln.Close() }) // ln too: Shutdown closes only a listener Serve has registered
+		go func() { _ = srv.Serve(edge.FastListener(limits.Listener(ln, cfg, m))) }() // as cmd/streamedge serves it
+		t.Cleanup(func() { _ = srv.Shutdown(); _ = ln.Close() })                      // ln too: Shutdown closes only a listener Serve has registered
 		return &stack{addr: ln.Addr().String(), reg: reg, origin: o}
 	}
 	srv := &http.Server{Handler: limits.Handler(cfg, m, e), ReadHeaderTimeout: opts.readHeaderTimeout,

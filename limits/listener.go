@@ -2,10 +2,12 @@ package limits
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -173,4 +175,13 @@ func (c *conn) ReadFrom(r io.Reader) (int64, error) {
 		return rf.ReadFrom(r)
 	}
 	return io.Copy(struct{ io.Writer }{c.Conn}, r)
+}
+
+// SyscallConn lets a front end poll the socket itself (the fasthttp front
+// end's edge.FastListener waits for a request with no buffer).
+func (c *conn) SyscallConn() (syscall.RawConn, error) {
+	if sc, ok := c.Conn.(syscall.Conn); ok {
+		return sc.SyscallConn()
+	}
+	return nil, errors.New("limits: connection has no file descriptor")
 }

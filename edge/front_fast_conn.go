@@ -1,0 +1,84 @@
+package edge
+
+import (
+	"net"
+	"sync"
+)
+
+// idleReadBytes is the buffer a connection borrows, once its next request
+// has arrived, to read it in one syscall.
+const idleReadBytes = 4 << 10
+
+var idleReadBufs = sync.Pool{New: func() any { b := make([]byte, idleReadBytes); return &b }}
+
+// FastListener wraps -listen's plain TCP listener for the fasthttp front
+// end. fasthttp runs with ReduceMemoryUsage (NewFastServer): a keep-alive
+// connection gives its buffers back between requests and waits for the next
+// one with a 1-byte read, then reads the rest: two read syscalls a request.
+// Each connection here waits for readability with no buffer at all (the
+// poller, not a read), and only then borrows a pooled buffer for one read
+// of everything that arrived; the 1-byte read and the one after it are
+// served from that buffer, which goes back to the pool once drained. So an
+// idle connection still holds no buffer, and a request costs one read.
+// Connections that cannot be polled this way are returned as they are.
+func FastListener(ln net.Listener) net.Listener { return fastListener{ln} }
+
+type fastListener struct{ net.Listener }
+
+func (l fastListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return newIdleReadConn(c), nil
+}
+
+// idleReadConn serves small reads from a buffer it borrows only once bytes
+// have arrived (readIdle).
+type idleReadConn struct {
+	net.Conn
+	raw     rawReader
+	buf     *[]byte // borrowed from idleReadBufs while pending is not empty
+	pending []byte
+}
+
+// rawReader is syscall.RawConn's Read.
+type rawReader interface {
+	Read(f func(fd uintptr) (done bool)) error
+}
+
+// Read serves what is pending first; a read smaller than the pool's
+// buffer (fasthttp's 1-byte wait for the next request, or the read after
+// it) waits with no buffer and borrows one for the read itself.
+func (c *idleReadConn) Read(p []byte) (int, error) {
+	if len(c.pending) > 0 {
+		n := copy(p, c.pending)
+		c.pending = c.pending[n:]
+		if len(c.pending) == 0 {
+			c.giveBack()
+		}
+		return n, nil
+	}
+	if len(p) == 0 || len(p) >= idleReadBytes {
+		return c.Conn.Read(p)
+	}
+	if err := c.readIdle(); err != nil {
+		return 0, err
+	}
+	return c.Read(p)
+}
+
+func (c *idleReadConn) giveBack() {
+	if c.buf != nil {
+		idleReadBufs.Put(c.buf)
+		c.buf, c.pending = nil, nil
+	}
+}
+
+// CloseWrite keeps the half-close a wrapped connection has.
+func (c *idleReadConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+package edge
+
+import (
+	"io"
+	"net"
+	"os"
+	"syscall"
+)
+
+// newIdleReadConn wraps c when its socket can be polled (a TCP connection,
+// maybe behind the limits' wrapper, which forwards SyscallConn).
+func newIdleReadConn(c net.Conn) net.Conn {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return c
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return c
+	}
+	return &idleReadConn{Conn: c, raw: rc}
+}
+
+// readIdle waits until the socket is readable (honouring the read
+// deadline), then reads what arrived into a borrowed buffer: pending.
+func (c *idleReadConn) readIdle() error {
+	var n int
+	var rerr error
+	err := c.raw.Read(func(fd uintptr) bool {
+		b := idleReadBufs.Get().(*[]byte)
+		for {
+			n, rerr = syscall.Read(int(fd), *b)
+			if rerr != syscall.EINTR {
+				break
+			}
+		}
+		if rerr == syscall.EAGAIN {
+			idleReadBufs.Put(b) // nothing yet: wait holding nothing
+			return false
+		}
+		c.buf = b
+		return true
+	})
+	switch {
+	case err != nil:
+		c.giveBack()
+		return err
+	case rerr != nil:
+		c.giveBack()
+		return &net.OpError{Op: "read", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: os.NewSyscallError("read", rerr)}
+	case n <= 0:
+		c.giveBack()
+		return io.EOF
+	}
+	c.pending = (*c.buf)[:n]
+	return nil
+}

@@ -1,0 +1,10 @@
+//go:build !linux
+
+package edge
+
+import "net"
+
+// newIdleReadConn leaves c as it is off Linux.
+func newIdleReadConn(c net.Conn) net.Conn { return c }
+
+func (c *idleReadConn) readIdle() error { panic("unreachable") }

@@ -1,0 +1,120 @@
+package edge
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// fastPair is a connection accepted through FastListener and its client end.
+func fastPair(t *testing.T) (*idleReadConn, net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := FastListener(ln)
+	defer fl.Close()
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close() })
+	c, err := fl.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	ic, ok := c.(*idleReadConn)
+	if !ok {
+		if runtime.GOOS != "linux" {
+			t.Skip("FastListener wraps connections on Linux only")
+		}
+		t.Fatalf("accepted %T, want *idleReadConn", c)
+	}
+	return ic, client
+}
+
+// TestFastListenerServesSmallReadsFromOneRead: fasthttp's 1-byte wait and
+// the read after it get the request from the one read the connection made
+// once bytes arrived, and the borrowed buffer goes back once it is drained.
+func TestFastListenerServesSmallReadsFromOneRead(t *testing.T) {
+	c, client := fastPair(t)
+	req := []byte("GET /a.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n")
+	if _, err := client.Write(req); err != nil {
+		t.Fatal(err)
+	}
+	var one [1]byte
+	if n, err := c.Read(one[:]); n != 1 || err != nil || one[0] != 'G' {
+		t.Fatalf("first read: %d %v %q", n, err, one[:n])
+	}
+	if c.buf == nil || len(c.pending) != len(req)-1 {
+		t.Fatalf("after the first byte: buf %v, %d pending, want the rest of the request (%d)", c.buf != nil, len(c.pending), len(req)-1)
+	}
+	rest := make([]byte, 100)
+	n, err := c.Read(rest)
+	if err != nil || !bytes.Equal(rest[:n], req[1:]) {
+		t.Fatalf("second read: %d %v %q", n, err, rest[:n])
+	}
+	if c.buf != nil || len(c.pending) != 0 {
+		t.Fatal("the buffer is still held after the request was drained")
+	}
+}
+
+// TestFastListenerPendingLargerThanTheRead: a read smaller than what is
+// pending gets its share; the rest stays for the next reads.
+func TestFastListenerPendingLargerThanTheRead(t *testing.T) {
+	c, client := fastPair(t)
+	if _, err := client.Write([]byte("abcdefgh")); err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	for len(got) < 8 {
+		p := make([]byte, 3)
+		n, err := c.Read(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, p[:n]...)
+	}
+	if string(got) != "abcdefgh" || c.buf != nil {
+		t.Fatalf("got %q (buffer held: %v)", got, c.buf != nil)
+	}
+}
+
+// TestFastListenerIdleWaitHonoursDeadline: waiting for the next request
+// ends at the read deadline (fasthttp's idle timeout) with a timeout error,
+// holding no buffer.
+func TestFastListenerIdleWaitHonoursDeadline(t *testing.T) {
+	c, _ := fastPair(t)
+	_ = c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	var one [1]byte
+	_, err := c.Read(one[:])
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("idle read: %v, want a timeout", err)
+	}
+	if c.buf != nil {
+		t.Fatal("a buffer is held by a connection that received nothing")
+	}
+}
+
+// TestFastListenerEOFAndLargeReads: a large read goes straight to the
+// socket; a closed peer is io.EOF.
+func TestFastListenerEOFAndLargeReads(t *testing.T) {
+	c, client := fastPair(t)
+	body := bytes.Repeat([]byte("x"), 10000)
+	go func() { _, _ = client.Write(body); _ = client.Close() }()
+	got, err := io.ReadAll(io.LimitReader(struct{ io.Reader }{c}, 1<<20))
+	if err != nil || !bytes.Equal(got, body) {
+		t.Fatalf("read %d bytes, %v", len(got), err)
+	}
+	var one [1]byte
+	if _, err := c.Read(one[:]); err != io.EOF {
+		t.Fatalf("after the peer closed: %v, want io.EOF", err)
+	}
+}
