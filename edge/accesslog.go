@@ -46,6 +46,10 @@ type accessRecord struct {
 	// Peer is the POP member that sent the request (origin.PeerHeader):
 	// its fill went to this edge's origin (package peering).
 	Peer string `json:"peer,omitempty"`
+
+	// ReusedHead: a plain hit whose head the front end sent as serialised
+	// for the entry before (hithead.go).
+	ReusedHead bool `json:"reused_head,omitempty"`
 }
 
 func writeAccessLog(w io.Writer, rec accessRecord) {

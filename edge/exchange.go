@@ -90,6 +90,9 @@ func (h *Handler) finish(x *exchange) {
 	}
 	h.metrics.request(x.result, x.w.bytes)
 	enc := x.w.Header().Get("Content-Encoding")
+	if enc == "" {
+		enc = x.w.enc // a reused head's (hithead.go)
+	}
 	if x.compressed && enc != "" {
 		h.metrics.compressedResponses.WithLabelValues(codingLabel(enc)).Inc()
 	}
@@ -107,7 +110,7 @@ func (h *Handler) finish(x *exchange) {
 			Cache: x.result, OriginMS: ms(x.originDur), Error: x.failure, Encoding: enc,
 			Proto: proto, Front: front, CMCD: ls.cmcdLog(), Signed: x.signed, CORS: x.cors, Compressed: x.compressed && enc != "",
 			Invalid: x.invalid, KeyItems: int(x.keyItems), HeldMS: x.heldMS(), ErrorPage: x.errorPage, Peer: x.upstream().peer,
-			NotYet: ls.notYetResult(), NotYetMS: ls.notYetHeld(),
+			NotYet: ls.notYetResult(), NotYetMS: ls.notYetHeld(), ReusedHead: x.w.reused,
 		})
 	}
 }
@@ -135,6 +138,8 @@ type countingWriter struct {
 	sink
 	status int
 	bytes  int64
+	enc    string // the Content-Encoding of a head the front end reused (hithead.go)
+	reused bool   // the front end reused a plain hit's head (hithead.go)
 	onHead func(hd http.Header, status int)
 	log    *logState // the access log's state of the request (logstate.go); nil when none
 	// headers is the route's response headers policy, applied to the final

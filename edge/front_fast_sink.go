@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/streamedge/streamedge/segments"
 )
 
 // errCut is the error a cut stream ends with: fasthttp then closes the
@@ -47,6 +49,12 @@ type fastSink struct {
 	// goroutine finish and recycle the exchange.
 	handlerDone chan struct{}
 	tunnel      chan struct{} // an upgrade's hijacked connection lives until it closes
+
+	// A plain hit's head (front_fast_head.go): reused from the entry's memo,
+	// or to be kept in it once built.
+	reused  bool
+	memo    *segments.Memo
+	memoKey hitHeadKey
 }
 
 func (s *fastSink) Header() http.Header { return s.hdr }
@@ -291,7 +299,12 @@ func (s *fastSink) commit() bool {
 		s.ctx.Hijack(func(net.Conn) {})
 		return false
 	}
-	s.commitHead()
+	if !s.reused {
+		s.commitHead()
+		if s.memo != nil {
+			s.keepHead()
+		}
+	}
 	if len(s.pieces) == 0 {
 		s.release()
 		return false

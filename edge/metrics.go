@@ -25,6 +25,8 @@ type metrics struct {
 	regressions      prometheus.Counter
 	storeErrors      prometheus.Counter
 	abortedStreams   prometheus.Counter
+	reusedHeads      prometheus.CounterFunc // of reused (front_fast_head.go)
+	reused           stripes
 	errorResponses   *prometheus.CounterVec // errors the edge answered itself, by failure label
 	// custom error pages sent, and pages that could not be had, by the status replaced
 	customErrors, errorPageFailures *prometheus.CounterVec
@@ -96,8 +98,11 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		cors:            newCORSCounters(),
 		keyItems:        newKeyCounters(),
 	}
+	m.reusedHeads = prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_hit_heads_reused_total",
+		Help: "Plain hits whose response head the front end sent as it had serialised it for the entry before (fasthttp), with only Age and Content-Length set."},
+		m.reused.sum)
 	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
-		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams,
+		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.reusedHeads,
 		m.errorResponses, m.customErrors, m.errorPageFailures, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec, m.keyItems.vec,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
 			Help: "Requests that shared another request's origin fetch."}, func() float64 { return float64(h.group.Followers()) }),

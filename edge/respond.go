@@ -19,7 +19,11 @@ func (h *Handler) serveEntry(x *exchange, e *segments.Entry, result string) {
 	if e.Status >= 400 && h.customError(x, e.Status) {
 		return
 	}
-	h.writeHead(x, e.Header, e.Status, age(&e.Meta, x.start))
+	ageSec := age(&e.Meta, x.start)
+	if h.servePlainHit(x, e, ageSec) { // the head as sent before (hithead.go)
+		return
+	}
+	h.writeHead(x, e.Header, e.Status, ageSec)
 	body := e.Body
 	if e.Status == http.StatusOK && notModified(x.r.Header(), e.Header) {
 		h.write304(x)

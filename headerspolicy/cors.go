@@ -139,6 +139,13 @@ type Grant struct{ allowOrigin []string }
 // OK reports whether the request is a CORS request the policy allows.
 func (g Grant) OK() bool { return g.allowOrigin != nil }
 
+// Same reports whether g and o are the same grant of the same policy (Allow
+// returns the policy's own values, so this compares them by identity).
+func (g Grant) Same(o Grant) bool {
+	return len(g.allowOrigin) == len(o.allowOrigin) &&
+		(len(g.allowOrigin) == 0 || &g.allowOrigin[0] == &o.allowOrigin[0])
+}
+
 // Allow matches a request's Origin header ("" when absent) against the
 // policy. It does not allocate.
 func (p *Policy) Allow(requestOrigin string) Grant {

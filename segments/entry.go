@@ -2,6 +2,7 @@ package segments
 
 import (
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -40,4 +41,29 @@ type Entry struct {
 	Meta
 	Header http.Header // the selected response headers the edge chose to keep
 	Body   []byte
+	// Memo is the decoded copy's memo (nil when the copy is a reader's own);
+	// it is never stored.
+	Memo *Memo
+}
+
+// Memo holds what a reader derived from an entry once, for every later hit
+// on the same decoded copy: the edge keeps a plain hit's response head, as
+// its front end serialised it, there. The hot layer gives each entry it
+// admits one; it goes with the entry. The value is the reader's, immutable
+// once stored; the last Store wins.
+type Memo struct{ v atomic.Value }
+
+// Load returns the value stored, nil when none is (or m is nil).
+func (m *Memo) Load() any {
+	if m == nil {
+		return nil
+	}
+	return m.v.Load()
+}
+
+// Store keeps v, which must be of the same type as any value before it.
+func (m *Memo) Store(v any) {
+	if m != nil {
+		m.v.Store(v)
+	}
 }

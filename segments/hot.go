@@ -69,6 +69,7 @@ func (h *hotSet) admit(key string, e Entry, enc []byte, size int64) bool {
 	if h == nil || size > h.maxEntry {
 		return false
 	}
+	e.Memo = new(Memo) // every hit on this copy shares it
 	he := &hotEntry{key: key, e: e, enc: enc, size: size}
 	he.at.Store(writtenAt(enc))
 	h.mu.Lock()

@@ -1,0 +1,120 @@
+package edge
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/streamedge/streamedge/config"
+)
+
+// headersOf is a response's header without what changes between two
+// responses of the same head: Date and Age.
+func headersOf(r result) http.Header {
+	h := r.header.Clone()
+	h.Del("Date")
+	h.Del("Age")
+	return h
+}
+
+func sameHeaders(a, b http.Header) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !slices.Equal(v, b[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestPlainHitHeadIsTheBuiltHead: on both front ends, a plain hit's head is
+// the same whether the front end builds it (the first hit) or sends the one
+// it kept (fasthttp, every later hit): every request variant (CORS granted,
+// refused, none; gzip; HEAD) gets the same headers each time, with Age. The
+// reuse shows in streamedge_hit_heads_reused_total, and ranges, conditionals
+// and a changed headers policy are answered with a head of their own.
+func TestPlainHitHeadIsTheBuiltHead(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		o := mediaOrigin(t, http.Header{"Link": {"</a.ts>; rel=preload", "</b.ts>; rel=preload"},
+			"Etag": {`"v1"`}, "X-Origin-Thing": {"1"}})
+		e := newTestEdge(t, o.URL, edgeOpts{compress: true})
+		defer e.Close()
+		withPolicies(t, e, playerPolicy(), nil)
+		variants := []struct {
+			name   string
+			method string
+			hdr    []string
+		}{
+			{"plain", http.MethodGet, nil},
+			{"cors granted", http.MethodGet, []string{"Origin", playerOrigin}},
+			{"cors refused", http.MethodGet, []string{"Origin", "https://other.example"}},
+			{"gzip", http.MethodGet, []string{"Accept-Encoding", "gzip"}},
+			{"head", http.MethodHead, nil},
+		}
+		reused0 := value(t, e.h.metrics.reusedHeads)
+		for _, v := range variants {
+			e.get(t, v.method, "/v/index.m3u8", v.hdr...) // stored (or joined)
+			first := e.get(t, v.method, "/v/index.m3u8", v.hdr...)
+			wantCache(t, first, "Hit")
+			if first.header.Get("Age") == "" || first.header.Get("Via") == "" || first.header.Get("Accept-Ranges") != "bytes" {
+				t.Fatalf("%s: head %v", v.name, first.header)
+			}
+			for i := range 3 {
+				next := e.get(t, v.method, "/v/index.m3u8", v.hdr...)
+				wantCache(t, next, "Hit")
+				if !sameHeaders(headersOf(first), headersOf(next)) || next.header.Get("Age") == "" {
+					t.Fatalf("%s, hit %d:\n%v\nwant\n%v", v.name, i+2, next.header, first.header)
+				}
+				if v.method == http.MethodGet && next.body != first.body {
+					t.Fatalf("%s: body changed", v.name)
+				}
+			}
+		}
+		reused := value(t, e.h.metrics.reusedHeads) - reused0
+		if want := float64(3 * len(variants)); frontOf(t) == FrontFast && reused < want || frontOf(t) == FrontNet && reused != 0 {
+			t.Fatalf("%s: %v heads reused", frontOf(t), reused)
+		}
+
+		// Not plain: a head of their own.
+		if r := e.get(t, http.MethodGet, "/v/index.m3u8", "Range", "bytes=0-9"); r.status != http.StatusPartialContent ||
+			r.header.Get("Content-Range") == "" || len(r.body) != 10 {
+			t.Fatalf("range: %d %v", r.status, r.header)
+		}
+		if r := e.get(t, http.MethodGet, "/v/index.m3u8", "If-None-Match", `"v1"`); r.status != http.StatusNotModified {
+			t.Fatalf("conditional: %d", r.status)
+		}
+		p := playerPolicy()
+		p.CustomHeaders = []config.CustomHeader{{Name: "X-Served-By", Value: "edge-2"}}
+		withPolicies(t, e, p, nil) // a reload's new policy: the kept head is not its head
+		if r := e.get(t, http.MethodGet, "/v/index.m3u8"); r.header.Get("X-Served-By") != "edge-2" {
+			t.Fatalf("after the policy changed: X-Served-By %q", r.header.Get("X-Served-By"))
+		}
+		if r := e.get(t, http.MethodGet, "/v/index.m3u8"); r.header.Get("X-Served-By") != "edge-2" {
+			t.Fatalf("second hit after the policy changed: X-Served-By %q", r.header.Get("X-Served-By"))
+		}
+	})
+}
+
+// TestReusedHeadCarriesItsAge: the reused head's Age is the entry's, not
+// the one it had when it was kept.
+func TestReusedHeadCarriesItsAge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits 2 s for Age to move")
+	}
+	o := mediaOrigin(t, nil)
+	e := newTestEdge(t, o.URL, edgeOpts{})
+	defer e.Close()
+	for range 3 {
+		e.get(t, http.MethodGet, "/v/index.m3u8")
+	}
+	time.Sleep(2100 * time.Millisecond)
+	r := e.get(t, http.MethodGet, "/v/index.m3u8")
+	wantCache(t, r, "Hit")
+	if age := r.header.Get("Age"); age == "0" || age == "1" || strings.TrimSpace(age) == "" {
+		t.Fatalf("Age %q after 2 s", age)
+	}
+}
