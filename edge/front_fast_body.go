@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"sync"
@@ -21,6 +22,8 @@ type pieceBody struct {
 	timeout time.Duration
 	fx      *fastExchange // finished on Close
 	sent    int64
+	direct  bool   // written by writeDirect
+	corked  corker // the connection writeDirect uncorks after its first write
 }
 
 func (b *pieceBody) Read(p []byte) (int, error) {
@@ -39,6 +42,9 @@ func (b *pieceBody) Read(p []byte) (int, error) {
 func (b *pieceBody) SupportsBodyWriteTo() bool { return true }
 
 func (b *pieceBody) WriteTo(w io.Writer) (int64, error) {
+	if b.direct {
+		return b.writeDirect()
+	}
 	var n int64
 	for _, p := range b.pieces {
 		for len(p) > 0 {
@@ -57,6 +63,46 @@ func (b *pieceBody) WriteTo(w io.Writer) (int64, error) {
 	}
 	b.pieces = nil
 	return n, nil
+}
+
+// directBodyBytes: a body in hand larger than this, on a plain TCP
+// connection, is written straight to it after fasthttp has flushed the head
+// (ImmediateHeaderFlush) into the corked socket, each piece in one write:
+// the head leaves with the body's first bytes, and the kernel and the client
+// move the body in large segments. Written as a buffered head and 256 KiB
+// writes, a 2 MiB hit cost wrk 1.8x the system time per response (wrk -t2
+// -c64, /usr/bin/time): on a machine the client shares, that is throughput.
+const directBodyBytes = 64 << 10
+
+// writeDirect writes the pieces to the connection. A write's deadline is
+// extended for as long as each client write timeout moved at least
+// writeSlice bytes: the same slowest reader is served as when every
+// writeSlice had a deadline of its own.
+func (b *pieceBody) writeDirect() (int64, error) {
+	var n int64
+	for _, p := range b.pieces {
+		for len(p) > 0 {
+			_ = b.conn.SetWriteDeadline(time.Now().Add(b.timeout))
+			k, err := b.conn.Write(p)
+			if b.corked != nil {
+				b.corked.cork(false) // what is left of the head's segment goes now
+				b.corked = nil
+			}
+			n += int64(k)
+			b.sent += int64(k)
+			p = p[k:]
+			if err != nil && (k < writeSlice || !isTimeout(err)) {
+				return n, err
+			}
+		}
+	}
+	b.pieces = nil
+	return n, nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 func (b *pieceBody) Close() error {

@@ -42,10 +42,15 @@ type idleReadConn struct {
 	pending []byte
 }
 
-// rawReader is syscall.RawConn's Read.
+// rawReader is syscall.RawConn's Read (and Control, for cork).
 type rawReader interface {
 	Read(f func(fd uintptr) (done bool)) error
+	Control(f func(fd uintptr)) error
 }
+
+// corker is a connection that can hold a short write back until more
+// follows (idleReadConn's cork).
+type corker interface{ cork(on bool) }
 
 // Read serves what is pending first; a read smaller than the pool's
 // buffer (fasthttp's 1-byte wait for the next request, or the read after

@@ -55,3 +55,15 @@ func (c *idleReadConn) readIdle() error {
 	c.pending = (*c.buf)[:n]
 	return nil
 }
+
+// cork holds (on) or releases (off) partial segments: the head fasthttp
+// flushes alone leaves with the first bytes of the body that follows it.
+func (c *idleReadConn) cork(on bool) {
+	v := 0
+	if on {
+		v = 1
+	}
+	_ = c.raw.Control(func(fd uintptr) {
+		_ = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_CORK, v)
+	})
+}

@@ -8,3 +8,5 @@ import "net"
 func newIdleReadConn(c net.Conn) net.Conn { return c }
 
 func (c *idleReadConn) readIdle() error { panic("unreachable") }
+
+func (c *idleReadConn) cork(bool) {}

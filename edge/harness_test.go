@@ -67,6 +67,8 @@ type edgeOpts struct {
 	// origin, keys and policy above): behavior tests.
 	routes func(def *Route) (*Routes, error)
 	llhls  llhls.Config
+	// writeTimeout is ClientWriteTimeout (0: the default).
+	writeTimeout time.Duration
 }
 
 func defaultPolicy() freshness.Config {
@@ -158,6 +160,7 @@ func newTestEdge(t *testing.T, originURL string, o edgeOpts) *testEdge {
 		Store: segments.New(segments.Config{MaxBytes: 512 << 20, HotBytes: 32 << 20}), Origin: oc,
 		Keys: keys, Policy: o.policy, Routes: routes,
 		Compress: o.compress, MaxObjectSize: o.maxObject, Registry: prometheus.NewRegistry(), LLHLS: o.llhls,
+		ClientWriteTimeout: o.writeTimeout,
 	})
 	if err != nil {
 		t.Fatal(err)
