@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"time"
+	"unsafe"
 
 	"github.com/streamedge/streamedge/headerspolicy"
 	"github.com/streamedge/streamedge/segments"
@@ -88,7 +89,8 @@ func (h *Handler) finish(x *exchange) {
 			status = 499 // the client left before an answer (nginx's convention)
 		}
 	}
-	h.metrics.request(x.result, x.w.bytes)
+	stripe := uint64(uintptr(unsafe.Pointer(x)) >> 8) // concurrent exchanges, different stripes (stripes.go)
+	h.metrics.request(stripe, x.result, x.w.bytes)
 	enc := x.w.Header().Get("Content-Encoding")
 	if enc == "" {
 		enc = x.w.enc // a reused head's (hithead.go)
@@ -97,7 +99,7 @@ func (h *Handler) finish(x *exchange) {
 		h.metrics.compressedResponses.WithLabelValues(codingLabel(enc)).Inc()
 	}
 	front, proto := x.w.front(), x.r.Proto()
-	h.metrics.frontRequest(front, proto)
+	h.metrics.frontRequest(stripe, front, proto)
 	ls := x.w.log
 	switch {
 	case h.cfg.AccessLog == nil:

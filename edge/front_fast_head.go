@@ -47,7 +47,7 @@ func (s *fastSink) reuseHead(memo *segments.Memo, key hitHeadKey, age int64, siz
 	rh.SetCanonical(ageKey, ageBytes(age))
 	rh.SetContentLength(size)
 	s.status, s.reused = http.StatusOK, true
-	s.h.metrics.reused.add(s.ctx.ConnID())
+	s.h.metrics.reused.add(s.ctx.ConnID(), 1)
 	return m.enc, true
 }
 

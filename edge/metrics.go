@@ -13,9 +13,9 @@ import (
 
 // metrics are the edge's Prometheus series (prefix streamedge_).
 type metrics struct {
-	requests         *prometheus.CounterVec // by cache result
-	byResult         map[string]prometheus.Counter
-	bytesServed      prometheus.Counter
+	requests         *stripedVec // by cache result (stripes.go)
+	byResult         map[string]*stripedCounter
+	bytesServed      stripes
 	originRequests   *prometheus.CounterVec // by status, "error" or "timeout"
 	originErrors     prometheus.Counter
 	originDuration   prometheus.Histogram
@@ -52,10 +52,8 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		reg = prometheus.NewRegistry()
 	}
 	m := &metrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_requests_total",
-			Help: "Client requests by cache result (hit, miss, coalesced, refresh_hit, stale, error, pass, preflight)."}, []string{"cache"}),
-		bytesServed: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_bytes_served_total",
-			Help: "Response body bytes written to clients."}),
+		requests: newStripedVec(prometheus.NewDesc("streamedge_requests_total",
+			"Client requests by cache result (hit, miss, coalesced, refresh_hit, stale, error, pass, preflight).", []string{"cache"}, nil)),
 		originRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "streamedge_origin_requests_total",
 			Help: "Origin requests by response status (or error / timeout)."}, []string{"status"}),
 		originErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "streamedge_origin_pass_errors_total",
@@ -101,7 +99,8 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	m.reusedHeads = prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_hit_heads_reused_total",
 		Help: "Plain hits whose response head the front end sent as it had serialised it for the entry before (fasthttp), with only Age and Content-Length set."},
 		m.reused.sum)
-	cs := []prometheus.Collector{m.requests, m.bytesServed, m.originRequests, m.originErrors, m.originDuration,
+	cs := []prometheus.Collector{m.requests, prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_bytes_served_total",
+		Help: "Response body bytes written to clients."}, m.bytesServed.sum), m.originRequests, m.originErrors, m.originDuration,
 		m.passes, m.failedFills, m.invalidManifests, m.regressions, m.storeErrors, m.abortedStreams, m.reusedHeads,
 		m.errorResponses, m.customErrors, m.errorPageFailures, m.liveFreshnessClamped, m.continuations, m.decodes, m.decodeFailures, m.variantRefusals, m.fronts.vec, m.cors.vec, m.keyItems.vec,
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_coalesced_followers_total",
@@ -113,9 +112,9 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "streamedge_pass_keys",
 			Help: "Keys remembered as pass-through."}, func() float64 { return float64(h.passes.len()) }),
 	}
-	m.byResult = make(map[string]prometheus.Counter)
+	m.byResult = make(map[string]*stripedCounter)
 	for _, r := range results {
-		m.byResult[r] = m.requests.WithLabelValues(r) // resolved once: no label hashing per request
+		m.byResult[r] = m.requests.with(r) // resolved once: no label hashing nor lock per request
 	}
 	if lw, ok := h.cfg.AccessLog.(*LogWriter); ok {
 		cs = append(cs, prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_access_log_dropped_total",
@@ -139,13 +138,13 @@ func newMetrics(reg prometheus.Registerer, h *Handler) (*metrics, error) {
 	return m, nil
 }
 
-func (m *metrics) request(result string, bytes int64) {
+func (m *metrics) request(stripe uint64, result string, bytes int64) {
 	if c, ok := m.byResult[result]; ok {
-		c.Inc()
+		c.add(stripe, 1)
 	} else {
-		m.requests.WithLabelValues(result).Inc()
+		m.requests.with(result).add(stripe, 1)
 	}
-	m.bytesServed.Add(float64(bytes))
+	m.bytesServed.add(stripe, uint64(max(bytes, 0)))
 }
 
 func (m *metrics) origin(resp *http.Response, err error, d time.Duration) {

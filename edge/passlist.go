@@ -2,6 +2,7 @@ package edge
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,6 +12,7 @@ import (
 type passList struct {
 	mu   sync.Mutex
 	keys map[string]time.Time
+	n    atomic.Int64 // len(keys): has answers an empty list without the lock every request would take
 	max  int
 	ttl  time.Duration
 	now  func() time.Time
@@ -27,6 +29,7 @@ func (p *passList) add(key string) {
 		p.evict()
 	}
 	p.keys[key] = p.now().Add(p.ttl)
+	p.n.Store(int64(len(p.keys)))
 }
 
 // evict drops expired keys, or one arbitrary key when none expired.
@@ -47,11 +50,15 @@ func (p *passList) evict() {
 }
 
 func (p *passList) has(key string) bool {
+	if p.n.Load() == 0 {
+		return false
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	until, ok := p.keys[key]
 	if ok && p.now().After(until) {
 		delete(p.keys, key)
+		p.n.Store(int64(len(p.keys)))
 		return false
 	}
 	return ok
