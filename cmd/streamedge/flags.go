@@ -187,7 +187,7 @@ func flagSet(cmd string, c *config) *flag.FlagSet {
 	fs.IntVar(&c.LLMaxPerPlaylist, "llhls-max-holders-per-playlist", c.LLMaxPerPlaylist, "LL-HLS blocking requests held per playlist (rendition and _HLS_skip mode); beyond, 503 with Retry-After")
 	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "bound on a client sending its request headers")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "idle keep-alive client connections are closed after this")
-	fs.DurationVar(&c.ClientWriteTime, "client-write-timeout", c.ClientWriteTime, "a client that accepts no bytes for this long is cut")
+	fs.DurationVar(&c.ClientWriteTime, "client-write-timeout", c.ClientWriteTime, "a client that accepts less than 256 KiB of a body (one write slice) in this long is cut")
 	fs.Var(&c.MaxHeaderBytes, "max-header-bytes", "largest request header block accepted (431 beyond)")
 	fs.IntVar(&c.MaxConns, "max-conns", c.MaxConns, "concurrent client connections in all, 503 beyond (0 = unlimited; set -max-conns-per-ip with it)")
 	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, "concurrent connections per client IP (IPv6: per /64), 503 beyond (0 = unlimited)")
