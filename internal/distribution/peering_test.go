@@ -1,7 +1,6 @@
 package distribution
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/peering"
 )
@@ -36,19 +34,11 @@ default_behavior: {origin: a}
 		}
 	})
 	before := runtime.NumGoroutine()
-	f, err := config.Parse("edge.yaml", []byte(file+`peering:
+	d := build(t, file+`peering:
   self: http://127.0.0.1:8080
   members: [http://127.0.0.1:8080, http://127.0.0.1:8081]
   probe_interval: 50ms
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Build(context.Background(), f, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.Close)
+`)
 	names := map[string]bool{}
 	d.Routes.Each(func(rt *edge.Route) {
 		p, ok := rt.Origin.(*peering.Origin)
@@ -81,7 +71,7 @@ default_behavior: {origin: a}
 // (the owner would answer 403); the others are peered.
 func TestSignedAndHTTPSOnlyBehaviorsAreNotPeered(t *testing.T) {
 	pemText := publicKeyPEM(t)
-	f, err := config.Parse("edge.yaml", []byte(`origins:
+	d := build(t, `origins:
   o: {url: http://127.0.0.1:1}
 public_keys:
   viewer:
@@ -97,15 +87,7 @@ default_behavior: {origin: o}
 peering:
   self: http://127.0.0.1:8080
   members: [http://127.0.0.1:8080, http://127.0.0.1:8081]
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Build(context.Background(), f, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.Close)
+`)
 	if _, ok := d.Routes.Select("/paid/a.ts").Origin.(*peering.Origin); ok {
 		t.Error("the signed behavior is peered")
 	}

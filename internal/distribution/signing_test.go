@@ -1,7 +1,6 @@
 package distribution
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -19,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/cloudfront/sign"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/streamedge/streamedge/config"
 	"github.com/streamedge/streamedge/edge"
 	"github.com/streamedge/streamedge/segments"
 )
@@ -48,7 +46,7 @@ func TestTrustedKeyGroupsGuardTheirBehaviors(t *testing.T) {
 	}
 	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	pemText := strings.ReplaceAll(strings.TrimSpace(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))), "\n", "\n      ")
-	f, err := config.Parse("edge.yaml", []byte(`origins:
+	d := build(t, `origins:
   o: {url: `+o.URL+`}
 public_keys:
   viewer:
@@ -61,15 +59,7 @@ behaviors:
   - {path: /vod/*, origin: o, trusted_key_groups: [viewers]}
   - {path: /plain/*, origin: o, trusted_key_groups: [viewers], signed_manifests: false}
 default_behavior: {origin: o}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Build(context.Background(), f, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+`)
 	h, err := edge.New(edge.Config{Store: segments.New(segments.Config{MaxBytes: 8 << 20, HotBytes: 1 << 20}),
 		Routes: d.Routes, Registry: prometheus.NewRegistry()})
 	if err != nil {
