@@ -13,8 +13,9 @@ import (
 // (X-Cache, Cache-Status, Via, Accept-Ranges) and the route's headers policy
 // for the request's CORS grant. A front end that can (fasthttp) keeps that
 // head, as it serialised it for the first such hit, in the hot entry's
-// memo, and sends it again for the next ones with only Age and
-// Content-Length set: no header map is built, walked nor validated again.
+// memo (a few, one per key: front_fast_head.go), and sends it again for the
+// next ones with only Age and Content-Length set: no header map is built,
+// walked nor validated again.
 
 // headReuser is a sink that can reuse a plain hit's head.
 type headReuser interface {

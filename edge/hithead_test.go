@@ -118,3 +118,36 @@ func TestReusedHeadCarriesItsAge(t *testing.T) {
 		t.Fatalf("Age %q after 2 s", age)
 	}
 }
+
+// TestPlainHitHeadsOfBothKindsOfViewer: viewers with and without a CORS
+// grant alternating on one entry (a browser player and an app) each reuse
+// their own kept head, rather than replacing each other's on every hit.
+func TestPlainHitHeadsOfBothKindsOfViewer(t *testing.T) {
+	onFronts(t, func(t *testing.T) {
+		o := mediaOrigin(t, nil)
+		e := newTestEdge(t, o.URL, edgeOpts{})
+		defer e.Close()
+		withPolicies(t, e, playerPolicy(), nil)
+		kinds := [][]string{nil, {"Origin", playerOrigin}}
+		for range 2 { // stored, then each kind's head built and kept
+			for _, hdr := range kinds {
+				e.get(t, http.MethodGet, "/v/index.m3u8", hdr...)
+			}
+		}
+		e.get(t, http.MethodGet, "/v/index.m3u8") // the hot layer's copy: keeps the plain head
+		e.get(t, http.MethodGet, "/v/index.m3u8", kinds[1]...)
+		before := value(t, e.h.metrics.reusedHeads)
+		for range 5 {
+			for i, hdr := range kinds {
+				r := e.get(t, http.MethodGet, "/v/index.m3u8", hdr...)
+				wantCache(t, r, "Hit")
+				if got := r.header.Get("Access-Control-Allow-Origin"); (i == 1) != (got == playerOrigin) {
+					t.Fatalf("kind %d: Access-Control-Allow-Origin %q", i, got)
+				}
+			}
+		}
+		if got := value(t, e.h.metrics.reusedHeads) - before; frontOf(t) == FrontFast && got != 10 {
+			t.Fatalf("%v of 10 alternating hits reused their kind's head", got)
+		}
+	})
+}
