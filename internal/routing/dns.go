@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"strings"
@@ -130,8 +131,22 @@ func (r *Router) ListenDNS(addr string) (*DNSServer, error) {
 		tcp: &dns.Server{Listener: ln, Handler: r, ReadTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second,
 			IdleTimeout: func() time.Duration { return 5 * time.Second }, MaxTCPQueries: 128},
 	}
-	go func() { s.errc <- s.udp.ActivateAndServe() }()
-	go func() { s.errc <- s.tcp.ActivateAndServe() }()
+	// Shutdown before a server has started fails ("server not started")
+	// and leaves it serving for good: return only once both have.
+	started := make(chan struct{}, 2)
+	for _, srv := range []*dns.Server{s.udp, s.tcp} {
+		srv.NotifyStartedFunc = func() { started <- struct{}{} }
+		go func() { s.errc <- srv.ActivateAndServe() }()
+	}
+	for range 2 {
+		select {
+		case <-started:
+		case err := <-s.errc:
+			pc.Close()
+			ln.Close()
+			return nil, fmt.Errorf("dns: serve %s: %w", addr, err)
+		}
+	}
 	return s, nil
 }
 

@@ -243,3 +243,29 @@ func TestAnswerCacheIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestDNSShutdownRightAfterListen: Shutdown straight after ListenDNS ends
+// both servers (it once could run before a server had started, which
+// miekg/dns refuses, and the UDP server then served for good: a make test
+// hung on it for 15 minutes).
+func TestDNSShutdownRightAfterListen(t *testing.T) {
+	f := startFleet(t)
+	for i := range 50 {
+		s, err := f.router.ListenDNS("127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		done := make(chan error, 1)
+		go func() { done <- s.Shutdown(ctx) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("shutdown %d: %v", i, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("shutdown %d still waiting after 5s", i)
+		}
+		cancel()
+	}
+}
