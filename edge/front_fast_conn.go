@@ -40,6 +40,7 @@ type idleReadConn struct {
 	raw     rawReader
 	buf     *[]byte // borrowed from idleReadBufs while pending is not empty
 	pending []byte
+	dl      deadlines
 }
 
 // rawReader is syscall.RawConn's Read (and Control, for cork).
@@ -64,13 +65,21 @@ func (c *idleReadConn) Read(p []byte) (int, error) {
 		}
 		return n, nil
 	}
+	if err := c.enterRead(); err != nil {
+		return 0, err
+	}
+	defer c.leaveRead()
 	if len(p) == 0 || len(p) >= idleReadBytes {
 		return c.Conn.Read(p)
 	}
 	if err := c.readIdle(); err != nil {
 		return 0, err
 	}
-	return c.Read(p)
+	n := copy(p, c.pending)
+	if c.pending = c.pending[n:]; len(c.pending) == 0 {
+		c.giveBack()
+	}
+	return n, nil
 }
 
 func (c *idleReadConn) giveBack() {
