@@ -11,8 +11,12 @@ func notModified(r headerView, stored http.Header) bool {
 	if inm := r.Get("If-None-Match"); inm != "" {
 		return etagListMatches(inm, stored.Get("ETag"))
 	}
-	ims, lm := r.Get("If-Modified-Since"), stored.Get("Last-Modified")
-	if ims == "" || lm == "" {
+	ims := r.Get("If-Modified-Since")
+	if ims == "" { // most hits: no stored header looked up
+		return false
+	}
+	lm := stored.Get("Last-Modified")
+	if lm == "" {
 		return false
 	}
 	t, err := http.ParseTime(ims)
