@@ -41,6 +41,9 @@ type idleReadConn struct {
 	buf     *[]byte // borrowed from idleReadBufs while pending is not empty
 	pending []byte
 	dl      deadlines
+	readFn  func(fd uintptr) bool // readIdle's, made once
+	rn      int                   // what readFn's read returned
+	rerr    error
 }
 
 // rawReader is syscall.RawConn's Read (and Control, for cork).

@@ -18,30 +18,17 @@ func newIdleReadConn(c net.Conn) net.Conn {
 	if err != nil {
 		return c
 	}
-	return &idleReadConn{Conn: c, raw: rc}
+	ic := &idleReadConn{Conn: c, raw: rc}
+	ic.readFn = ic.readFd
+	return ic
 }
 
 // readIdle waits until the socket is readable (honouring the read
 // deadline), then reads what arrived into a borrowed buffer: pending.
 func (c *idleReadConn) readIdle() error {
-	var n int
-	var rerr error
-	err := c.raw.Read(func(fd uintptr) bool {
-		b := idleReadBufs.Get().(*[]byte)
-		for {
-			n, rerr = syscall.Read(int(fd), *b)
-			if rerr != syscall.EINTR {
-				break
-			}
-		}
-		if rerr == syscall.EAGAIN {
-			idleReadBufs.Put(b) // nothing yet: wait holding nothing
-			return false
-		}
-		c.buf = b
-		return true
-	})
-	switch {
+	c.rn, c.rerr = 0, nil
+	err := c.raw.Read(c.readFn)
+	switch n, rerr := c.rn, c.rerr; {
 	case err != nil:
 		c.giveBack()
 		return err
@@ -51,9 +38,29 @@ func (c *idleReadConn) readIdle() error {
 	case n <= 0:
 		c.giveBack()
 		return io.EOF
+	default:
+		c.pending = (*c.buf)[:n]
+		return nil
 	}
-	c.pending = (*c.buf)[:n]
-	return nil
+}
+
+// readFd is readIdle's read of the ready socket (kept as c.readFn: a
+// closure made each read was an allocation a request).
+func (c *idleReadConn) readFd(fd uintptr) bool {
+	b := idleReadBufs.Get().(*[]byte)
+	for {
+		c.rn, c.rerr = syscall.Read(int(fd), *b)
+		if c.rerr != syscall.EINTR {
+			break
+		}
+	}
+	if c.rerr == syscall.EAGAIN {
+		idleReadBufs.Put(b) // nothing yet: wait holding nothing
+		c.rerr = nil
+		return false
+	}
+	c.buf = b
+	return true
 }
 
 // cork holds (on) or releases (off) partial segments: the head fasthttp
