@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/streamedge/streamedge/config"
+	"github.com/streamedge/streamedge/segments"
+	"github.com/streamedge/streamedge/variant"
 )
 
 // headersOf is a response's header without what changes between two
@@ -150,4 +152,32 @@ func TestPlainHitHeadsOfBothKindsOfViewer(t *testing.T) {
 			t.Fatalf("%v of 10 alternating hits reused their kind's head", got)
 		}
 	})
+}
+
+// TestVariantKeyFromTheMarkersMemo: the variant key kept on a marker's hot
+// copy is the one Marker.Lookup builds, for each encoding class, and a hit
+// that finds it there builds nothing (no allocation); markers varying on
+// Origin are not memoised.
+func TestVariantKeyFromTheMarkersMemo(t *testing.T) {
+	memo := new(segments.Memo)
+	m := variant.Marker{Dims: variant.AcceptEncoding}
+	for range 2 {
+		for _, c := range variant.Classes() {
+			req := variant.Request{Class: c, OriginOK: true}
+			want, _ := m.Lookup("/a.m3u8", req)
+			if got, ok := variantKey(memo, m, "/a.m3u8", req); !ok || got != want {
+				t.Fatalf("class %q: %q, %v; want %q", c, got, ok, want)
+			}
+		}
+	}
+	req := variant.Request{Class: variant.Gzip, OriginOK: true}
+	if n := testing.AllocsPerRun(100, func() { _, _ = variantKey(memo, m, "/a.m3u8", req) }); n != 0 {
+		t.Errorf("a memoised variant key costs %v allocations", n)
+	}
+	om := variant.Marker{Dims: variant.AcceptEncoding | variant.Origin}
+	oreq := variant.Request{Class: variant.Gzip, Origin: "https://a.example", OriginOK: true}
+	want, _ := om.Lookup("/b.m3u8", oreq)
+	if got, _ := variantKey(new(segments.Memo), om, "/b.m3u8", oreq); got != want {
+		t.Errorf("origin variant %q, want %q", got, want)
+	}
 }

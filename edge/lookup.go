@@ -21,8 +21,9 @@ func (h *Handler) lookup(key string, req variant.Request) (*segments.Hit, string
 	if !isMarker {
 		return hit, key, true
 	}
+	memo := hit.Entry.Memo
 	hit.Release()
-	vk, ok := m.Lookup(key, req)
+	vk, ok := variantKey(memo, m, key, req)
 	if !ok {
 		return nil, "", false
 	}
@@ -30,6 +31,42 @@ func (h *Handler) lookup(key string, req variant.Request) (*segments.Hit, string
 		return v, vk, true
 	}
 	return nil, vk, true
+}
+
+// variantKeys are the variant keys built under a marker's hot copy, one
+// per encoding class, kept in its memo: for an object varying on
+// Accept-Encoding alone, building the key (a concatenation) was an
+// allocation on every hit.
+type variantKeys struct {
+	class, key [4]string
+	n          int
+}
+
+// variantKey is m.Lookup(key, req), from the marker copy's memo when the
+// object varies on the encoding class alone.
+func variantKey(memo *segments.Memo, m variant.Marker, key string, req variant.Request) (string, bool) {
+	if memo == nil || m.Dims != variant.AcceptEncoding {
+		return m.Lookup(key, req)
+	}
+	vs, _ := memo.Load().(*variantKeys)
+	if vs != nil {
+		for i := range vs.n {
+			if vs.class[i] == req.Class {
+				return vs.key[i], true
+			}
+		}
+	}
+	vk, ok := m.Lookup(key, req)
+	if ok && (vs == nil || vs.n < len(vs.class)) {
+		next := &variantKeys{}
+		if vs != nil {
+			*next = *vs
+		}
+		next.class[next.n], next.key[next.n] = req.Class, vk
+		next.n++
+		memo.Store(next)
+	}
+	return vk, ok
 }
 
 // invalidated reports whether an invalidation made after the entry was
