@@ -41,20 +41,64 @@ type idleReadConn struct {
 	buf     *[]byte // borrowed from idleReadBufs while pending is not empty
 	pending []byte
 	dl      deadlines
+	holding bool                  // a response head is being kept back (holdHead)
+	held    []byte                // the head kept
 	readFn  func(fd uintptr) bool // readIdle's, made once
 	rn      int                   // what readFn's read returned
 	rerr    error
 }
 
-// rawReader is syscall.RawConn's Read (and Control, for cork).
+// rawReader is syscall.RawConn's Read and Write.
 type rawReader interface {
 	Read(f func(fd uintptr) (done bool)) error
-	Control(f func(fd uintptr)) error
+	Write(f func(fd uintptr) (done bool)) error
 }
 
-// corker is a connection that can hold a short write back until more
-// follows (idleReadConn's cork).
-type corker interface{ cork(on bool) }
+// headHolder is a connection that can keep a response head back and send
+// it with the body's first bytes in one syscall (idleReadConn).
+type headHolder interface {
+	holdHead()                           // keep what is written from now until writeWithHead
+	writeWithHead(p []byte) (int, error) // the head kept and p, in one writev
+	flushHead() error                    // the head kept, alone (no body followed)
+}
+
+// maxHeldHead bounds what holdHead keeps: beyond it writes go out as usual.
+const maxHeldHead = 16 << 10
+
+// holdHead keeps the next writes (fasthttp's flush of a response head)
+// back until writeWithHead sends them with the body: one syscall for both,
+// and the head leaves in the body's first segment.
+func (c *idleReadConn) holdHead() { c.holding, c.held = true, c.held[:0] }
+
+// Write keeps a held head back; anything else goes to the connection.
+func (c *idleReadConn) Write(p []byte) (int, error) {
+	if c.holding && len(c.held)+len(p) <= maxHeldHead {
+		c.held = append(c.held, p...)
+		return len(p), nil
+	}
+	if err := c.flushHead(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(p)
+}
+
+// flushHead sends a head held with nothing after it.
+func (c *idleReadConn) flushHead() error {
+	if !c.holding {
+		return nil
+	}
+	c.holding = false
+	head := c.held
+	c.held = head[:0]
+	for len(head) > 0 {
+		n, err := c.Conn.Write(head)
+		if err != nil {
+			return err
+		}
+		head = head[n:]
+	}
+	return nil
+}
 
 // Read serves what is pending first; a read smaller than the pool's
 // buffer (fasthttp's 1-byte wait for the next request, or the read after

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"syscall"
+	"unsafe"
 )
 
 // newIdleReadConn wraps c when its socket can be polled (a TCP connection,
@@ -63,14 +64,58 @@ func (c *idleReadConn) readFd(fd uintptr) bool {
 	return true
 }
 
-// cork holds (on) or releases (off) partial segments: the head fasthttp
-// flushes alone leaves with the first bytes of the body that follows it.
-func (c *idleReadConn) cork(on bool) {
-	v := 0
-	if on {
-		v = 1
+// writeWithHead writes the head held (holdHead) and p in one writev, as
+// many as the socket takes within the write deadline, and returns how much
+// of p went. Without a held head it is a plain Write.
+func (c *idleReadConn) writeWithHead(p []byte) (int, error) {
+	head := c.held
+	if !c.holding || len(head) == 0 {
+		c.holding, c.held = false, head[:0]
+		return c.Conn.Write(p)
 	}
-	_ = c.raw.Control(func(fd uintptr) {
-		_ = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_CORK, v)
+	c.holding = false
+	var sent int
+	var werr error
+	err := c.raw.Write(func(fd uintptr) bool {
+		for sent < len(head)+len(p) {
+			var iov [2]syscall.Iovec
+			k := 0
+			if sent < len(head) {
+				iov[k].Base, k = &head[sent], k+1
+				iov[k-1].SetLen(len(head) - sent)
+			}
+			if off := max(sent-len(head), 0); off < len(p) {
+				iov[k].Base, k = &p[off], k+1
+				iov[k-1].SetLen(len(p) - off)
+			}
+			n, _, e := syscall.Syscall(syscall.SYS_WRITEV, fd, uintptr(unsafe.Pointer(&iov[0])), uintptr(k))
+			switch e {
+			case 0:
+				sent += int(n)
+			case syscall.EINTR:
+			case syscall.EAGAIN:
+				return false // wait until writable, under the deadline
+			default:
+				werr = e
+				return true
+			}
+		}
+		return true
 	})
+	c.held = head[:0]
+	n := max(sent-len(head), 0)
+	if werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return n, &net.OpError{Op: "write", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: wrapSyscall("writev", werr)}
+	}
+	return n, nil
+}
+
+func wrapSyscall(name string, err error) error {
+	if errno, ok := err.(syscall.Errno); ok {
+		return os.NewSyscallError(name, errno)
+	}
+	return err // a deadline or a closed connection, from the poller
 }

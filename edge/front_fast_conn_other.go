@@ -9,4 +9,4 @@ func newIdleReadConn(c net.Conn) net.Conn { return c }
 
 func (c *idleReadConn) readIdle() error { panic("unreachable") }
 
-func (c *idleReadConn) cork(bool) {}
+func (c *idleReadConn) writeWithHead(p []byte) (int, error) { return c.Conn.Write(p) }

@@ -3,6 +3,7 @@ package edge
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"runtime"
@@ -116,5 +117,81 @@ func TestFastListenerEOFAndLargeReads(t *testing.T) {
 	var one [1]byte
 	if _, err := c.Read(one[:]); err != io.EOF {
 		t.Fatalf("after the peer closed: %v, want io.EOF", err)
+	}
+}
+
+// TestFastListenerHeldHeadLeavesWithTheBody: a head kept back (holdHead)
+// is not sent until the body's first write takes it along, in order; a
+// head with no body after it goes alone (flushHead), as does one too large
+// to keep, before what follows it.
+func TestFastListenerHeldHeadLeavesWithTheBody(t *testing.T) {
+	c, client := fastPair(t)
+	read := func(n int) string {
+		t.Helper()
+		_ = client.SetReadDeadline(time.Now().Add(2 * time.Second))
+		b := make([]byte, n)
+		if _, err := io.ReadFull(client, b); err != nil {
+			t.Fatalf("client read: %v", err)
+		}
+		return string(b)
+	}
+	c.holdHead()
+	if n, err := c.Write([]byte("HEAD\r\n")); n != 6 || err != nil {
+		t.Fatalf("held write: %d, %v", n, err)
+	}
+	_ = client.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	var one [1]byte
+	if n, _ := client.Read(one[:]); n != 0 {
+		t.Fatal("a held head was sent before its body")
+	}
+	body := bytes.Repeat([]byte("b"), 3<<20) // more than the socket takes at once: writev's partial writes
+	done := make(chan error, 1)
+	go func() {
+		n, err := c.writeWithHead(body)
+		if err == nil && n != len(body) {
+			err = fmt.Errorf("wrote %d of %d", n, len(body))
+		}
+		done <- err
+	}()
+	if got := read(6); got != "HEAD\r\n" {
+		t.Fatalf("first bytes %q, want the head", got)
+	}
+	if got := read(len(body)); got != string(body) {
+		t.Fatal("the body after the head differs")
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	c.holdHead()
+	_, _ = c.Write([]byte("ALONE\r\n"))
+	if err := c.flushHead(); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(7); got != "ALONE\r\n" {
+		t.Fatalf("flushed head %q", got)
+	}
+
+	c.holdHead()
+	big := bytes.Repeat([]byte("h"), maxHeldHead)
+	_, _ = c.Write([]byte("X"))
+	_, _ = c.Write(big) // too much to keep: what was kept, then this, go out
+	if got := read(1 + len(big)); got != "X"+string(big) {
+		t.Fatal("an oversized head came out of order")
+	}
+}
+
+// TestFastListenerHeldHeadWriteTimesOut: writeWithHead gives up at the
+// write deadline when the client reads nothing, with a timeout error.
+func TestFastListenerHeldHeadWriteTimesOut(t *testing.T) {
+	c, client := fastPair(t)
+	_ = client.(*net.TCPConn).SetReadBuffer(16 << 10)
+	c.holdHead()
+	_, _ = c.Write([]byte("HEAD\r\n"))
+	_ = c.SetWriteDeadline(time.Now().Add(200 * time.Millisecond))
+	n, err := c.writeWithHead(bytes.Repeat([]byte("b"), 32<<20))
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("write to a client reading nothing: %d, %v; want a timeout", n, err)
 	}
 }

@@ -317,10 +317,10 @@ func (s *fastSink) commit() bool {
 	b.pieces = append(b.arr[:0], s.pieces...)
 	b.heldHits, b.conn, b.timeout = s.heldHits, s.ctx.Conn(), s.h.cfg.ClientWriteTimeout
 	b.fx = s.owner
-	if c, ok := b.conn.(corker); ok && total > directBodyBytes { // plain TCP (FastListener); TLS keeps the buffered path
-		b.direct, b.corked = true, c
+	if c, ok := b.conn.(headHolder); ok && total > directBodyBytes { // plain TCP (FastListener); TLS keeps the buffered path
+		b.direct, b.holder = true, c
 		s.ctx.Response.ImmediateHeaderFlush = true // the head first: the body goes to the connection itself
-		c.cork(true)                               // and the head waits in the kernel for it (writeDirect uncorks)
+		c.holdHead()                               // and the head waits for it (writeDirect sends both)
 	}
 	s.heldHits = heldHits{} // the body writer releases them now
 	s.ctx.Response.SetBodyStream(b, total)

@@ -1,8 +1,10 @@
 package edge
 
 import (
+	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -180,4 +182,40 @@ func TestVariantKeyFromTheMarkersMemo(t *testing.T) {
 	if got, _ := variantKey(new(segments.Memo), om, "/b.m3u8", oreq); got != want {
 		t.Errorf("origin variant %q, want %q", got, want)
 	}
+}
+
+// TestLargeHitHeadOnKeepAlive: hits on a body the fasthttp front end writes
+// directly (over directBodyBytes, head kept back to leave with the body)
+// answer HEAD, GET and HEAD again on one keep-alive connection, each at
+// once and whole: a head with no body after it is not kept waiting.
+func TestLargeHitHeadOnKeepAlive(t *testing.T) {
+	body := strings.Repeat("\x47", 3<<20)
+	onFronts(t, func(t *testing.T) {
+		o := newTestOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "video/mp2t")
+			w.Header().Set("Cache-Control", "max-age=600")
+			_, _ = io.WriteString(w, body)
+		})
+		e := newTestEdge(t, o.URL, edgeOpts{maxObject: 64 << 20})
+		defer e.Close()
+		if r := e.get(t, http.MethodGet, "/s.ts"); r.body != body {
+			t.Fatalf("fill: %d bytes, %v", len(r.body), r.err)
+		}
+		for i, m := range []string{http.MethodHead, http.MethodGet, http.MethodHead, http.MethodGet} {
+			start := time.Now()
+			r := e.get(t, m, "/s.ts")
+			if took := time.Since(start); took > time.Second { // a head kept waiting would wait for the client timeout
+				t.Errorf("%d %s took %v", i, m, took)
+			} else {
+				t.Logf("%d %s took %v", i, m, took)
+			}
+			want := body
+			if m == http.MethodHead {
+				want = ""
+			}
+			if r.status != http.StatusOK || r.body != want || r.header.Get("Content-Length") != strconv.Itoa(len(body)) {
+				t.Fatalf("%d %s: %d, %d bytes, Content-Length %q, %v", i, m, r.status, len(r.body), r.header.Get("Content-Length"), r.err)
+			}
+		}
+	})
 }
