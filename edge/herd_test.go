@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -301,4 +302,36 @@ func TestSlowFollowerSlowsNobody(t *testing.T) {
 			t.Fatalf("origin requests = %d, want 1", n)
 		}
 	})
+}
+
+// sizeSink records the size of each body write.
+type sizeSink struct {
+	sink
+	sizes []int
+}
+
+func (s *sizeSink) writeBody(body []byte, _ bool, _ time.Duration) (int, bool) {
+	s.sizes = append(s.sizes, len(body))
+	return len(body), true
+}
+
+// TestFollowerWritesInTurns: a follower's first body write is
+// firstStreamBytes, the rest go a slice at a time (each followed by a
+// yield, so a herd's followers take turns: BENCHMARKS.md, herd).
+func TestFollowerWritesInTurns(t *testing.T) {
+	s := &sizeSink{}
+	x := &exchange{w: &countingWriter{sink: s}}
+	h := &Handler{}
+	if !h.writeInTurns(x, make([]byte, 1<<20), true) {
+		t.Fatal("write failed")
+	}
+	want := []int{firstStreamBytes, writeSlice, writeSlice, writeSlice, 1<<20 - firstStreamBytes - 3*writeSlice}
+	if !slices.Equal(s.sizes, want) {
+		t.Errorf("first chunk written as %v, want %v", s.sizes, want)
+	}
+	s.sizes = nil
+	_ = h.writeInTurns(x, make([]byte, 300<<10), false)
+	if want := []int{writeSlice, 300<<10 - writeSlice}; !slices.Equal(s.sizes, want) {
+		t.Errorf("a later chunk written as %v, want %v", s.sizes, want)
+	}
 }

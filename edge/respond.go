@@ -108,7 +108,7 @@ func (h *Handler) streamFill(x *exchange, f *coalesce.Fill[fillMeta], head *coal
 			chunk = chunk[:int(last+1)-off]
 		}
 		if len(chunk) > 0 {
-			if !h.writeBody(x, chunk, true) {
+			if !h.writeInTurns(x, chunk, off == int(from)) {
 				return
 			}
 			off += len(chunk)
@@ -127,6 +127,31 @@ func (h *Handler) streamFill(x *exchange, f *coalesce.Fill[fillMeta], head *coal
 			return
 		}
 	}
+}
+
+// firstStreamBytes is a follower's first body write: small, so that a herd
+// woken by one fill's bytes has every viewer's first body byte out before
+// anyone's bulk.
+const firstStreamBytes = 16 << 10
+
+// writeInTurns writes a fill's chunk to one follower a slice at a time,
+// yielding after each: the follower's goroutine and its connection's hand a
+// slice back and forth and would otherwise keep a CPU (the scheduler runs
+// the goroutine a handoff wakes next) until the whole body is out, so a
+// herd was served one viewer after another.
+func (h *Handler) writeInTurns(x *exchange, chunk []byte, first bool) bool {
+	for len(chunk) > 0 {
+		k := min(len(chunk), writeSlice)
+		if first {
+			k, first = min(k, firstStreamBytes), false
+		}
+		if !h.writeBody(x, chunk[:k], true) {
+			return false
+		}
+		chunk = chunk[k:]
+		runtime.Gosched()
+	}
+	return true
 }
 
 // abort ends a response whose fill failed mid-body: the front end cuts the
