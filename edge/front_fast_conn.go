@@ -3,6 +3,7 @@ package edge
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 )
 
 // idleReadBytes is the buffer a connection borrows, once its next request
@@ -21,16 +22,39 @@ var idleReadBufs = sync.Pool{New: func() any { b := make([]byte, idleReadBytes);
 // served from that buffer, which goes back to the pool once drained. So an
 // idle connection still holds no buffer, and a request costs one read.
 // Connections that cannot be polled this way are returned as they are.
-func FastListener(ln net.Listener) net.Listener { return fastListener{ln} }
+func FastListener(ln net.Listener) net.Listener { return NewFastConns().Listener(ln) }
 
-type fastListener struct{ net.Listener }
+// FastConns is what the FastListeners of one server share: the bound on
+// connections closing with care (lingerClose) and their count.
+type FastConns struct {
+	lingering chan struct{} // a slot per connection lingering
+	lingered  atomic.Int64
+}
+
+func NewFastConns() *FastConns { return &FastConns{lingering: make(chan struct{}, maxLingeringCloses)} }
+
+// Listener is FastListener(ln) sharing these connections' bound.
+func (fc *FastConns) Listener(ln net.Listener) net.Listener { return fastListener{ln, fc} }
+
+// Lingered counts the connections closed with care so far
+// (streamedge_lingering_closes_total).
+func (fc *FastConns) Lingered() int64 { return fc.lingered.Load() }
+
+type fastListener struct {
+	net.Listener
+	conns *FastConns
+}
 
 func (l fastListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
 	}
-	return newIdleReadConn(c), nil
+	if ic, ok := newIdleReadConn(c).(*idleReadConn); ok {
+		ic.conns = l.conns
+		return ic, nil
+	}
+	return c, nil
 }
 
 // idleReadConn serves small reads from a buffer it borrows only once bytes
@@ -44,14 +68,17 @@ type idleReadConn struct {
 	holding bool                  // a response head is being kept back (holdHead)
 	held    []byte                // the head kept
 	readFn  func(fd uintptr) bool // readIdle's, made once
+	conns   *FastConns            // its listener's (lingering closes)
+	closed  atomic.Bool           // Close ran (lingering or not)
 	rn      int                   // what readFn's read returned
 	rerr    error
 }
 
-// rawReader is syscall.RawConn's Read and Write.
+// rawReader is syscall.RawConn's Read, Write and Control.
 type rawReader interface {
 	Read(f func(fd uintptr) (done bool)) error
 	Write(f func(fd uintptr) (done bool)) error
+	Control(f func(fd uintptr)) error
 }
 
 // headHolder is a connection that can keep a response head back and send

@@ -119,3 +119,15 @@ func wrapSyscall(name string, err error) error {
 	}
 	return err // a deadline or a closed connection, from the poller
 }
+
+// unreadInKernel reports bytes received and not read (FIONREAD).
+func (c *idleReadConn) unreadInKernel() bool {
+	n := 0
+	_ = c.raw.Control(func(fd uintptr) {
+		var v int32
+		if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCINQ, uintptr(unsafe.Pointer(&v))); e == 0 {
+			n = int(v)
+		}
+	})
+	return n > 0
+}

@@ -195,3 +195,48 @@ func TestFastListenerHeldHeadWriteTimesOut(t *testing.T) {
 		t.Fatalf("write to a client reading nothing: %d, %v; want a timeout", n, err)
 	}
 }
+
+// TestFastListenerLingersOverUnreadBytes: a connection closed with the
+// client's bytes unread (fasthttp's 431 for an oversized head) half-closes
+// and drains, so the client reads the answer and an EOF, not a reset; with
+// nothing unread it closes at once.
+func TestFastListenerLingersOverUnreadBytes(t *testing.T) {
+	c, client := fastPair(t)
+	if _, err := client.Write(bytes.Repeat([]byte("x"), 64<<10)); err != nil {
+		t.Fatal(err)
+	}
+	var one [1]byte
+	if _, err := c.Read(one[:]); err != nil { // the head's first bytes; the rest stays unread
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if _, err := c.Write([]byte("HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Close()
+	go func() { _, _ = client.Write(bytes.Repeat([]byte("y"), 32<<10)) }() // still sending
+	_ = client.SetReadDeadline(time.Now().Add(2 * time.Second))
+	got, err := io.ReadAll(client)
+	if err != nil || !bytes.HasPrefix(got, []byte("HTTP/1.1 431")) {
+		t.Fatalf("client read %q, %v; want the 431 and an EOF", got, err)
+	}
+	if len(c.conns.lingering) != 0 {
+		time.Sleep(lingerCloseFor + 200*time.Millisecond)
+	}
+	if n := len(c.conns.lingering); n != 0 {
+		t.Errorf("%d lingering closes still hold a slot", n)
+	}
+	if n := c.conns.Lingered(); n != 1 {
+		t.Errorf("lingered %d, want 1", n)
+	}
+
+	quiet, qclient := fastPair(t)
+	_ = quiet.Close()
+	if n := len(quiet.conns.lingering); n != 0 {
+		t.Errorf("a connection with nothing unread lingers (%d)", n)
+	}
+	_ = qclient.SetReadDeadline(time.Now().Add(time.Second))
+	if _, err := qclient.Read(one[:]); err != io.EOF {
+		t.Errorf("client of a closed quiet connection: %v, want EOF", err)
+	}
+}

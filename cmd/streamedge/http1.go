@@ -52,14 +52,15 @@ func (s netServer) shutdown(ctx context.Context) error { return s.Shutdown(ctx) 
 // accept for good (seen in tests that stop an edge at once).
 type fastServer struct {
 	*fasthttp.Server
-	lns *listenerSet
+	lns   *listenerSet
+	conns *edge.FastConns
 }
 
 func (s fastServer) serve(ln net.Listener) error {
 	if !s.lns.add(ln) {
 		return nil // shut down before it started
 	}
-	return s.Serve(edge.FastListener(ln)) // a request read in one syscall, idle connections without a buffer
+	return s.Serve(s.conns.Listener(ln)) // a request read in one syscall, idle connections without a buffer
 }
 
 func (s fastServer) shutdown(ctx context.Context) error {
@@ -99,6 +100,7 @@ func (l *listenerSet) closeAll() {
 type fastFront struct {
 	handler fasthttp.RequestHandler
 	errors  func(*fasthttp.RequestCtx, error)
+	conns   *edge.FastConns // every FastListener's (lingering closes)
 }
 
 // fastHandler is the fasthttp front end for -listen, nil when -listen runs
@@ -120,7 +122,7 @@ func fastHandler(c config, h *edge.Handler, wrapped http.Handler, lc limits.Conf
 			h.ServeFastHTTP(ctx)
 		}
 	}
-	return &fastFront{handler: limits.FastHandler(lc, lm, next), errors: limits.FastErrorHandler(lm)}
+	return &fastFront{handler: limits.FastHandler(lc, lm, next), errors: limits.FastErrorHandler(lm), conns: edge.NewFastConns()}
 }
 
 // http1 names the front end -listen runs on.
@@ -151,7 +153,7 @@ func (a *app) newFastServer() fastServer {
 		IdleTimeout: c.IdleTimeout, WriteTimeout: c.ClientWriteTime, MaxHeaderBytes: a.limits.ServerMaxHeaderBytes(),
 		Logger: a.log, HeaderReceived: limits.FastHeaderReceived, ErrorHandler: a.fast.errors,
 		IdleWorkers: time.Second}), // an idle worker goroutine (one per connection served) lingers 1-2 s
-		&listenerSet{}}
+		&listenerSet{}, a.fast.conns}
 }
 
 // wrapFast puts the TLS front end's per-response work in front of the

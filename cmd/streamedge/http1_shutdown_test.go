@@ -16,7 +16,7 @@ import (
 // still ends it: Serve returns at once and the port is closed, where
 // fasthttp alone would accept on it for good.
 func TestFastServerShutdownBeforeServe(t *testing.T) {
-	s := fastServer{edge.NewFastServer(func(*fasthttp.RequestCtx) {}, edge.FastServerConfig{}), &listenerSet{}}
+	s := fastServer{edge.NewFastServer(func(*fasthttp.RequestCtx) {}, edge.FastServerConfig{}), &listenerSet{}, edge.NewFastConns()}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -116,4 +117,37 @@ func TestDrainFinishesInFlightResponses(t *testing.T) {
 			t.Fatal("a new request was served after the drain")
 		}
 	})
+}
+
+// TestOversizedHeadIsAnsweredNotReset: the wired binary on fasthttp answers
+// a client still sending a 60 KB request line with its 431, which the
+// client reads (the connection is half-closed and drained, not reset:
+// edge.FastConns), 20 times out of 20; counted in
+// streamedge_lingering_closes_total.
+func TestOversizedHeadIsAnsweredNotReset(t *testing.T) {
+	o := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer o.Close()
+	e := startEdge(t, "-origin", o.URL, "-http1", http1Fast)
+	addr := strings.TrimPrefix(e.edge, "http://")
+	line := "GET /" + strings.Repeat("a", 60<<10) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+	for i := range 20 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _, _ = io.WriteString(c, line) }()
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		c.Close()
+		if err != nil {
+			t.Fatalf("request %d: %v, want the 431", i, err)
+		}
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge && resp.StatusCode != http.StatusRequestURITooLong {
+			t.Fatalf("request %d: %d, want 431 (or 414)", i, resp.StatusCode)
+		}
+	}
+	_, m, _ := get(t, e.admin+"/metrics")
+	if !strings.Contains(m, "streamedge_lingering_closes_total") || strings.Contains(m, "streamedge_lingering_closes_total 0\n") {
+		t.Errorf("streamedge_lingering_closes_total missing or 0:\n%s", grepLines(m, "lingering"))
+	}
 }

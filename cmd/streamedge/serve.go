@@ -151,6 +151,11 @@ func (a *app) wire(stdout io.Writer, wrap []wrapper) error {
 	wrapped := wrapEdge(h, a.reg, wrap)
 	a.handler = limits.Handler(a.limits, lm, wrapped)
 	a.fast = fastHandler(c, h, wrapped, a.limits, lm) // -http1 (http1.go)
+	if a.fast != nil {
+		a.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "streamedge_lingering_closes_total",
+			Help: "client connections fasthttp closed with the client's bytes unread, half-closed and drained so the client reads the answer, not a reset"},
+			func() float64 { return float64(a.fast.conns.Lingered()) }))
+	}
 	if a.ln != nil {
 		a.ln = limits.Listener(a.ln, a.limits, lm)
 	}
