@@ -66,7 +66,7 @@ type idleReadConn struct {
 	pending []byte
 	dl      deadlines
 	holding bool                  // a response head is being kept back (holdHead)
-	held    []byte                // the head kept
+	held    []byte                // the head kept (nil once sent)
 	readFn  func(fd uintptr) bool // readIdle's, made once
 	conns   *FastConns            // its listener's (lingering closes)
 	closed  atomic.Bool           // Close ran (lingering or not)
@@ -95,7 +95,7 @@ const maxHeldHead = 16 << 10
 // holdHead keeps the next writes (fasthttp's flush of a response head)
 // back until writeWithHead sends them with the body: one syscall for both,
 // and the head leaves in the body's first segment.
-func (c *idleReadConn) holdHead() { c.holding, c.held = true, c.held[:0] }
+func (c *idleReadConn) holdHead() { c.holding, c.held = true, nil }
 
 // Write keeps a held head back; anything else goes to the connection.
 func (c *idleReadConn) Write(p []byte) (int, error) {
@@ -116,7 +116,7 @@ func (c *idleReadConn) flushHead() error {
 	}
 	c.holding = false
 	head := c.held
-	c.held = head[:0]
+	c.held = nil // an idle connection keeps no buffer
 	for len(head) > 0 {
 		n, err := c.Conn.Write(head)
 		if err != nil {

@@ -70,7 +70,7 @@ func (c *idleReadConn) readFd(fd uintptr) bool {
 func (c *idleReadConn) writeWithHead(p []byte) (int, error) {
 	head := c.held
 	if !c.holding || len(head) == 0 {
-		c.holding, c.held = false, head[:0]
+		c.holding, c.held = false, nil
 		return c.Conn.Write(p)
 	}
 	c.holding = false
@@ -102,7 +102,7 @@ func (c *idleReadConn) writeWithHead(p []byte) (int, error) {
 		}
 		return true
 	})
-	c.held = head[:0]
+	c.held = nil // an idle connection keeps no buffer
 	n := max(sent-len(head), 0)
 	if werr == nil {
 		werr = err

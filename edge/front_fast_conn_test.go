@@ -240,3 +240,26 @@ func TestFastListenerLingersOverUnreadBytes(t *testing.T) {
 		t.Errorf("client of a closed quiet connection: %v, want EOF", err)
 	}
 }
+
+// TestFastListenerHeldHeadIsNotKept: once a held head is sent (with a body
+// or alone) the connection keeps no buffer for it while idle.
+func TestFastListenerHeldHeadIsNotKept(t *testing.T) {
+	c, client := fastPair(t)
+	go func() { _, _ = io.Copy(io.Discard, client) }()
+	c.holdHead()
+	_, _ = c.Write([]byte("HEAD\r\n"))
+	if _, err := c.writeWithHead([]byte("body")); err != nil {
+		t.Fatal(err)
+	}
+	if c.held != nil || c.holding {
+		t.Fatalf("after writeWithHead: held %d bytes (cap %d), holding %v", len(c.held), cap(c.held), c.holding)
+	}
+	c.holdHead()
+	_, _ = c.Write([]byte("HEAD\r\n"))
+	if err := c.flushHead(); err != nil {
+		t.Fatal(err)
+	}
+	if c.held != nil || c.holding {
+		t.Fatalf("after flushHead: held cap %d, holding %v", cap(c.held), c.holding)
+	}
+}
